@@ -1,0 +1,100 @@
+"""The status matrix: workstreams (grouped by kind, sub-groups under their parent) × meetings."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from meetings.models import Meeting
+from workstreams.models import Status, TimelineEntry, Workstream, WorkstreamKind
+
+# Each status has a symbol as well as a colour, so the matrix reads without colour vision and
+# in print.
+STATUS_SYMBOLS: dict[str, str] = {
+    Status.PROPOSED: "◇",
+    Status.ESTABLISHED: "★",
+    Status.ACTIVE: "●",
+    Status.EXTENDED: "↻",
+    Status.CONCLUDED: "✓",
+    Status.SUCCEEDED: "→",
+    Status.NOT_TAKEN_FORWARD: "✕",
+}
+NO_RECORD_SYMBOL = "–"
+
+
+@dataclass(frozen=True)
+class Cell:
+    meeting: Meeting
+    entry: TimelineEntry | None
+
+    @property
+    def status(self) -> str:
+        return self.entry.status if self.entry else ""
+
+    @property
+    def label(self) -> str:
+        return self.entry.get_status_display() if self.entry else "no record"
+
+    @property
+    def symbol(self) -> str:
+        return STATUS_SYMBOLS[self.entry.status] if self.entry else NO_RECORD_SYMBOL
+
+
+@dataclass(frozen=True)
+class Row:
+    workstream: Workstream
+    depth: int
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class KindGroup:
+    kind: str
+    label: str
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class SomGroup:
+    som_number: int
+    meetings: list[Meeting]
+
+
+def legend() -> list[tuple[str, str, str]]:
+    """(status value, label, symbol) for every status, then "no record"."""
+    return [(s.value, str(s.label), STATUS_SYMBOLS[s]) for s in Status] + [
+        ("", "no record", NO_RECORD_SYMBOL)
+    ]
+
+
+def som_groups(meetings: Sequence[Meeting]) -> list[SomGroup]:
+    groups: list[SomGroup] = []
+    for meeting in meetings:
+        if not groups or groups[-1].som_number != meeting.som_number:
+            groups.append(SomGroup(meeting.som_number, []))
+        groups[-1].meetings.append(meeting)
+    return groups
+
+
+def build_matrix(workstreams: Iterable[Workstream], meetings: Sequence[Meeting]) -> list[KindGroup]:
+    """Rows grouped by the kind of their top-level workstream, each sub-group under its parent.
+
+    ``workstreams`` must come from ``Workstream.objects.for_timeline()``, so that reading the
+    entries costs no query.
+    """
+    children: dict[int | None, list[Workstream]] = defaultdict(list)
+    for workstream in sorted(workstreams, key=lambda w: w.title):
+        children[workstream.parent_id].append(workstream)
+
+    def rows_under(workstream: Workstream, depth: int) -> list[Row]:
+        entries = {e.meeting_id: e for e in workstream.timeline_entries.all()}
+        row = Row(workstream, depth, [Cell(m, entries.get(m.pk)) for m in meetings])
+        return [row] + [
+            r for child in children[workstream.pk] for r in rows_under(child, depth + 1)
+        ]
+
+    groups = []
+    for kind in WorkstreamKind:
+        rows = [r for w in children[None] if w.kind == kind for r in rows_under(w, 0)]
+        if rows:
+            groups.append(KindGroup(kind.value, str(kind.label), rows))
+    return groups

@@ -1,0 +1,374 @@
+"""What and its status: workstreams, their leads, progress updates, proposals and decisions.
+
+The status of a workstream at a meeting is never typed in by hand. It is derived from the
+record of that meeting (a decision, a published progress update, a proposal) by
+``workstreams.services.timeline_entry_refresh`` and kept in ``TimelineEntry`` so that the
+matrix, the filters and "status now" are plain indexed reads. No entry means "no record".
+"""
+
+from django.db import models
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from emgtracker.db import choices_check
+from meetings.models import AgendaItem, Document, Entity, Meeting, Person, Sourced
+
+
+class Status(models.TextChoices):
+    """The status of a workstream at a meeting (design.md §2)."""
+
+    PROPOSED = "proposed", _("Proposed")
+    ESTABLISHED = "established", _("Established")
+    ACTIVE = "active", _("Active")
+    EXTENDED = "extended", _("Extended")
+    CONCLUDED = "concluded", _("Concluded")
+    SUCCEEDED = "succeeded", _("Succeeded or merged")
+    NOT_TAKEN_FORWARD = "not_taken_forward", _("Not taken forward")
+
+
+class WorkstreamQuerySet(models.QuerySet["Workstream"]):
+    def with_current_status(self) -> "WorkstreamQuerySet":
+        """Annotate ``current_status``: the status at the latest meeting with a record."""
+        latest = TimelineEntry.objects.filter(workstream=OuterRef("pk")).order_by(
+            "-meeting__date", "-meeting__som_number"
+        )
+        return self.annotate(current_status=Subquery(latest.values("status")[:1]))
+
+    def for_timeline(self) -> "WorkstreamQuerySet":
+        """The rows of the status matrix, with their leads and every timeline entry."""
+        return self.select_related("parent").prefetch_related(
+            Prefetch("leads", queryset=WorkstreamLead.objects.select_related("entity")),
+            Prefetch(
+                "timeline_entries",
+                queryset=TimelineEntry.objects.select_related(
+                    "decision__source__meeting",
+                    "update__source__meeting",
+                    "proposal__source__meeting",
+                ),
+            ),
+        )
+
+
+class WorkstreamKind(models.TextChoices):
+    IMG = "img", _("Issue Management Group")
+    CONSULTATIVE_PROCESS = "consultative_process", _("Consultative Process")
+    CONSULTATIONS = "consultations", _("Consultations")
+    TASK_TEAM = "task_team", _("Task Team")
+    WORKING_GROUP = "working_group", _("Working Group")
+    NEXUS_DIALOGUE = "nexus_dialogue", _("Nexus Dialogue")
+    DIALOGUE_SERIES = "dialogue_series", _("Dialogue series")
+    NETWORK = "network", _("Network")
+    INITIATIVE = "initiative", _("System-wide initiative")
+
+
+class Workstream(models.Model):
+    """A body of EMG work: an IMG, a consultative process, a task team, a dialogue series …"""
+
+    Kind = WorkstreamKind
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=250, unique=True)
+    short_title = models.CharField(max_length=80)
+    kind = models.CharField(max_length=30, choices=Kind)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("The workstream this one is a sub-group of."),
+    )
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        help_text=_("The workstream that took over this one's work."),
+    )
+    lead_entities = models.ManyToManyField(
+        Entity, through="WorkstreamLead", related_name="led_workstreams", blank=True
+    )
+    description = models.TextField(blank=True)
+    also_known_as = models.CharField(
+        max_length=250, blank=True, help_text=_("Another name the record uses for it.")
+    )
+
+    objects = WorkstreamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            choices_check("kind", WorkstreamKind, "workstream_kind_valid"),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="workstream_not_own_parent"),
+            models.CheckConstraint(
+                condition=~Q(successor=F("id")), name="workstream_not_own_successor"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="workstream_title_not_blank"),
+            models.CheckConstraint(
+                condition=~Q(short_title=""), name="workstream_short_title_not_blank"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LeadRole(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    CO_LEAD = "co_lead", _("Co-lead")
+
+
+class WorkstreamLead(Sourced):
+    Role = LeadRole
+
+    workstream = models.ForeignKey(Workstream, on_delete=models.CASCADE, related_name="leads")
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="workstream_leads")
+    role = models.CharField(max_length=10, choices=Role, default=Role.LEAD)
+
+    class Meta:
+        ordering = ["workstream", "role", "entity__slug"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workstream", "entity"], name="lead_once_per_workstream"
+            ),
+            choices_check("role", LeadRole, "lead_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity} leads {self.workstream}"
+
+
+class ProgressUpdateQuerySet(models.QuerySet["ProgressUpdate"]):
+    def published(self) -> "ProgressUpdateQuerySet":
+        return self.filter(state=ProgressUpdate.State.PUBLISHED)
+
+
+class EditorialState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    PUBLISHED = "published", _("Published")
+
+
+class ProgressUpdate(Sourced):
+    """What a workstream reported at a meeting. Only published updates are public."""
+
+    State = EditorialState
+
+    workstream = models.ForeignKey(Workstream, on_delete=models.CASCADE, related_name="updates")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="updates")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="updates"
+    )
+    presenter = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="updates"
+    )
+    entity = models.ForeignKey(
+        Entity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="updates",
+        help_text=_("The presenting entity, as the record names it for this presentation."),
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.ACTIVE)
+    summary = models.TextField()
+    next_steps = models.TextField(blank=True)
+    expected_to_continue_in = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("The year the meeting expects the work to continue in.")
+    )
+    state = models.CharField(max_length=10, choices=State, default=State.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ProgressUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting__date", "workstream__title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workstream", "meeting"], name="update_once_per_workstream_and_meeting"
+            ),
+            choices_check("status", Status, "update_status_valid"),
+            choices_check("state", EditorialState, "update_state_valid"),
+            models.CheckConstraint(
+                condition=Q(state="published", published_at__isnull=False)
+                | (~Q(state="published") & Q(published_at__isnull=True)),
+                name="update_published_at_iff_published",
+            ),
+            models.CheckConstraint(condition=~Q(summary=""), name="update_summary_not_blank"),
+            models.CheckConstraint(
+                condition=Q(expected_to_continue_in__isnull=True)
+                | Q(expected_to_continue_in__gte=1972, expected_to_continue_in__lte=2100),
+                name="update_continue_year_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workstream.short_title} at {self.meeting}"
+
+
+class ProposalKind(models.TextChoices):
+    CONCEPT_NOTE = "concept_note", _("Concept note")
+    TOPIC = "topic", _("Topic for future work")
+    THEME = "theme", _("Theme for the strategic discussion")
+
+
+class Proposal(Sourced):
+    """A new piece of work put to a meeting: a concept note, a topic, or a discussion theme."""
+
+    Kind = ProposalKind
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="proposals")
+    kind = models.CharField(max_length=20, choices=Kind)
+    position = models.PositiveSmallIntegerField(help_text=_("Order within the meeting."))
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    presenter = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="proposals"
+    )
+    entity = models.ForeignKey(
+        Entity, on_delete=models.PROTECT, null=True, blank=True, related_name="proposals"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+    )
+    document = models.ForeignKey(
+        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+    )
+    workstream = models.ForeignKey(
+        Workstream,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        help_text=_("The workstream the proposal puts forward, and became if taken forward."),
+    )
+
+    class Meta:
+        ordering = ["meeting__date", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "title"], name="proposal_title_unique"),
+            models.UniqueConstraint(
+                fields=["meeting", "position"], name="proposal_position_unique"
+            ),
+            choices_check("kind", ProposalKind, "proposal_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind="concept_note") | Q(workstream__isnull=True),
+                name="proposal_only_concept_notes_name_a_workstream",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="proposal_title_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DecisionKind(models.TextChoices):
+    ESTABLISH = "establish", _("Establish")
+    EXTEND = "extend", _("Extend the mandate")
+    CONTINUE = "continue", _("Continue")
+    CONCLUDE = "conclude", _("Conclude")
+    ENDORSE = "endorse", _("Endorse a document")
+    NOT_TAKEN_FORWARD = "not_taken_forward", _("Not taken forward")
+
+
+class Decision(Sourced):
+    """What the Senior Officials decided about a workstream at a meeting."""
+
+    Kind = DecisionKind
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    workstream = models.ForeignKey(Workstream, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(max_length=20, choices=Kind)
+    text = models.TextField(help_text=_("What was decided, in a sentence."))
+
+    class Meta:
+        ordering = ["meeting__date", "workstream__title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "workstream", "kind"], name="decision_once_per_kind"
+            ),
+            choices_check("kind", DecisionKind, "decision_kind_valid"),
+            models.CheckConstraint(condition=~Q(text=""), name="decision_text_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.workstream} ({self.meeting})"
+
+
+class Basis(models.TextChoices):
+    DECISION = "decision", _("Decision of the Senior Officials")
+    UPDATE = "update", _("Published progress update")
+    PROPOSAL = "proposal", _("Proposal")
+
+
+class TimelineEntry(models.Model):
+    """The status of a workstream at a meeting, and the record it rests on.
+
+    Written only by ``timeline_entry_refresh``; exactly one of ``decision``, ``update`` and
+    ``proposal`` is the basis, and its provenance is the entry's provenance.
+    """
+
+    Basis = Basis
+
+    workstream = models.ForeignKey(
+        Workstream, on_delete=models.CASCADE, related_name="timeline_entries"
+    )
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="timeline_entries")
+    status = models.CharField(max_length=20, choices=Status)
+    basis = models.CharField(max_length=10, choices=Basis)
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    update = models.ForeignKey(
+        ProgressUpdate, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "timeline entries"
+        ordering = ["meeting__date", "workstream__title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workstream", "meeting"], name="timeline_entry_once_per_cell"
+            ),
+            choices_check("status", Status, "timeline_status_valid"),
+            choices_check("basis", Basis, "timeline_basis_valid"),
+            models.CheckConstraint(
+                condition=Q(
+                    basis="decision",
+                    decision__isnull=False,
+                    update__isnull=True,
+                    proposal__isnull=True,
+                )
+                | Q(
+                    basis="update",
+                    decision__isnull=True,
+                    update__isnull=False,
+                    proposal__isnull=True,
+                )
+                | Q(
+                    basis="proposal",
+                    decision__isnull=True,
+                    update__isnull=True,
+                    proposal__isnull=False,
+                ),
+                name="timeline_entry_has_one_basis",
+            ),
+        ]
+        indexes = [models.Index(fields=["meeting", "status"], name="timeline_meeting_status")]
+
+    def __str__(self) -> str:
+        return f"{self.workstream.short_title} at {self.meeting}: {self.get_status_display()}"
+
+    @property
+    def record(self) -> Decision | ProgressUpdate | Proposal:
+        record = {"decision": self.decision, "update": self.update, "proposal": self.proposal}[
+            self.basis
+        ]
+        assert record is not None
+        return record
