@@ -1,0 +1,115 @@
+"""The loaded record checked against the SOM28 mid-term and SOM29 midterm reports."""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from meetings.models import Attendance, Meeting
+from workstreams.models import Decision, ProgressUpdate, Proposal, TimelineEntry, Workstream
+from workstreams.record import record_load
+
+pytestmark = pytest.mark.usefixtures("record")
+
+
+def test_meetings_dates_and_times() -> None:
+    meetings = {m.slug: m for m in Meeting.objects.all()}
+    assert list(meetings) == [
+        "som27",
+        "som28-mid-term",
+        "som28",
+        "som29-mid-term",
+        "som29-technical",
+        "som29-senior",
+    ]
+    mid = meetings["som28-mid-term"]
+    assert (mid.date, mid.start_time, mid.end_time) == (
+        datetime.date(2022, 5, 18),
+        datetime.time(15),
+        datetime.time(17),
+    )
+    assert mid.time_zone_abbreviation() == "CEST"
+    assert meetings["som29-mid-term"].chair.name == "Ligia Noronha"
+    assert meetings["som29-mid-term"].reported_entity_count == 33
+    senior = meetings["som29-senior"]
+    assert (senior.date, senior.start_time, senior.end_time) == (
+        datetime.date(2023, 10, 10),
+        datetime.time(14),
+        datetime.time(15, 30),
+    )
+    assert meetings["som28"].date_display == "November 2022"
+    assert meetings["som28"].is_planned
+
+
+def test_103_participants_with_their_entities() -> None:
+    attendances = Attendance.objects.filter(meeting__slug="som28-mid-term")
+    assert attendances.count() == 103
+    tim = attendances.get(list_number=94)
+    assert (tim.person.name, tim.entity.acronym) == ("Tim Scott", "UNDP")
+    blank = attendances.get(list_number=10)
+    assert (blank.person.name, blank.entity) == ("Alejandro Luque", None)
+    assert attendances.get(list_number=47).listed_affiliation == "UNU- FLORES"
+
+
+def test_presenters_and_their_entities() -> None:
+    update = ProgressUpdate.objects.get(
+        workstream__slug="img-biodiversity", meeting__slug="som28-mid-term"
+    )
+    assert (update.presenter.name, update.entity.acronym) == ("Meriem Bouamrane", "UNESCO")
+    assert ProgressUpdate.objects.filter(meeting__slug="som28-mid-term").count() == 12
+
+
+def test_seven_workstreams_continue_in_2024() -> None:
+    continuing = ProgressUpdate.objects.filter(
+        meeting__slug="som29-mid-term", expected_to_continue_in=2024
+    )
+    assert continuing.count() == 7
+
+
+def test_three_concept_notes() -> None:
+    notes = Proposal.objects.filter(kind="concept_note").order_by("position")
+    assert [(p.presenter.name, p.entity.acronym) for p in notes] == [
+        ("Tim Scott", "UNDP"),
+        ("Tim Kasten", "UNEP"),
+        ("Tim Kasten", "UNEP"),
+    ]
+
+
+def test_som27_decisions_keep_provenance() -> None:
+    decision = Decision.objects.get(meeting__slug="som27", workstream__slug="img-biodiversity")
+    assert decision.kind == "establish"
+    assert decision.source_quote.startswith("The 27th SOM established this IMG")
+    assert Decision.objects.filter(meeting__slug="som27").count() == 5
+
+
+def test_silence_is_no_record() -> None:
+    assert not TimelineEntry.objects.filter(
+        workstream__slug="img-biodiversity", meeting__slug="som28"
+    ).exists()
+    assert Workstream.objects.count() == 17
+
+
+def test_second_load_changes_nothing() -> None:
+    report = record_load()
+    assert not report.changed
+
+
+def test_database_refuses_meeting_ending_before_start() -> None:
+    meeting = Meeting.objects.get(slug="som29-senior")
+    meeting.end_time = datetime.time(13)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        meeting.save()
+
+
+def test_database_refuses_second_update_for_same_meeting() -> None:
+    update = ProgressUpdate.objects.filter(meeting__slug="som28-mid-term").first()
+    update.pk = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        update.save()
+
+
+def test_timeline_page_shows_the_record(client) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Issue Management Group on Biodiversity" in response.content.decode()
+    assert "no record" in response.content.decode()
