@@ -11,6 +11,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
+# The browser tests drive Debian's chromium; installed once, with sudo where we are not root.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+/usr/bin/chromium:
+	$(SUDO) apt-get update -qq
+	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
 .PHONY: install run test lint
 install: $(VENV)/.installed
 
@@ -19,11 +25,12 @@ run: install
 	$(BIN)/python manage.py load_emg_record
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install
+test: install /usr/bin/chromium
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/pytest
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy emgtracker meetings workstreams
 	$(BIN)/python manage.py makemigrations --check --dry-run

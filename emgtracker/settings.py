@@ -33,7 +33,7 @@ else:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "emgtracker.apps.EMGAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",
+    "rules",
+    "simple_history",
+    "import_export",
     "meetings",
     "workstreams",
 ]
@@ -55,8 +58,19 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Who may do what is decided by the rules in workstreams/permissions.py; the model backend
+# remains for superusers and passwords. Role groups carry no table permissions of their own.
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# History is read in the admin; a "revert" would bypass the editorial workflow and its checks.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 ROOT_URLCONF = "emgtracker.urls"
 WSGI_APPLICATION = "emgtracker.wsgi.application"

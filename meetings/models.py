@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from emgtracker.db import choices_check
 
@@ -92,6 +93,14 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         """The columns of the status matrix: every meeting in date order."""
         return self.order_by("date", "som_number")
 
+    def upcoming(self, today: datetime.date) -> "MeetingQuerySet":
+        """Meetings on or after ``today``; one dated only by month or year counts all through it."""
+        return self.filter(
+            Q(date__gte=today)
+            | Q(date_precision=DatePrecision.MONTH, date__gte=today.replace(day=1))
+            | Q(date_precision=DatePrecision.YEAR, date__year__gte=today.year)
+        ).order_by("date", "som_number")
+
     def with_counts(self) -> "MeetingQuerySet":
         return self.annotate(
             participant_count=Count("attendances", distinct=True),
@@ -165,6 +174,7 @@ class Meeting(models.Model):
     )
 
     objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date", "som_number"]

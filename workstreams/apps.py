@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class WorkstreamsConfig(AppConfig):
     name = "workstreams"
     verbose_name = "Workstreams"
+
+    def ready(self) -> None:
+        # Registers the rules every permission check of the admin, the API and the services asks.
+        from workstreams import permissions  # noqa: F401

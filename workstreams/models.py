@@ -6,9 +6,11 @@ record of that meeting (a decision, a published progress update, a proposal) by
 matrix, the filters and "status now" are plain indexed reads. No entry means "no record".
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from emgtracker.db import choices_check
 from meetings.models import AgendaItem, Document, Entity, Meeting, Person, Sourced
@@ -26,6 +28,9 @@ class Status(models.TextChoices):
     NOT_TAKEN_FORWARD = "not_taken_forward", _("Not taken forward")
 
 
+RUNNING_STATUSES = [Status.ESTABLISHED, Status.ACTIVE, Status.EXTENDED]
+
+
 class WorkstreamQuerySet(models.QuerySet["Workstream"]):
     def with_current_status(self) -> "WorkstreamQuerySet":
         """Annotate ``current_status``: the status at the latest meeting with a record."""
@@ -33,6 +38,21 @@ class WorkstreamQuerySet(models.QuerySet["Workstream"]):
             "-meeting__date", "-meeting__som_number"
         )
         return self.annotate(current_status=Subquery(latest.values("status")[:1]))
+
+    def without_update_for(self, meeting: Meeting) -> "WorkstreamQuerySet":
+        """The admin landing panel: running workstreams with no update, in any state, for ``meeting``.
+
+        A workstream is running when its latest status says it is (established, active, extended).
+        """
+        return (
+            self.with_current_status()
+            .filter(current_status__in=RUNNING_STATUSES)  # type: ignore[misc]
+            .exclude(updates__meeting=meeting)
+            .prefetch_related(
+                Prefetch("leads", queryset=WorkstreamLead.objects.select_related("entity"))
+            )
+            .order_by("title")
+        )
 
     def for_timeline(self) -> "WorkstreamQuerySet":
         """The rows of the status matrix, with their leads and every timeline entry."""
@@ -86,7 +106,7 @@ class Workstream(models.Model):
         related_name="predecessors",
         help_text=_("The workstream that took over this one's work."),
     )
-    lead_entities = models.ManyToManyField(
+    lead_entities: "models.ManyToManyField[Entity, WorkstreamLead]" = models.ManyToManyField(
         Entity, through="WorkstreamLead", related_name="led_workstreams", blank=True
     )
     description = models.TextField(blank=True)
@@ -95,6 +115,7 @@ class Workstream(models.Model):
     )
 
     objects = WorkstreamQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
@@ -112,6 +133,21 @@ class Workstream(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class FocalPoint(models.Model):
+    """A login that speaks for an entity: it drafts and submits the updates its entity leads."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="focal_point"
+    )
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="focal_points")
+
+    class Meta:
+        ordering = ["entity__slug", "user__username"]
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.entity}"
 
 
 class LeadRole(models.TextChoices):
@@ -142,6 +178,14 @@ class WorkstreamLead(Sourced):
 class ProgressUpdateQuerySet(models.QuerySet["ProgressUpdate"]):
     def published(self) -> "ProgressUpdateQuerySet":
         return self.filter(state=ProgressUpdate.State.PUBLISHED)
+
+    def awaiting_review(self) -> "ProgressUpdateQuerySet":
+        """The admin landing panel: submitted updates, oldest first."""
+        return (
+            self.filter(state=ProgressUpdate.State.SUBMITTED)
+            .select_related("workstream", "meeting", "entity")
+            .order_by("updated_at")
+        )
 
 
 class EditorialState(models.TextChoices):
@@ -178,11 +222,18 @@ class ProgressUpdate(Sourced):
         null=True, blank=True, help_text=_("The year the meeting expects the work to continue in.")
     )
     state = models.CharField(max_length=10, choices=State, default=State.DRAFT)
+    returned_reason = models.TextField(
+        blank=True, help_text=_("Why the secretariat last returned the update to draft.")
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text=_("Goes up with every save, so that a stale edit can be refused.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
     objects = ProgressUpdateQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting__date", "workstream__title"]
@@ -246,6 +297,8 @@ class Proposal(Sourced):
         help_text=_("The workstream the proposal puts forward, and became if taken forward."),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["meeting__date", "position"]
         constraints = [
@@ -283,6 +336,8 @@ class Decision(Sourced):
     workstream = models.ForeignKey(Workstream, on_delete=models.CASCADE, related_name="decisions")
     kind = models.CharField(max_length=20, choices=Kind)
     text = models.TextField(help_text=_("What was decided, in a sentence."))
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting__date", "workstream__title"]

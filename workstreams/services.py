@@ -1,6 +1,14 @@
 """Writes that span rows. Each is keyword-only, typed and atomic."""
 
-from django.db import transaction
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import Truncator, get_text_list
+from django.utils.translation import gettext as _
 
 from meetings.models import Meeting
 from workstreams.models import (
@@ -73,3 +81,213 @@ def _derive_entry(*, workstream: Workstream, meeting: Meeting) -> TimelineEntry 
     if proposal is not None:
         return TimelineEntry(**cell, status=Status.PROPOSED, basis="proposal", proposal=proposal)
     return None
+
+
+# Progress updates: the editorial workflow ---------------------------------------------------
+#
+# draft → submitted → published, and back to draft with a reason. Every write goes through one
+# of these functions: it asks the rules in workstreams.permissions who may do it, refuses an edit
+# made on a stale copy, records who did it in the history, and refreshes the timeline cell.
+
+# The fields a person edits, in the order a refusal names them.
+EDITABLE_FIELDS = [
+    "workstream",
+    "meeting",
+    "agenda_item",
+    "presenter",
+    "entity",
+    "status",
+    "summary",
+    "next_steps",
+    "expected_to_continue_in",
+    "source",
+    "source_section",
+    "source_quote",
+    "state",
+    "returned_reason",
+]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed in an update since a given version, by whom and when."""
+
+    fields: list[str]
+    by: str
+    at: Any
+
+    def message(self) -> str:
+        what = get_text_list(self.fields, _("and")) if self.fields else _("its editorial state")
+        return _(
+            "Someone else saved this update while you were editing it: %(by)s changed "
+            "%(what)s at %(at)s. Your changes were not saved. Reload the update, look at "
+            "theirs, and make yours again."
+        ) % {"by": self.by, "what": what, "at": timezone.localtime(self.at).strftime("%H:%M:%S")}
+
+
+class StaleUpdate(ValidationError):
+    """An edit was made on a copy of the update that someone else has since saved."""
+
+    def __init__(self, changes: Changes) -> None:
+        self.changes = changes
+        super().__init__(changes.message(), code="stale")
+
+
+def progress_update_changes_since(*, update_id: int, version: int) -> Changes:
+    """Compare the stored update with the revision the editor started from."""
+    revisions = ProgressUpdate.history.filter(id=update_id).order_by("-history_id")
+    latest = revisions.select_related("history_user").first()
+    started_from = revisions.filter(version=version).first()
+    if latest is None:
+        return Changes(fields=[], by=_("someone"), at=timezone.now())
+    fields = []
+    if started_from is not None:
+        for name in EDITABLE_FIELDS:
+            field = ProgressUpdate._meta.get_field(name)
+            assert isinstance(field, models.Field)
+            if getattr(latest, field.attname) != getattr(started_from, field.attname):
+                fields.append(str(field.verbose_name))
+    who = latest.history_user.get_username() if latest.history_user else _("the record loader")
+    return Changes(fields=fields, by=who, at=latest.history_date)
+
+
+def progress_update_check_version(*, update_id: int, version: int) -> None:
+    """Refuse an edit made on a copy older than the stored one, naming what changed.
+
+    Locks the row until the end of the transaction, so that no save slips in between this
+    check and the caller's write.
+    """
+    stored = (
+        ProgressUpdate.objects.select_for_update()
+        .filter(pk=update_id)
+        .values_list("version", flat=True)
+    ).first()
+    if stored is not None and stored != version:
+        raise StaleUpdate(progress_update_changes_since(update_id=update_id, version=version))
+
+
+def _require(user: Any, perm: str, update: ProgressUpdate | None) -> None:
+    if not user.has_perm(f"workstreams.{perm}_progressupdate", update):
+        raise PermissionDenied(_("You may not do this to this update."))
+
+
+def _write(update: ProgressUpdate, *, by: Any, reason: str = "") -> None:
+    """Save with the next version, with who and why in the history, and refresh the cell."""
+    if update.pk is not None:
+        claimed = ProgressUpdate.objects.filter(pk=update.pk, version=update.version).update(
+            version=F("version") + 1
+        )
+        if not claimed:
+            raise StaleUpdate(
+                progress_update_changes_since(update_id=update.pk, version=update.version)
+            )
+        update.version += 1
+    update._history_user = by  # type: ignore[attr-defined]
+    if reason:
+        # The history keeps a short reason; the update itself keeps the whole of it.
+        update._change_reason = Truncator(reason).chars(100)  # type: ignore[attr-defined]
+    update.save()
+    timeline_entry_refresh(workstream=update.workstream, meeting=update.meeting)
+
+
+@transaction.atomic
+def progress_update_save(*, update: ProgressUpdate, by: Any) -> ProgressUpdate:
+    """Create or edit an update as ``by``. Its editorial state changes only by the transitions.
+
+    ``update.version`` must be the version the editor started from: a save on a stale copy is
+    refused with ``StaleUpdate``.
+    """
+    stored_cell = (update.workstream_id, update.meeting_id)
+    if update.pk is None:
+        _require(by, "add", None)
+        update.state = ProgressUpdate.State.DRAFT
+        update.published_at = None
+        update.version = 1
+    else:
+        stored = ProgressUpdate.objects.get(pk=update.pk)
+        stored_cell = (stored.workstream_id, stored.meeting_id)
+        _require(by, "change", stored)
+        # A moved update is checked against the workstream it moves to as well.
+        update.state, update.published_at = stored.state, stored.published_at
+    _require(by, "change", update)
+    update.full_clean()
+    _write(update, by=by)
+    if update.pk is not None and stored_cell != (update.workstream_id, update.meeting_id):
+        timeline_entry_refresh(
+            workstream=Workstream.objects.get(pk=stored_cell[0]),
+            meeting=Meeting.objects.get(pk=stored_cell[1]),
+        )
+    return update
+
+
+def _transition(
+    *, update: ProgressUpdate, by: Any, perm: str, allowed_from: set[str], to: str, reason: str = ""
+) -> ProgressUpdate:
+    _require(by, perm, update)
+    if update.state not in allowed_from:
+        raise ValidationError(
+            _("“%(update)s” is %(state)s; only a %(allowed)s update can be %(verb)s.")
+            % {
+                "update": update,
+                "state": update.get_state_display().lower(),
+                "allowed": get_text_list(
+                    [str(ProgressUpdate.State(s).label).lower() for s in sorted(allowed_from)],
+                    _("or"),
+                ),
+                "verb": {"submit": _("submitted"), "publish": _("published")}.get(
+                    perm, _("returned to draft")
+                ),
+            },
+            code="invalid_transition",
+        )
+    update.state = to
+    update.published_at = timezone.now() if to == ProgressUpdate.State.PUBLISHED else None
+    _write(update, by=by, reason=reason)
+    return update
+
+
+@transaction.atomic
+def progress_update_submit(*, update: ProgressUpdate, by: Any) -> ProgressUpdate:
+    """A focal point (or the secretariat) sends a draft for review."""
+    return _transition(
+        update=update,
+        by=by,
+        perm="submit",
+        allowed_from={ProgressUpdate.State.DRAFT},
+        to=ProgressUpdate.State.SUBMITTED,
+        reason=_("Submitted for review"),
+    )
+
+
+@transaction.atomic
+def progress_update_publish(*, update: ProgressUpdate, by: Any) -> ProgressUpdate:
+    """The secretariat makes a submitted update public; the timeline shows it from now on."""
+    return _transition(
+        update=update,
+        by=by,
+        perm="publish",
+        allowed_from={ProgressUpdate.State.SUBMITTED},
+        to=ProgressUpdate.State.PUBLISHED,
+        reason=_("Published"),
+    )
+
+
+@transaction.atomic
+def progress_update_return_to_draft(
+    *, update: ProgressUpdate, by: Any, reason: str
+) -> ProgressUpdate:
+    """The secretariat sends an update back to its authors, saying why."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            _("Say why the update goes back to draft: its authors will read it."), code="required"
+        )
+    update.returned_reason = reason
+    return _transition(
+        update=update,
+        by=by,
+        perm="return",
+        allowed_from={ProgressUpdate.State.SUBMITTED, ProgressUpdate.State.PUBLISHED},
+        to=ProgressUpdate.State.DRAFT,
+        reason=_("Returned to draft: %(reason)s") % {"reason": reason},
+    )

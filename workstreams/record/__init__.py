@@ -27,6 +27,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 M = TypeVar("M", bound=models.Model)
 
 
+HISTORY_REASON = "Loaded from the EMG record"
+
+
 class RecordError(Exception):
     """The record files contradict themselves (an unknown reference, a duplicate key)."""
 
@@ -65,18 +68,26 @@ class _Loader:
         if obj is None:
             obj = model(**lookup, **values)
             obj.full_clean(validate_unique=False, validate_constraints=False)
+            obj._change_reason = HISTORY_REASON  # type: ignore[attr-defined]
             obj.save()
             self.report.created[str(label)] += 1
             return obj
         changed = []
         for name, value in values.items():
-            current = getattr(obj, model._meta.get_field(name).attname)
+            model_field = model._meta.get_field(name)
+            assert isinstance(model_field, models.Field)
+            current = getattr(obj, model_field.attname)
             wanted = value.pk if isinstance(value, models.Model) else value
             if current != wanted:
                 setattr(obj, name, value)
                 changed.append(name)
         if changed:
             obj.full_clean(validate_unique=False, validate_constraints=False)
+            if isinstance(obj, ProgressUpdate):
+                # An editor holding the older copy must not overwrite what the record now says.
+                obj.version += 1
+                changed.append("version")
+            obj._change_reason = HISTORY_REASON  # type: ignore[attr-defined]
             obj.save(update_fields=changed)
             self.report.updated[str(label)] += 1
         return obj

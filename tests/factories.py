@@ -1,0 +1,47 @@
+"""Test data. The EMG record is loaded for every test; these add what a test needs on top."""
+
+from typing import Any
+
+import factory
+from django.contrib.auth.models import Group, User
+
+from meetings.models import Entity, Meeting
+from workstreams.models import FocalPoint, ProgressUpdate, Workstream
+
+PASSWORD = "a-long-test-password-1"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A workspace login: ``UserFactory(role="focal_point", entity="UNESCO")``."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    is_staff = True
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def role(self, create: bool, role: str | None, **kwargs: Any) -> None:
+        if role:
+            self.groups.add(Group.objects.get(name=role))
+
+    @factory.post_generation
+    def entity(self, create: bool, acronym: str | None, **kwargs: Any) -> None:
+        if acronym:
+            FocalPoint.objects.create(user=self, entity=Entity.objects.get(acronym=acronym))
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    """An update for SOM29's senior segment, the last meeting of the record, in draft."""
+
+    class Meta:
+        model = ProgressUpdate
+
+    workstream = factory.LazyFunction(lambda: Workstream.objects.get(slug="img-biodiversity"))
+    meeting = factory.LazyFunction(lambda: Meeting.objects.get(slug="som29-senior"))
+    entity = factory.LazyAttribute(lambda u: u.workstream.leads.first().entity)
+    status = ProgressUpdate._meta.get_field("status").default
+    summary = factory.Sequence(lambda n: f"Progress made on the workplan, item {n}.")
+    next_steps = "Report to the senior segment."

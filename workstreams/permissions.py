@@ -1,0 +1,148 @@
+"""Who may do what: the one place the admin, the API and the services ask.
+
+Three roles, each a group created by a migration: the *secretariat* edits everything and
+publishes; a *focal point* belongs to an entity and drafts and submits the updates of the
+workstreams that entity leads, and sees nothing else; a *viewer* reads everything. The groups
+carry no table permissions: every permission is a rule here, checked through
+``user.has_perm(name, obj)``. Superusers pass every check, as Django's model backend grants them.
+"""
+
+from typing import Any
+
+import rules
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.translation import gettext_lazy as _
+
+from workstreams.models import (
+    ProgressUpdate,
+    ProgressUpdateQuerySet,
+    Workstream,
+    WorkstreamLead,
+    WorkstreamQuerySet,
+)
+
+SECRETARIAT = "secretariat"
+FOCAL_POINT = "focal_point"
+VIEWER = "viewer"
+ROLES = {
+    SECRETARIAT: _("Secretariat: edits everything and publishes"),
+    FOCAL_POINT: _("Focal point: drafts and submits the updates of what its entity leads"),
+    VIEWER: _("Viewer: reads everything, changes nothing"),
+}
+
+User = AbstractBaseUser | AnonymousUser
+
+# The rules backend, unlike Django's, does not look at ``is_active``: every role asks it.
+is_secretariat = rules.is_active & rules.is_group_member(SECRETARIAT)
+is_focal_point = rules.is_active & rules.is_group_member(FOCAL_POINT)
+is_viewer = rules.is_active & rules.is_group_member(VIEWER)
+
+
+def led_workstream_ids(user: Any) -> frozenset[int]:
+    """The workstreams the user's entity leads; none for a user who is not a focal point.
+
+    Kept on the user object, so that a request asks the database once however many rows it
+    checks.
+    """
+    cached: frozenset[int] | None = getattr(user, "_led_workstream_ids", None)
+    if cached is None:
+        entity_id = focal_point_entity_id(user)
+        cached = frozenset()
+        if entity_id is not None:
+            leads = WorkstreamLead.objects.filter(entity_id=entity_id)
+            cached = frozenset(leads.values_list("workstream_id", flat=True))
+        user._led_workstream_ids = cached
+    return cached
+
+
+def focal_point_entity_id(user: Any) -> int | None:
+    if not getattr(user, "is_authenticated", False) or not is_focal_point(user):
+        return None
+    focal_point = getattr(user, "focal_point", None)
+    return focal_point.entity_id if focal_point else None
+
+
+@rules.predicate
+def no_object(user: Any, obj: Any) -> bool:
+    """A question about the model as a whole ("may they open the list?"), not about one row."""
+    return obj is None
+
+
+@rules.predicate
+def leads_workstream_of(user: Any, obj: ProgressUpdate | Workstream | None) -> bool:
+    if obj is None:
+        return False
+    workstream_id = obj.pk if isinstance(obj, Workstream) else obj.workstream_id
+    return workstream_id in led_workstream_ids(user)
+
+
+@rules.predicate
+def not_published(user: Any, obj: ProgressUpdate | None) -> bool:
+    return obj is not None and obj.state != ProgressUpdate.State.PUBLISHED
+
+
+@rules.predicate
+def is_draft(user: Any, obj: ProgressUpdate | None) -> bool:
+    return obj is not None and obj.state == ProgressUpdate.State.DRAFT
+
+
+# The record: meetings and what happened at them, workstreams and what was decided.
+RECORD_MODELS = {
+    "meetings": [
+        "meeting",
+        "agendaitem",
+        "document",
+        "entity",
+        "person",
+        "attendance",
+        "intervention",
+    ],
+    "workstreams": ["workstream", "workstreamlead", "decision", "proposal"],
+}
+for app_label, model_names in RECORD_MODELS.items():
+    for model_name in model_names:
+        rules.add_perm(f"{app_label}.view_{model_name}", is_secretariat | is_viewer)
+        for action in ("add", "change", "delete"):
+            rules.add_perm(f"{app_label}.{action}_{model_name}", is_secretariat)
+
+# The timeline is derived from the record and never edited by hand.
+rules.add_perm("workstreams.view_timelineentry", is_secretariat | is_viewer)
+for action in ("add", "change", "delete"):
+    rules.add_perm(f"workstreams.{action}_timelineentry", rules.always_deny)
+
+# Progress updates: a focal point works on those of the workstreams its entity leads, until
+# they are published; the secretariat reviews, publishes and returns them.
+focal_point_own = is_focal_point & (no_object | leads_workstream_of)
+rules.add_perm("workstreams.view_progressupdate", is_secretariat | is_viewer | focal_point_own)
+rules.add_perm("workstreams.add_progressupdate", is_secretariat | is_focal_point)
+rules.add_perm(
+    "workstreams.change_progressupdate",
+    is_secretariat | (focal_point_own & (no_object | not_published)),
+)
+rules.add_perm("workstreams.delete_progressupdate", is_secretariat)
+rules.add_perm(
+    "workstreams.submit_progressupdate",
+    is_secretariat | (focal_point_own & (no_object | is_draft)),
+)
+rules.add_perm("workstreams.publish_progressupdate", is_secretariat)
+rules.add_perm("workstreams.return_progressupdate", is_secretariat)
+
+# Who speaks for which entity is the secretariat's to see; logins are the superuser's.
+rules.add_perm("workstreams.view_focalpoint", is_secretariat | is_viewer)
+
+
+def progress_updates_visible_to(user: Any) -> ProgressUpdateQuerySet:
+    """The updates a user may see in the workspace: all of them, or their entity's."""
+    updates = ProgressUpdate.objects.all()
+    if user.is_superuser or is_secretariat(user) or is_viewer(user):
+        return updates
+    if is_focal_point(user):
+        return updates.filter(workstream_id__in=led_workstream_ids(user))
+    return updates.none()
+
+
+def workstreams_led_by(user: Any) -> WorkstreamQuerySet:
+    """The workstreams a focal point answers for; every one, for the secretariat and viewers."""
+    if user.is_superuser or is_secretariat(user) or is_viewer(user):
+        return Workstream.objects.all()
+    return Workstream.objects.filter(pk__in=led_workstream_ids(user))
