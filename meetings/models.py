@@ -107,6 +107,38 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
             entity_count=Count("attendances__entity", distinct=True),
         )
 
+    def for_list(self) -> "MeetingQuerySet":
+        """The meetings page: every meeting, newest first, with its chair and counts."""
+        return (
+            self.with_counts()
+            .select_related("chair__entity")
+            .order_by("-date", "-som_number", "segment")
+        )
+
+    def for_detail(self) -> "MeetingQuerySet":
+        """A meeting's page: its agenda, documents, participants and interventions."""
+        return self.select_related("chair__entity").prefetch_related(
+            models.Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.select_related(
+                    "presenter_entity", "presenter"
+                ).order_by("position"),
+            ),
+            models.Prefetch("documents", queryset=Document.objects.order_by("number", "symbol")),
+            models.Prefetch(
+                "attendances",
+                queryset=Attendance.objects.select_related("person", "entity").order_by(
+                    "listed_affiliation", "person__name"
+                ),
+            ),
+            models.Prefetch(
+                "interventions",
+                queryset=Intervention.objects.select_related(
+                    "entity", "person", "agenda_item", "source__meeting"
+                ).order_by("position"),
+            ),
+        )
+
 
 class Segment(models.TextChoices):
     MEETING = "meeting", _("Senior Officials Meeting")
@@ -236,6 +268,14 @@ class Meeting(models.Model):
         if self.date_precision == self.DatePrecision.MONTH:
             return self.date.strftime("%B %Y")
         return f"{self.date.day} {self.date.strftime('%B %Y')}"
+
+    def is_upcoming(self, today: datetime.date) -> bool:
+        """The test of ``MeetingQuerySet.upcoming`` for one meeting already in hand."""
+        if self.date_precision == self.DatePrecision.YEAR:
+            return self.date.year >= today.year
+        if self.date_precision == self.DatePrecision.MONTH:
+            return self.date >= today.replace(day=1)
+        return self.date >= today
 
     @property
     def year(self) -> int:

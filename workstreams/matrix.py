@@ -3,6 +3,9 @@
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting
 from workstreams.models import Status, TimelineEntry, Workstream, WorkstreamKind
@@ -19,6 +22,7 @@ STATUS_SYMBOLS: dict[str, str] = {
     Status.NOT_TAKEN_FORWARD: "✕",
 }
 NO_RECORD_SYMBOL = "–"
+NO_RECORD = _("no record")
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ class Cell:
 
     @property
     def label(self) -> str:
-        return self.entry.get_status_display() if self.entry else "no record"
+        return self.entry.get_status_display() if self.entry else str(NO_RECORD)
 
     @property
     def symbol(self) -> str:
@@ -44,6 +48,11 @@ class Row:
     workstream: Workstream
     depth: int
     cells: list[Cell]
+
+    @property
+    def current(self) -> Cell | None:
+        """The cell of the latest meeting with a record: the workstream's status now."""
+        return next((c for c in reversed(self.cells) if c.entry is not None), None)
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,7 @@ class SomGroup:
 def legend() -> list[tuple[str, str, str]]:
     """(status value, label, symbol) for every status, then "no record"."""
     return [(s.value, str(s.label), STATUS_SYMBOLS[s]) for s in Status] + [
-        ("", "no record", NO_RECORD_SYMBOL)
+        ("", str(NO_RECORD), NO_RECORD_SYMBOL)
     ]
 
 
@@ -73,6 +82,29 @@ def som_groups(meetings: Sequence[Meeting]) -> list[SomGroup]:
             groups.append(SomGroup(meeting.som_number, []))
         groups[-1].meetings.append(meeting)
     return groups
+
+
+def cells_for(workstream: Workstream, meetings: Sequence[Meeting]) -> list[Cell]:
+    """One cell per meeting, from the workstream's prefetched timeline entries."""
+    entries = {e.meeting_id: e for e in workstream.timeline_entries.all()}
+    return [Cell(m, entries.get(m.pk)) for m in meetings]
+
+
+# The headline counts of the timeline page, by status now.
+SUMMARY_GROUPS: list[tuple[str, Any, set[str]]] = [
+    ("active", _("Active"), {Status.ESTABLISHED, Status.ACTIVE, Status.EXTENDED}),
+    ("proposed", _("Proposed"), {Status.PROPOSED}),
+    ("concluded", _("Concluded"), {Status.CONCLUDED, Status.SUCCEEDED}),
+]
+
+
+def summary_counts(groups: Iterable[KindGroup]) -> list[tuple[str, str, int]]:
+    """(key, label, count) of workstreams by their status now."""
+    current = [row.current.status for g in groups for row in g.rows if row.current]
+    return [
+        (key, str(label), sum(1 for s in current if s in statuses))
+        for key, label, statuses in SUMMARY_GROUPS
+    ]
 
 
 def build_matrix(workstreams: Iterable[Workstream], meetings: Sequence[Meeting]) -> list[KindGroup]:
@@ -86,8 +118,7 @@ def build_matrix(workstreams: Iterable[Workstream], meetings: Sequence[Meeting])
         children[workstream.parent_id].append(workstream)
 
     def rows_under(workstream: Workstream, depth: int) -> list[Row]:
-        entries = {e.meeting_id: e for e in workstream.timeline_entries.all()}
-        row = Row(workstream, depth, [Cell(m, entries.get(m.pk)) for m in meetings])
+        row = Row(workstream, depth, cells_for(workstream, meetings))
         return [row] + [
             r for child in children[workstream.pk] for r in rows_under(child, depth + 1)
         ]

@@ -54,6 +54,59 @@ class WorkstreamQuerySet(models.QuerySet["Workstream"]):
             .order_by("title")
         )
 
+    def for_list(self) -> "WorkstreamQuerySet":
+        """The workstream list: status now, leads, parent, and every entry with its meeting."""
+        return (
+            self.with_current_status()
+            .select_related("parent")
+            .prefetch_related(
+                Prefetch("leads", queryset=WorkstreamLead.objects.select_related("entity")),
+                Prefetch(
+                    "timeline_entries",
+                    queryset=TimelineEntry.objects.select_related("meeting").order_by(
+                        "meeting__date", "meeting__som_number"
+                    ),
+                ),
+            )
+            .order_by("title")
+        )
+
+    def for_detail(self) -> "WorkstreamQuerySet":
+        """A workstream's page: its relations, its published updates, decisions and proposals."""
+        source = ["source__meeting"]
+        return self.select_related("parent", "successor").prefetch_related(
+            Prefetch("leads", queryset=WorkstreamLead.objects.select_related("entity", *source)),
+            Prefetch("children", queryset=Workstream.objects.order_by("title")),
+            Prefetch("predecessors", queryset=Workstream.objects.order_by("title")),
+            Prefetch(
+                "updates",
+                queryset=ProgressUpdate.objects.published()
+                .select_related("meeting", "presenter", "entity", "agenda_item", *source)
+                .order_by("meeting__date", "meeting__som_number"),
+                to_attr="published_updates",
+            ),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.select_related("meeting", *source).order_by(
+                    "meeting__date", "kind"
+                ),
+            ),
+            Prefetch(
+                "proposals",
+                queryset=Proposal.objects.select_related(
+                    "meeting", "presenter", "entity", "document", *source
+                ),
+            ),
+            Prefetch(
+                "timeline_entries",
+                queryset=TimelineEntry.objects.select_related(
+                    "decision__source__meeting",
+                    "update__source__meeting",
+                    "proposal__source__meeting",
+                ),
+            ),
+        )
+
     def for_timeline(self) -> "WorkstreamQuerySet":
         """The rows of the status matrix, with their leads and every timeline entry."""
         return self.select_related("parent").prefetch_related(

@@ -113,12 +113,3 @@ def test_timeline_page_shows_the_record(client) -> None:
     assert response.status_code == 200
     assert "Issue Management Group on Biodiversity" in response.content.decode()
     assert "no record" in response.content.decode()
-
-
-def test_timeline_page_query_count_is_flat(client, django_assert_num_queries) -> None:
-    # meetings; workstreams; their leads; their timeline entries with sources
-    with django_assert_num_queries(4):
-        client.get("/")
-    Workstream.objects.create(slug="extra", title="Extra", short_title="Extra", kind="network")
-    with django_assert_num_queries(4):
-        client.get("/")

@@ -1,0 +1,141 @@
+"""The meetings as an iCalendar feed, for calendar apps to subscribe to.
+
+One event per meeting whose record gives a day. A meeting dated only by a month or a year
+("November 2022") is left out: a calendar event needs a day, and inventing one would put a
+guess in people's calendars. A meeting with a start time is timed in its own IANA time zone,
+with the VTIMEZONE that zone needs; one with a day but no time is an all-day event.
+
+Like the rest of this app, it imports nothing from ``workstreams``.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+from icalendar import Calendar, Event
+
+from meetings.models import Meeting
+
+CALENDAR_FILENAME = "emg-meetings.ics"
+CALENDAR_MAX_AGE = 60 * 60
+PRODID = "-//UN Environment Management Group//EMG Workstream Tracker//EN"
+UID_DOMAIN = "emg-tracker"
+
+
+def cacheable(
+    request: HttpRequest, response: HttpResponse, *, max_age: int, etag: bool = True
+) -> HttpResponse:
+    """Let browsers, feed readers and shared caches keep a public feed for ``max_age`` seconds.
+
+    With ``etag`` the response gets a hash of its body as its ETag, and a reader that sends
+    that ETag back is answered 304 Not Modified. The feeds hold no per-user data, so a shared
+    cache may keep them.
+    """
+    patch_cache_control(response, public=True, max_age=max_age)
+    if etag and request.method in ("GET", "HEAD"):
+        set_response_etag(response)
+        # Only the ETag is compared: no Last-Modified is passed, so If-Modified-Since never
+        # answers 304 on a date that does not say when the body last changed.
+        conditional = get_conditional_response(
+            request, etag=response.get("ETag"), response=response
+        )
+        assert conditional is not None  # it returns the response passed when nothing matches
+        return conditional
+    return response
+
+
+def _description(meeting: Meeting, url: str) -> str:
+    """The text of an event: what the meeting is, how and where it meets, and its page."""
+    lines = [
+        str(
+            _("SOM %(number)s, %(segment)s")
+            % {"number": meeting.som_number, "segment": meeting.get_segment_display()}
+        )
+    ]
+    how = [str(meeting.get_format_display())] if meeting.format else []
+    if meeting.venue:
+        how.append(meeting.venue)
+    if how:
+        lines.append(str(_("Format: %(how)s") % {"how": ", ".join(how)}))
+    if meeting.chair is not None:
+        lines.append(str(_("Chair: %(chair)s") % {"chair": meeting.chair.name}))
+    lines.append(str(_("Status: %(status)s") % {"status": meeting.get_status_display()}))
+    lines.append(url)
+    return "\n".join(lines)
+
+
+def _event(meeting: Meeting, request: HttpRequest, stamp: datetime.datetime) -> Event:
+    url = request.build_absolute_uri(reverse("meetings:detail", kwargs={"slug": meeting.slug}))
+    event = Event()
+    # The slug is the meeting's natural key, so a subscriber's copy of an event is updated,
+    # not duplicated, when the meeting's details change.
+    event.add("uid", f"{meeting.slug}@{UID_DOMAIN}")
+    event.add("dtstamp", stamp)
+    event.add("summary", meeting.title)
+    event.add("description", _description(meeting, url))
+    event.add("url", url)
+    if meeting.venue:
+        event.add("location", meeting.venue)
+    # Both a planned and a held meeting are firmly on the calendar; the record has no
+    # tentative or cancelled meetings.
+    event.add("status", "CONFIRMED")
+    starts, ends = meeting.starts_at(), meeting.ends_at()
+    if starts is not None:
+        # Aware datetimes in a ZoneInfo zone are written with TZID=<IANA name>.
+        event.add("dtstart", starts)
+        if ends is not None:
+            event.add("dtend", ends)
+    else:
+        # An all-day event: DTEND is exclusive, so a one-day meeting ends the day after.
+        event.add("dtstart", meeting.date)
+        event.add("dtend", meeting.date + datetime.timedelta(days=1))
+    return event
+
+
+def meeting_calendar_build(meetings: Iterable[Meeting], request: HttpRequest) -> Calendar:
+    """The calendar of ``meetings`` (only day-precision ones become events)."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", str(_("EMG Senior Officials Meetings")))
+    calendar.add(
+        "x-wr-caldesc",
+        str(_("Meetings of the UN Environment Management Group's Senior Officials.")),
+    )
+    # RFC 5545: with METHOD, DTSTAMP is when this copy of the calendar was made.
+    stamp = timezone.now().replace(microsecond=0)
+    dated = [m for m in meetings if m.date_precision == Meeting.DatePrecision.DAY]
+    for meeting in dated:
+        calendar.add_component(_event(meeting, request, stamp))
+    if dated:
+        # Each VTIMEZONE lists the zone's transitions between these dates only: from
+        # 1970 to 2038 (the default) it would be a long list, the same for every subscriber.
+        first = min(m.date for m in dated)
+        last = max(m.date for m in dated)
+        calendar.add_missing_timezones(
+            first_date=datetime.date(first.year - 1, 1, 1),
+            last_date=datetime.date(last.year + 2, 1, 1),
+        )
+    return calendar
+
+
+@require_safe
+def meeting_calendar(request: HttpRequest) -> HttpResponse:
+    """``/meetings/calendar.ics``: every meeting with a known day, to subscribe to."""
+    meetings = (
+        Meeting.objects.filter(date_precision=Meeting.DatePrecision.DAY)
+        .select_related("chair")
+        .order_by("date", "som_number", "segment")
+    )
+    calendar = meeting_calendar_build(meetings, request)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{CALENDAR_FILENAME}"'
+    # No ETag: DTSTAMP changes with every copy, so two copies never hash the same.
+    return cacheable(request, response, max_age=CALENDAR_MAX_AGE, etag=False)

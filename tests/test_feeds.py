@@ -1,0 +1,376 @@
+"""The Atom feeds of updates and decisions and the iCalendar feed of meetings."""
+
+import datetime
+from typing import Any
+
+import feedparser
+import pytest
+from django.test import Client
+from django.utils import timezone
+from icalendar import Calendar, Component
+
+from meetings.models import Entity, Meeting, Person
+from tests.factories import ProgressUpdateFactory
+from workstreams.feeds import FEED_LIMIT, feed_entries
+from workstreams.models import Decision, ProgressUpdate, Workstream, WorkstreamLead
+
+pytestmark = pytest.mark.usefixtures("record")
+
+SOM27_DECISIONS = {
+    "img-biodiversity",
+    "cp-pollution-free-planet",
+    "cp-sustainable-infrastructure",
+    "img-human-rights-environment",
+    "consultations-environmental-social-sustainability",
+}
+
+
+def _feed(client: Client, url: str) -> Any:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
+    parsed = feedparser.parse(response.content)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    return parsed
+
+
+def _entry(parsed: Any, link: str, title_part: str = "") -> Any:
+    found = [e for e in parsed.entries if e.link == link and title_part in e.title]
+    assert len(found) == 1, [e.link for e in parsed.entries]
+    return found[0]
+
+
+def _calendar(client: Client) -> Calendar:
+    response = client.get("/meetings/calendar.ics")
+    assert response.status_code == 200
+    return Calendar.from_ical(response.content)
+
+
+def _events(calendar: Calendar) -> dict[str, Component]:
+    return {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+
+
+def _publish_more(count: int) -> None:
+    """``count`` more workstreams, each with a lead, a published update and a decision."""
+    meeting = Meeting.objects.get(slug="som29-senior")
+    entity = Entity.objects.get(slug="unep")
+    for n in range(count):
+        workstream = Workstream.objects.create(
+            slug=f"extra-{n}",
+            title=f"Extra workstream {n}",
+            short_title=f"Extra {n}",
+            kind="network",
+        )
+        WorkstreamLead.objects.create(workstream=workstream, entity=entity)
+        ProgressUpdateFactory(
+            workstream=workstream,
+            meeting=meeting,
+            # Every other one names no entity, so that its author comes from the leads.
+            entity=entity if n % 2 else None,
+            state=ProgressUpdate.State.PUBLISHED,
+            published_at=timezone.now() - datetime.timedelta(minutes=n),
+        )
+        Decision.objects.create(
+            meeting=meeting, workstream=workstream, kind="continue", text=f"Continued {n}."
+        )
+
+
+# The site-wide Atom feed ----------------------------------------------------------------------
+
+
+def test_site_feed_holds_the_published_updates_and_the_som27_decisions(client: Client) -> None:
+    parsed = _feed(client, "/feed/")
+    assert parsed.feed.title == "EMG Workstream Tracker: progress updates and decisions"
+    assert parsed.feed.id == "tag:emg-tracker,2026:feed"
+
+    update = _entry(
+        parsed, "http://testserver/workstreams/img-biodiversity/#som29-mid-term", "at SOM29"
+    )
+    assert update.title == "Issue Management Group on Biodiversity at SOM29 mid-term: Active"
+    assert update.id == "tag:emg-tracker,2026:update/img-biodiversity/som29-mid-term"
+    # The record names no entity for SOM29's updates: the workstream's leads are the author.
+    assert update.author == "UNESCO"
+    assert "SOM29 mid-term Meeting Report Summary, section 1(a)" in update.summary
+    # 17:00 in Zurich, CEST: the meeting's close, when the loader published the update.
+    assert update.updated_parsed[:5] == (2023, 5, 16, 15, 0)
+
+    som28 = _entry(
+        parsed, "http://testserver/workstreams/img-biodiversity/#som28-mid-term", "at SOM28"
+    )
+    assert som28.author == "UNESCO"
+    assert "Meriem Bouamrane" in som28.summary
+    assert "Next steps" in som28.summary
+    assert "Finish the monitoring and reporting framework" in som28.summary
+
+    decisions = [e for e in parsed.entries if e.title.startswith("SOM27 decision: ")]
+    assert {e.link.split("/")[-2] for e in decisions} == SOM27_DECISIONS
+    establish = _entry(parsed, "http://testserver/workstreams/img-biodiversity/#som27")
+    assert establish.title == "SOM27 decision: Establish — Issue Management Group on Biodiversity"
+    assert establish.id == "tag:emg-tracker,2026:decision/img-biodiversity/som27/establish"
+    assert "Terms of Reference were confirmed in 2021" in establish.summary
+    assert "SOM28 mid-term Meeting Report, section 2(b)" in establish.summary
+    # SOM27 is dated by its year only: its decisions are dated at midnight UTC of 1 January.
+    assert establish.updated_parsed[:6] == (2021, 1, 1, 0, 0, 0)
+
+
+def test_site_feed_entries_are_unique_and_newest_first(client: Client) -> None:
+    parsed = _feed(client, "/feed/")
+    published = ProgressUpdate.objects.published().count()
+    assert len(parsed.entries) == published + Decision.objects.count()
+    ids = [e.id for e in parsed.entries]
+    assert len(set(ids)) == len(ids)
+    dates = [e.updated_parsed for e in parsed.entries]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_feeds_never_show_a_draft_or_submitted_update(client: Client) -> None:
+    ProgressUpdateFactory(summary="A DRAFT NOBODY MAY READ")
+    ProgressUpdateFactory(
+        workstream=Workstream.objects.get(slug="cp-pollution-free-planet"),
+        summary="A SUBMITTED UPDATE NOBODY MAY READ",
+        state=ProgressUpdate.State.SUBMITTED,
+    )
+    for url in ("/feed/", "/workstreams/img-biodiversity/feed/"):
+        response = client.get(url)
+        assert b"NOBODY MAY READ" not in response.content
+        assert b"som29-senior" not in response.content
+
+
+def test_a_published_update_appears_with_its_publication_time(client: Client) -> None:
+    at = datetime.datetime(2030, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
+    ProgressUpdateFactory(
+        summary="Published just now.",
+        state=ProgressUpdate.State.PUBLISHED,
+        published_at=at,
+    )
+    newest = _feed(client, "/feed/").entries[0]
+    assert newest.link == "http://testserver/workstreams/img-biodiversity/#som29-senior"
+    assert newest.title == "Issue Management Group on Biodiversity at SOM29 senior: Active"
+    assert newest.updated_parsed[:6] == (2030, 1, 2, 3, 4, 5)
+    assert "Published just now." in newest.summary
+
+
+def test_feed_summaries_are_escaped(client: Client) -> None:
+    ProgressUpdateFactory(
+        summary="<script>alert(1)</script>",
+        state=ProgressUpdate.State.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    response = client.get("/feed/")
+    # Escaped once for the HTML of the summary, once more for the XML around it.
+    assert b"&amp;lt;script&amp;gt;" in response.content
+    assert b"<script>" not in response.content
+
+
+def test_the_site_feed_is_bounded(client: Client) -> None:
+    _publish_more(FEED_LIMIT)
+    assert len(_feed(client, "/feed/").entries) == FEED_LIMIT
+    assert len(feed_entries(limit=3)) == 3
+
+
+# The feed of one workstream -------------------------------------------------------------------
+
+
+def test_workstream_feed_holds_only_its_workstream(client: Client) -> None:
+    parsed = _feed(client, "/workstreams/img-biodiversity/feed/")
+    assert (
+        parsed.feed.title
+        == "Issue Management Group on Biodiversity: progress updates and decisions"
+    )
+    assert parsed.feed.link == "http://testserver/workstreams/img-biodiversity/"
+    links = sorted(e.link for e in parsed.entries)
+    assert links == [
+        f"http://testserver/workstreams/img-biodiversity/#{meeting}"
+        for meeting in ("som27", "som28-mid-term", "som29-mid-term")
+    ]
+
+
+def test_workstream_feed_of_a_workstream_with_no_record_is_empty(client: Client) -> None:
+    Workstream.objects.create(slug="quiet", title="Quiet", short_title="Quiet", kind="network")
+    assert _feed(client, "/workstreams/quiet/feed/").entries == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/workstreams/no-such-workstream/feed/",
+        "/workstreams/a%00b/feed/",
+        "/workstreams/a\x00b/feed/",
+        "/workstreams/" + "a" * 5000 + "/feed/",
+        "/workstreams/%E2%80%8Fimg-biodiversity/feed/",
+    ],
+)
+def test_an_unknown_or_hostile_slug_is_not_found(client: Client, url: str) -> None:
+    assert client.get(url).status_code == 404
+
+
+# Caching --------------------------------------------------------------------------------------
+
+
+def test_feeds_are_cacheable_and_answer_a_matching_etag_with_304(client: Client) -> None:
+    response = client.get("/feed/")
+    assert "max-age=900" in response["Cache-Control"]
+    assert "public" in response["Cache-Control"]
+    # The newest entry's date is not when the feed last changed: no Last-Modified.
+    assert not response.has_header("Last-Modified")
+    again = client.get("/feed/", headers={"if-none-match": response["ETag"]})
+    assert again.status_code == 304
+    ProgressUpdateFactory(state=ProgressUpdate.State.PUBLISHED, published_at=timezone.now())
+    changed = client.get("/feed/", headers={"if-none-match": response["ETag"]})
+    assert changed.status_code == 200
+
+
+# Queries --------------------------------------------------------------------------------------
+
+# updates; their workstreams' leads; decisions
+SITE_FEED_QUERIES = 3
+# the workstream; its updates; its leads; its decisions
+WORKSTREAM_FEED_QUERIES = 4
+
+
+def test_feed_query_counts_are_flat(client: Client, django_assert_num_queries: Any) -> None:
+    with django_assert_num_queries(SITE_FEED_QUERIES):
+        client.get("/feed/")
+    with django_assert_num_queries(WORKSTREAM_FEED_QUERIES):
+        client.get("/workstreams/img-biodiversity/feed/")
+    _publish_more(20)
+    # More published updates for img-biodiversity too: the one its factory makes, and another.
+    ProgressUpdateFactory(state=ProgressUpdate.State.PUBLISHED, published_at=timezone.now())
+    ProgressUpdateFactory(
+        meeting=Meeting.objects.get(slug="som29-technical"),
+        state=ProgressUpdate.State.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    with django_assert_num_queries(SITE_FEED_QUERIES):
+        response = client.get("/feed/")
+    assert len(feedparser.parse(response.content).entries) == FEED_LIMIT
+    with django_assert_num_queries(WORKSTREAM_FEED_QUERIES):
+        response = client.get("/workstreams/img-biodiversity/feed/")
+    assert len(feedparser.parse(response.content).entries) == 5
+    with django_assert_num_queries(WORKSTREAM_FEED_QUERIES):
+        client.get("/workstreams/extra-1/feed/")
+
+
+# The pages advertise the feed ------------------------------------------------------------------
+
+
+def test_pages_advertise_the_site_feed(client: Client) -> None:
+    page = client.get("/").content.decode()
+    assert '<link rel="alternate" type="application/atom+xml"' in page
+    assert 'href="/feed/"' in page
+
+
+# The iCalendar feed of meetings ---------------------------------------------------------------
+
+
+def test_calendar_is_served_as_text_calendar_inline(client: Client) -> None:
+    response = client.get("/meetings/calendar.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Disposition"] == 'inline; filename="emg-meetings.ics"'
+    assert "max-age=3600" in response["Cache-Control"]
+    calendar = Calendar.from_ical(response.content)
+    assert calendar["method"] == "PUBLISH"
+    assert calendar["version"] == "2.0"
+    assert "EMG" in str(calendar["prodid"])
+    assert calendar["x-wr-calname"] == "EMG Senior Officials Meetings"
+
+
+def test_a_timed_meeting_is_in_its_own_time_zone(client: Client) -> None:
+    calendar = _calendar(client)
+    event = _events(calendar)["som28-mid-term@emg-tracker"]
+    # The record states the times in CEST, Geneva time, and stores them as Europe/Zurich.
+    start, end = event.decoded("dtstart"), event.decoded("dtend")
+    assert event["dtstart"].params["TZID"] == "Europe/Zurich"
+    assert (start.year, start.month, start.day, start.hour, start.minute) == (2022, 5, 18, 15, 0)
+    assert (end.hour, end.minute) == (17, 0)
+    assert start.utcoffset() == datetime.timedelta(hours=2)
+    assert start.tzname() == "CEST"
+    assert (
+        str(event["summary"]) == "Mid-Term Technical Segment of the 28th Senior Officials Meeting"
+    )
+    assert str(event["location"]) == "MS Teams"
+    assert str(event["status"]) == "CONFIRMED"
+    assert str(event["url"]) == "http://testserver/meetings/som28-mid-term/"
+    description = str(event["description"])
+    for part in ("SOM 28", "Mid-term technical segment", "Virtual", "MS Teams", "Held"):
+        assert part in description
+    assert "http://testserver/meetings/som28-mid-term/" in description
+    assert isinstance(event.decoded("dtstamp"), datetime.datetime)
+    # Every zone used has its VTIMEZONE, and only those.
+    assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Zurich"]
+    assert calendar.get_missing_tzids() == set()
+
+
+def test_the_chair_and_a_planned_status_are_described(client: Client) -> None:
+    events = _events(_calendar(client))
+    assert "Chair: Ligia Noronha" in str(events["som29-mid-term@emg-tracker"]["description"])
+    assert "Planned" in str(events["som29-senior@emg-tracker"]["description"])
+    assert str(events["som29-senior@emg-tracker"]["status"]) == "CONFIRMED"
+
+
+def test_a_meeting_without_times_is_an_all_day_event(client: Client) -> None:
+    Meeting.objects.filter(slug="som29-technical").update(start_time=None, end_time=None)
+    event = _events(_calendar(client))["som29-technical@emg-tracker"]
+    assert event.decoded("dtstart") == datetime.date(2023, 9, 26)
+    assert not isinstance(event.decoded("dtstart"), datetime.datetime)
+    assert event.decoded("dtend") == datetime.date(2023, 9, 27)
+
+
+def test_meetings_dated_by_month_or_year_are_left_out(client: Client) -> None:
+    uids = set(_events(_calendar(client)))
+    assert "som28@emg-tracker" not in uids
+    assert "som27@emg-tracker" not in uids
+    assert uids == {
+        f"{slug}@emg-tracker"
+        for slug in Meeting.objects.filter(date_precision="day").values_list("slug", flat=True)
+    }
+
+
+def test_each_time_zone_used_gets_its_vtimezone(client: Client) -> None:
+    Meeting.objects.create(
+        slug="som30",
+        som_number=30,
+        segment="meeting",
+        title="30th Senior Officials Meeting",
+        date=datetime.date(2024, 11, 5),
+        start_time=datetime.time(9),
+        end_time=datetime.time(12),
+        time_zone="America/New_York",
+        format="in_person",
+        venue="UN Headquarters",
+        status="planned",
+    )
+    calendar = _calendar(client)
+    assert {str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")} == {
+        "Europe/Zurich",
+        "America/New_York",
+    }
+    start = _events(calendar)["som30@emg-tracker"].decoded("dtstart")
+    assert start.utcoffset() == datetime.timedelta(hours=-5)
+
+
+def test_calendar_uids_are_stable(client: Client) -> None:
+    first = set(_events(_calendar(client)))
+    Meeting.objects.filter(slug="som29-senior").update(venue="Nairobi")
+    assert set(_events(_calendar(client))) == first
+
+
+def test_calendar_query_count_is_flat(client: Client, django_assert_num_queries: Any) -> None:
+    # meetings with their chairs
+    with django_assert_num_queries(1):
+        client.get("/meetings/calendar.ics")
+    chair = Person.objects.get(name="Ligia Noronha")
+    for n in range(10):
+        Meeting.objects.create(
+            slug=f"som{40 + n}",
+            som_number=40 + n,
+            segment="meeting",
+            title=f"Meeting {40 + n}",
+            date=datetime.date(2030 + n, 3, 1),
+            chair=chair,
+            status="planned",
+        )
+    with django_assert_num_queries(1):
+        response = client.get("/meetings/calendar.ics")
+    assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 4 + 10
