@@ -1,9 +1,11 @@
 """Test data. The EMG record is loaded for every test; these add what a test needs on top."""
 
+import datetime
 from typing import Any
 
 import factory
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 
 from meetings.models import Entity, Meeting
 from workstreams.models import FocalPoint, ProgressUpdate, Workstream
@@ -45,3 +47,17 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     status = ProgressUpdate._meta.get_field("status").default
     summary = factory.Sequence(lambda n: f"Progress made on the workplan, item {n}.")
     next_steps = "Report to the senior segment."
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """SOM30's senior segment, planned a month from today: the next meeting."""
+
+    class Meta:
+        model = Meeting
+
+    slug = "som30-senior"
+    som_number = 30
+    segment = "senior"
+    title = "Senior Segment of the 30th Senior Officials Meeting"
+    date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    status = "planned"

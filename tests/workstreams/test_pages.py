@@ -1,6 +1,5 @@
 """The public pages: what a visitor reads on each, hostile filters, and flat query counts."""
 
-import datetime
 from typing import Any
 
 import pytest
@@ -8,7 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from meetings.models import Attendance, Entity, Intervention, Meeting, Person
-from tests.factories import ProgressUpdateFactory
+from tests.factories import MeetingFactory, ProgressUpdateFactory
 from workstreams.models import ProgressUpdate, Workstream, WorkstreamLead
 from workstreams.services import timeline_entry_refresh
 
@@ -51,16 +50,10 @@ def test_timeline_counts_workstreams_by_status_now(client: Client) -> None:
 
 def test_timeline_shows_the_next_meeting_once_one_is_scheduled(client: Client) -> None:
     assert "No meeting is scheduled yet after today." in _text(client, "/")
-    Meeting.objects.create(
-        slug="som30",
-        som_number=30,
-        segment="senior",
-        title="Thirtieth Senior Officials Meeting",
-        date=timezone.localdate() + datetime.timedelta(days=40),
-        status="planned",
-    )
-    assert "Next meeting:" in _text(client, "/")
-    assert "Thirtieth Senior Officials Meeting" in _text(client, "/")
+    MeetingFactory()
+    page = _text(client, "/")
+    assert "Next meeting:" in page
+    assert "Senior Segment of the 30th Senior Officials Meeting" in page
 
 
 def test_drafts_never_reach_the_public_pages(client: Client) -> None:

@@ -1,7 +1,6 @@
 """The editorial workflow in the admin: draft → submitted → published, back to draft with a reason,
 refused stale saves, and the history of who did what."""
 
-import datetime
 from typing import Any
 
 import pytest
@@ -11,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Meeting
-from tests.factories import ProgressUpdateFactory, UserFactory
+from tests.factories import MeetingFactory, ProgressUpdateFactory, UserFactory
 from workstreams import services
 from workstreams.models import ProgressUpdate, TimelineEntry, Workstream
 
@@ -253,14 +252,7 @@ def test_history_page_lists_each_revision_with_who(client: Client) -> None:
 
 
 def test_landing_panel_shows_what_awaits_review_and_who_owes_an_update(client: Client) -> None:
-    Meeting.objects.create(
-        slug="som30-senior",
-        som_number=30,
-        segment="senior",
-        title="Thirtieth Meeting of the Senior Officials",
-        date=timezone.localdate() + datetime.timedelta(days=30),
-        status="planned",
-    )
+    MeetingFactory()
     awaiting = ProgressUpdateFactory(state="submitted")
     _login(client, role="secretariat")
     page = client.get(reverse("admin:index")).content.decode()
