@@ -17,6 +17,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 	$(SUDO) apt-get update -qq
 	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+# The briefing-pack tests read the PDFs with poppler's pdftotext.
+/usr/bin/pdftotext:
+	$(SUDO) apt-get update -qq
+	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
+
 .PHONY: install run test lint
 install: $(VENV)/.installed
 
@@ -25,7 +30,7 @@ run: install
 	$(BIN)/python manage.py load_emg_record
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install /usr/bin/chromium
+test: install /usr/bin/chromium /usr/bin/pdftotext
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/pytest
 

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "rules",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
     "meetings",
@@ -55,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # An ETag on every GET, and 304 when the client's copy is current.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -170,8 +175,59 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="EMG Secretariat <emg@localhost>")
 
+# The API (docs/api.md): public reads, token or session writes, one error shape.
 REST_FRAMEWORK = {
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Anyone reads; a write needs a login, and the service it calls asks the rules.
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "emgtracker.api.StrictOrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "emgtracker.api.Pagination",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "emgtracker.api.CSVRenderer",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="120/minute"),
+        "user": env.str("API_THROTTLE_USER", default="600/minute"),
+    },
+    "EXCEPTION_HANDLER": "emgtracker.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "emgtracker.openapi.AutoSchema",
+    "URL_FORMAT_OVERRIDE": "format",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "EMG Workstream Tracker API",
+    "DESCRIPTION": (
+        "The workstreams of the UN Environment Management Group and their status at each Senior "
+        "Officials Meeting, from the meeting record. Anonymous reads see published content only."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "workstreams.models.Status",
+        "MeetingStatusEnum": "meetings.models.MeetingStatus",
+        "EditorialStateEnum": "workstreams.models.EditorialState",
+        "EntityKindEnum": "meetings.models.EntityKind",
+        "DocumentKindEnum": "meetings.models.DocumentKind",
+        "WorkstreamKindEnum": "workstreams.models.WorkstreamKind",
+        "DecisionKindEnum": "workstreams.models.DecisionKind",
+        "ProposalKindEnum": "workstreams.models.ProposalKind",
+    },
 }
 
 LOGGING = {

@@ -7,10 +7,29 @@ the reverse) and are mounted here under the ``meetings`` and ``entities`` namesp
 
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
 
+from meetings import api as meeting_api
 from meetings import feeds as meeting_feeds
 from meetings import views as meeting_views
+from workstreams import api as workstream_api
 from workstreams import views as workstream_views
+
+# One router: the API, version 1 (docs/api.md).
+router = DefaultRouter()
+router.register("meetings", meeting_api.MeetingViewSet, basename="meeting")
+router.register(
+    r"meetings/(?P<meeting_slug>[-\w]+)/participants",
+    meeting_api.ParticipantViewSet,
+    basename="participant",
+)
+router.register("entities", meeting_api.EntityViewSet, basename="entity")
+router.register("workstreams", workstream_api.WorkstreamViewSet, basename="workstream")
+router.register("updates", workstream_api.ProgressUpdateViewSet, basename="update")
+router.register("decisions", workstream_api.DecisionViewSet, basename="decision")
+router.register("proposals", workstream_api.ProposalViewSet, basename="proposal")
+router.register("timeline", workstream_api.TimelineViewSet, basename="timeline")
 
 meeting_urls = (
     [
@@ -30,7 +49,14 @@ entity_urls = (
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include((router.urls, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("meetings/", include(meeting_urls)),
     path("entities/", include(entity_urls)),
     path("", include("workstreams.urls")),
 ]
+
+handler404 = "emgtracker.api.not_found"
+handler500 = "emgtracker.api.server_error"

@@ -7,8 +7,16 @@ import factory
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from meetings.models import Entity, Meeting
-from workstreams.models import FocalPoint, ProgressUpdate, Workstream
+from meetings.models import Attendance, Document, Entity, Intervention, Meeting, Person
+from workstreams.models import (
+    Decision,
+    FocalPoint,
+    ProgressUpdate,
+    Proposal,
+    Workstream,
+    WorkstreamLead,
+)
+from workstreams.services import timeline_entry_refresh
 
 PASSWORD = "a-long-test-password-1"
 
@@ -61,3 +69,44 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     title = "Senior Segment of the 30th Senior Officials Meeting"
     date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
     status = "planned"
+
+
+def grow_record(n: int) -> None:
+    """Add ``n`` of everything a page or an API list shows, each with the relations it shows,
+    so that a query-count pin taken before and after catches an N+1."""
+    unep = Entity.objects.get(acronym="UNEP")
+    meeting = Meeting.objects.get(slug="som29-senior")
+    listed = Meeting.objects.get(slug="som28-mid-term")
+    for i in range(n):
+        entity = Entity.objects.create(slug=f"e{i}", acronym=f"E{i}", name=f"Entity {i}")
+        workstream = Workstream.objects.create(
+            slug=f"w{i}", title=f"Workstream {i}", short_title=f"W{i}", kind="task_team"
+        )
+        WorkstreamLead.objects.create(workstream=workstream, entity=entity)
+        person = Person.objects.create(slug=f"p{i}", name=f"Person {i}", entity=entity)
+        for attended in (meeting, listed):
+            Attendance.objects.create(
+                meeting=attended, person=person, entity=entity, listed_affiliation=f"E{i}"
+            )
+        Intervention.objects.create(meeting=meeting, position=100 + i, entity=unep, summary="Yes.")
+        source = Document.objects.filter(meeting__slug="som29-mid-term").first()
+        Decision.objects.create(
+            meeting=meeting, workstream=workstream, kind="establish", text="Set up.", source=source
+        )
+        Proposal.objects.create(
+            meeting=meeting,
+            kind="topic",
+            position=100 + i,
+            title=f"Topic {i}",
+            presenter=person,
+            entity=entity,
+            source=source,
+        )
+        update = ProgressUpdateFactory(
+            workstream=workstream,
+            entity=entity,
+            presenter=person,
+            state=ProgressUpdate.State.PUBLISHED,
+            published_at=timezone.now(),
+        )
+        timeline_entry_refresh(workstream=workstream, meeting=update.meeting)

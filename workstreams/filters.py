@@ -1,16 +1,26 @@
-"""The filters of the workstream list, shared by the page and the API."""
+"""Filters of the workstreams lists (one FilterSet for the page and the API), updates,
+decisions and proposals."""
 
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from meetings.filters import FIRST_YEAR, LAST_YEAR, WholeNumberFilter, slug_choice
 from meetings.models import Entity, Meeting
-from workstreams.models import Status, Workstream, WorkstreamKind, WorkstreamQuerySet
-
-FIRST_YEAR, LAST_YEAR = 1972, 2100  # UNEP's founding year, and a bound no meeting passes.
+from workstreams.models import (
+    Decision,
+    DecisionKind,
+    EditorialState,
+    ProgressUpdate,
+    Proposal,
+    ProposalKind,
+    Status,
+    Workstream,
+    WorkstreamKind,
+    WorkstreamQuerySet,
+)
 
 
 class MeetingChoiceFilter(django_filters.ModelChoiceFilter):
@@ -21,14 +31,10 @@ class MeetingChoiceFilter(django_filters.ModelChoiceFilter):
         return meeting.short_label
 
 
-class YearFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
-
-
 class WorkstreamFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+    search = django_filters.CharFilter(
         label=_("Search"),
-        method="search",
+        method="search_filter",
         max_length=200,
         help_text=_("Title, description or lead."),
     )
@@ -37,7 +43,7 @@ class WorkstreamFilter(django_filters.FilterSet):
         label=_("Lead entity"),
         field_name="lead_entities",
         to_field_name="slug",
-        queryset=Entity.objects.filter(workstream_leads__isnull=False).distinct().order_by("slug"),
+        queryset=Entity.objects.order_by("slug"),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
@@ -48,7 +54,7 @@ class WorkstreamFilter(django_filters.FilterSet):
     meeting = MeetingChoiceFilter(
         label=_("At meeting"), method="meeting_filter", help_text=_("With a record at it.")
     )
-    year = YearFilter(
+    year = WholeNumberFilter(
         label=_("Year"),
         method="year_filter",
         min_value=FIRST_YEAR,
@@ -58,9 +64,11 @@ class WorkstreamFilter(django_filters.FilterSet):
 
     class Meta:
         model = Workstream
-        fields = ["q", "kind", "lead", "status", "meeting", "year"]
+        fields = ["search", "kind", "lead", "status", "meeting", "year"]
 
-    def search(self, queryset: WorkstreamQuerySet, name: str, value: str) -> WorkstreamQuerySet:
+    def search_filter(
+        self, queryset: WorkstreamQuerySet, name: str, value: str
+    ) -> WorkstreamQuerySet:
         words = value.split()
         for word in words[:10]:
             queryset = queryset.filter(
@@ -97,3 +105,38 @@ def _led_by_matching(word: str) -> Any:
     return Entity.objects.filter(Q(acronym__icontains=word) | Q(name__icontains=word)).values(
         "led_workstreams"
     )
+
+
+class ProgressUpdateFilter(django_filters.FilterSet):
+    meeting = slug_choice(Meeting.objects.all(), _("Meeting"))
+    workstream = slug_choice(Workstream.objects.all(), _("Workstream"))
+    entity = slug_choice(Entity.objects.all(), _("Presenting entity"))
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    state = django_filters.ChoiceFilter(
+        choices=EditorialState.choices, help_text=_("Anonymous clients see published only.")
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["meeting", "workstream", "entity", "status", "state"]
+
+
+class DecisionFilter(django_filters.FilterSet):
+    meeting = slug_choice(Meeting.objects.all(), _("Meeting"))
+    workstream = slug_choice(Workstream.objects.all(), _("Workstream"))
+    kind = django_filters.ChoiceFilter(choices=DecisionKind.choices)
+
+    class Meta:
+        model = Decision
+        fields = ["meeting", "workstream", "kind"]
+
+
+class ProposalFilter(django_filters.FilterSet):
+    meeting = slug_choice(Meeting.objects.all(), _("Meeting"))
+    workstream = slug_choice(Workstream.objects.all(), _("Workstream"))
+    entity = slug_choice(Entity.objects.all(), _("Entity"))
+    kind = django_filters.ChoiceFilter(choices=ProposalKind.choices)
+
+    class Meta:
+        model = Proposal
+        fields = ["meeting", "workstream", "entity", "kind"]

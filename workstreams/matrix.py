@@ -2,13 +2,20 @@
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting
-from workstreams.models import Status, TimelineEntry, Workstream, WorkstreamKind
+from workstreams.models import (
+    Decision,
+    ProgressUpdate,
+    Status,
+    TimelineEntry,
+    Workstream,
+    WorkstreamKind,
+)
 
 # Each status has a symbol as well as a colour, so the matrix reads without colour vision and
 # in print.
@@ -41,6 +48,14 @@ class Cell:
     @property
     def symbol(self) -> str:
         return STATUS_SYMBOLS[self.entry.status] if self.entry else NO_RECORD_SYMBOL
+
+
+@dataclass(frozen=True)
+class RecordCell(Cell):
+    """A cell with the published update and the decisions of that meeting, for the API."""
+
+    update: ProgressUpdate | None = None
+    decisions: list[Decision] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ matrix, the filters and "status now" are plain indexed reads. No entry means "no
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext_lazy as _
@@ -272,7 +273,10 @@ class ProgressUpdate(Sourced):
     summary = models.TextField()
     next_steps = models.TextField(blank=True)
     expected_to_continue_in = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text=_("The year the meeting expects the work to continue in.")
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1972), MaxValueValidator(2100)],
+        help_text=_("The year the meeting expects the work to continue in."),
     )
     state = models.CharField(max_length=10, choices=State, default=State.DRAFT)
     returned_reason = models.TextField(

@@ -1,5 +1,6 @@
 """Writes that span rows. Each is keyword-only, typed and atomic."""
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,7 +123,11 @@ class Changes:
             "Someone else saved this update while you were editing it: %(by)s changed "
             "%(what)s at %(at)s. Your changes were not saved. Reload the update, look at "
             "theirs, and make yours again."
-        ) % {"by": self.by, "what": what, "at": timezone.localtime(self.at).strftime("%H:%M:%S")}
+        ) % {
+            "by": self.by,
+            "what": what,
+            "at": self.at.astimezone(datetime.UTC).strftime("%d %b %Y %H:%M UTC"),
+        }
 
 
 class StaleUpdate(ValidationError):
@@ -162,6 +167,11 @@ def progress_update_check_version(*, update_id: int, version: int) -> None:
         .filter(pk=update_id)
         .values_list("version", flat=True)
     ).first()
+    if stored is not None and version > stored:
+        raise ValidationError(
+            {"version": _("This update has never had version %(version)d.") % {"version": version}},
+            code="invalid",
+        )
     if stored is not None and stored != version:
         raise StaleUpdate(progress_update_changes_since(update_id=update_id, version=version))
 
@@ -174,6 +184,7 @@ def _require(user: Any, perm: str, update: ProgressUpdate | None) -> None:
 def _write(update: ProgressUpdate, *, by: Any, reason: str = "") -> None:
     """Save with the next version, with who and why in the history, and refresh the cell."""
     if update.pk is not None:
+        progress_update_check_version(update_id=update.pk, version=update.version)
         claimed = ProgressUpdate.objects.filter(pk=update.pk, version=update.version).update(
             version=F("version") + 1
         )

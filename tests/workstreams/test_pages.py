@@ -4,12 +4,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from meetings.models import Attendance, Entity, Intervention, Meeting, Person
-from tests.factories import MeetingFactory, ProgressUpdateFactory
-from workstreams.models import ProgressUpdate, Workstream, WorkstreamLead
-from workstreams.services import timeline_entry_refresh
+from tests.factories import MeetingFactory, ProgressUpdateFactory, grow_record
+from workstreams.models import Workstream
 
 pytestmark = pytest.mark.usefixtures("record")
 
@@ -108,15 +105,15 @@ def test_filter_by_year_and_search(client: Client) -> None:
         "img-human-rights-environment",
     }
     assert _slugs(client, "year=1999") == []
-    assert _slugs(client, "q=biodiversity") == ["img-biodiversity"]
-    assert "img-biodiversity" in _slugs(client, "q=UNESCO")
+    assert _slugs(client, "search=biodiversity") == ["img-biodiversity"]
+    assert "img-biodiversity" in _slugs(client, "search=UNESCO")
 
 
 @pytest.mark.parametrize(
     "query",
     [
-        "q=%00",
-        "q=" + "x" * 500,
+        "search=%00",
+        "search=" + "x" * 500,
         "kind=nonsense",
         "lead=no-such-entity",
         "lead=%00",
@@ -192,31 +189,6 @@ def test_entity_page_shows_what_it_leads_presented_and_attended(client: Client) 
 # Query counts: the same at the record's size and with many more rows -----------------------
 
 
-def _grow(n: int) -> None:
-    """Add ``n`` of everything a page lists, each with the relations it shows."""
-    unep = Entity.objects.get(acronym="UNEP")
-    meeting = Meeting.objects.get(slug="som29-senior")
-    for i in range(n):
-        entity = Entity.objects.create(slug=f"e{i}", acronym=f"E{i}", name=f"Entity {i}")
-        workstream = Workstream.objects.create(
-            slug=f"w{i}", title=f"Workstream {i}", short_title=f"W{i}", kind="task_team"
-        )
-        WorkstreamLead.objects.create(workstream=workstream, entity=entity)
-        person = Person.objects.create(slug=f"p{i}", name=f"Person {i}", entity=entity)
-        Attendance.objects.create(
-            meeting=meeting, person=person, entity=entity, listed_affiliation=f"E{i}"
-        )
-        Intervention.objects.create(meeting=meeting, position=100 + i, entity=unep, summary="Yes.")
-        update = ProgressUpdateFactory(
-            workstream=workstream,
-            entity=entity,
-            presenter=person,
-            state=ProgressUpdate.State.PUBLISHED,
-            published_at=timezone.now(),
-        )
-        timeline_entry_refresh(workstream=workstream, meeting=update.meeting)
-
-
 PAGES = {
     # meetings, workstreams with their parent, leads, entries, latest updates
     "/": 5,
@@ -241,6 +213,6 @@ PAGES = {
 def test_page_query_count_is_flat(client: Client, django_assert_num_queries: Any, url: str) -> None:
     with django_assert_num_queries(PAGES[url]):
         client.get(url)
-    _grow(30)
+    grow_record(30)
     with django_assert_num_queries(PAGES[url]):
         client.get(url)

@@ -1,0 +1,177 @@
+"""What every API endpoint shares: pagination, ordering, CSV, permissions and the error shape.
+
+Every error, from any endpoint, is JSON of one shape::
+
+    {"error": {"status": 400, "code": "invalid", "message": "…", "fields": {"year": ["…"]}}}
+
+``fields`` is present only for a refused field.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
+from django.views.defaults import server_error as page_server_error
+from rest_framework import exceptions, filters, pagination
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework_csv.renderers import CSVRenderer as BaseCSVRenderer
+
+if TYPE_CHECKING:
+    # Imported for types only: rest_framework.views loads this module's classes from the
+    # REST_FRAMEWORK setting while it is itself being imported.
+    from rest_framework.views import APIView
+
+MAX_PAGE_SIZE = 200
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (raw.isdigit() and 0 < int(raw) <= MAX_PAGE_SIZE):
+            raise exceptions.ValidationError(
+                {"page_size": [_("A whole number from 1 to %(max)d.") % {"max": MAX_PAGE_SIZE}]}
+            )
+        return super().get_page_size(request)
+
+
+class StrictOrderingFilter(filters.OrderingFilter):
+    """Ordering that refuses an unknown field instead of silently ignoring it."""
+
+    def get_ordering(self, request: Request, queryset: QuerySet[Any], view: "APIView") -> Any:
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            fields = [param.strip() for param in params.split(",")]
+            valid = {
+                name for name, _label in self.get_valid_fields(queryset, view, {"request": request})
+            }
+            unknown = [f for f in fields if f.lstrip("-") not in valid]
+            if unknown:
+                raise exceptions.ValidationError(
+                    {
+                        self.ordering_param: [
+                            _("Unknown ordering field “%(field)s”; use one of: %(valid)s.")
+                            % {"field": unknown[0], "valid": ", ".join(sorted(valid))}
+                        ]
+                    }
+                )
+        return super().get_ordering(request, queryset, view)
+
+
+class CSVRenderer(BaseCSVRenderer):
+    """CSV of a list's page (``?format=csv`` or ``Accept: text/csv``), or of one object."""
+
+    results_field = "results"
+
+    def render(self, data: Any, media_type: str | None = None, renderer_context: Any = None) -> Any:
+        renderer_context = renderer_context or {}
+        if isinstance(data, dict) and self.results_field in data:
+            data = data[self.results_field]
+        if data == [] and "view" in renderer_context:
+            # An empty page still says what its columns are.
+            fields = list(renderer_context["view"].get_serializer().fields)
+            return (",".join(fields) + "\r\n").encode()
+        return super().render(data, media_type, renderer_context)
+
+
+def _error(status: int, code: str, message: str, fields: Any = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"status": status, "code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return {"error": body}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        # A service refused the write (a wrong workflow step, a stale copy): a client error.
+        code = getattr(exc, "code", None) or "invalid"
+        status = 409 if code == "stale" else 400
+        fields = exc.message_dict if hasattr(exc, "error_dict") else None
+        message = " ".join(exc.messages)
+        return Response(_error(status, code, message, fields), status=status)
+    if isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    from rest_framework.views import exception_handler as drf_exception_handler  # see above
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = response.data
+    if isinstance(exc, exceptions.ValidationError):
+        fields = detail if isinstance(detail, dict) else {api_settings.NON_FIELD_ERRORS_KEY: detail}
+        message = _("The request was refused: see the fields.")
+        response.data = _error(response.status_code, "invalid", message, fields)
+    else:
+        code = getattr(exc, "default_code", "error")
+        message = str(detail.get("detail", detail)) if isinstance(detail, dict) else str(detail)
+        response.data = _error(response.status_code, code, message)
+    return response
+
+
+# Parameters every list understands besides its filters.
+COMMON_PARAMETERS = {"page", "page_size", "ordering", "format"}
+
+
+class APIConventions:
+    """What every API view does: refuse unknown parameters, answer errors in JSON whatever
+    format was asked for, and tell caches that the answer depends on who asks."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        if request.method == "GET":
+            known = COMMON_PARAMETERS | set(_filter_names(self))
+            unknown = sorted(set(request.query_params) - known)
+            if unknown:
+                raise exceptions.ValidationError(
+                    {
+                        name: [
+                            _("Unknown parameter; this list takes: %(known)s.")
+                            % {"known": ", ".join(sorted(known))}
+                        ]
+                        for name in unknown[:10]
+                    }
+                )
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        if isinstance(response, Response) and response.status_code >= 400:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = "application/json"
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        # Token clients may see drafts: a shared cache must not hand their answer to others.
+        patch_vary_headers(response, ["Authorization"])
+        return response
+
+
+def _filter_names(view: Any) -> list[str]:
+    filterset_class = getattr(view, "filterset_class", None)
+    return list(filterset_class.base_filters) if filterset_class else []
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> Any:
+    """Unknown URLs under /api/ answer in the API's error shape; others get the site's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(_error(404, "not_found", _("No such resource.")), status=404)
+    return page_not_found(request, exception or Http404())
+
+
+def server_error(request: HttpRequest) -> Any:
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            _error(500, "server_error", _("Something went wrong on our side.")), status=500
+        )
+    return page_server_error(request)

@@ -1,0 +1,57 @@
+from django.db.models import F, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from rest_framework import mixins, viewsets
+
+from emgtracker.api import APIConventions
+from meetings.filters import EntityFilter, MeetingFilter, ParticipantFilter
+from meetings.models import Attendance, Document, Entity, Meeting
+from meetings.serializers import EntitySerializer, MeetingSerializer, ParticipantSerializer
+
+
+class MeetingViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
+    """Senior Officials Meeting segments, held or planned."""
+
+    serializer_class = MeetingSerializer
+    lookup_field = "slug"
+    filterset_class = MeetingFilter
+    ordering_fields = ["date", "som_number", "segment", "title"]
+    ordering = ["date", "som_number"]
+
+    def get_queryset(self) -> QuerySet[Meeting]:
+        return (
+            Meeting.objects.with_counts()
+            .select_related("chair")
+            .prefetch_related(
+                Prefetch("documents", queryset=Document.objects.order_by("number", "symbol"))
+            )
+            .order_by("date", "som_number")
+        )
+
+
+class ParticipantViewSet(APIConventions, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A meeting's list of participants: name and entity of each, as the list gives them."""
+
+    serializer_class = ParticipantSerializer
+    filterset_class = ParticipantFilter
+    ordering_fields = ["list_number", "name", "listed_affiliation"]
+
+    def get_queryset(self) -> QuerySet[Attendance]:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no meeting
+            return Attendance.objects.none()
+        meeting = get_object_or_404(Meeting, slug=self.kwargs["meeting_slug"])
+        return (
+            Attendance.objects.filter(meeting=meeting)
+            .select_related("person", "entity")
+            .annotate(name=F("person__name"))
+            .order_by("list_number", "name")
+        )
+
+
+class EntityViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
+    """UN entities and other organisations in the record."""
+
+    queryset = Entity.objects.order_by("slug")
+    serializer_class = EntitySerializer
+    lookup_field = "slug"
+    filterset_class = EntityFilter
+    ordering_fields = ["slug", "acronym", "name"]

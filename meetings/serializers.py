@@ -1,0 +1,92 @@
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from meetings.models import Attendance, Document, Entity, Meeting
+
+
+class EntitySerializer(serializers.HyperlinkedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:entity-detail", lookup_field="slug")
+
+    class Meta:
+        model = Entity
+        fields = ["slug", "url", "acronym", "name", "kind"]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Document
+        fields = ["number", "symbol", "title", "kind"]
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:meeting-detail", lookup_field="slug")
+    label = serializers.CharField(source="short_label", read_only=True)
+    chair = serializers.CharField(source="chair.name", default=None, read_only=True)
+    starts_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    ends_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    documents = DocumentSerializer(many=True, read_only=True)
+    participant_count = serializers.SerializerMethodField()
+    entity_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "slug",
+            "url",
+            "label",
+            "som_number",
+            "segment",
+            "title",
+            "status",
+            "date",
+            "date_precision",
+            "start_time",
+            "end_time",
+            "time_zone",
+            "starts_at",
+            "ends_at",
+            "format",
+            "venue",
+            "chair",
+            "summary",
+            "documents",
+            "participant_count",
+            "entity_count",
+        ]
+
+    def to_representation(self, meeting: Meeting) -> dict[str, Any]:
+        data = super().to_representation(meeting)
+        # The model's methods, read as fields.
+        data["starts_at"] = _iso(meeting.starts_at())
+        data["ends_at"] = _iso(meeting.ends_at())
+        return data
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_participant_count(self, meeting: Meeting) -> int | None:
+        """Participants listed, or the count the record states where it lists nobody."""
+        listed: int = getattr(meeting, "participant_count", 0)
+        return listed or meeting.reported_participant_count
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_entity_count(self, meeting: Meeting) -> int | None:
+        listed: int = getattr(meeting, "entity_count", 0)
+        return listed or meeting.reported_entity_count
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    person = serializers.CharField(
+        source="person.slug", help_text="The slug to name a presenter by."
+    )
+    name = serializers.CharField(source="person.name")
+    entity = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    entity_acronym = serializers.CharField(source="entity.acronym", default=None)
+
+    class Meta:
+        model = Attendance
+        fields = ["list_number", "person", "name", "entity", "entity_acronym", "listed_affiliation"]

@@ -1,0 +1,165 @@
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from emgtracker.api import APIConventions
+from meetings.models import Meeting
+from workstreams import services
+from workstreams.filters import (
+    DecisionFilter,
+    ProgressUpdateFilter,
+    ProposalFilter,
+    WorkstreamFilter,
+)
+from workstreams.matrix import RecordCell
+from workstreams.models import Decision, ProgressUpdate, Proposal, Workstream
+from workstreams.permissions import progress_updates_visible_to
+from workstreams.serializers import (
+    DecisionSerializer,
+    MatrixRowSerializer,
+    ProgressUpdateSerializer,
+    ProposalSerializer,
+    ReturnToDraftSerializer,
+    TimelineCellSerializer,
+    WorkstreamSerializer,
+)
+
+
+class WorkstreamViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
+    """Workstreams with their leads and status now; filtered as the /workstreams/ page is."""
+
+    serializer_class = WorkstreamSerializer
+    lookup_field = "slug"
+    filterset_class = WorkstreamFilter
+    ordering_fields = ["title", "short_title", "kind", "slug"]
+
+    def get_queryset(self) -> QuerySet[Workstream]:
+        return Workstream.objects.for_list()
+
+    @extend_schema(responses=TimelineCellSerializer(many=True), filters=False)
+    @action(detail=True, filterset_class=None, pagination_class=None, ordering_fields=[])
+    def timeline(self, request: Request, slug: str | None = None) -> Response:
+        """One entry per meeting: status, presenter and entity, summary, decisions, provenance."""
+        workstream = get_object_or_404(Workstream.objects.for_detail(), slug=slug)
+        updates = {u.meeting_id: u for u in workstream.published_updates}  # type: ignore[attr-defined]
+        decisions: dict[int, list[Decision]] = {}
+        for decision in workstream.decisions.all():
+            decisions.setdefault(decision.meeting_id, []).append(decision)
+        entries = {e.meeting_id: e for e in workstream.timeline_entries.all()}
+        cells = [
+            RecordCell(m, entries.get(m.pk), updates.get(m.pk), decisions.get(m.pk, []))
+            for m in Meeting.objects.for_timeline()
+        ]
+        return Response(TimelineCellSerializer(cells, many=True).data)
+
+
+class TimelineViewSet(APIConventions, viewsets.GenericViewSet):
+    """The whole matrix: one row per workstream, one status per meeting."""
+
+    serializer_class = MatrixRowSerializer
+    filterset_class = WorkstreamFilter
+    ordering_fields = ["title", "kind", "slug"]
+
+    def get_queryset(self) -> QuerySet[Workstream]:
+        return Workstream.objects.for_timeline().order_by("title")
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "meetings": self.meetings}
+
+    def list(self, request: Request) -> Response:
+        self.meetings = list(Meeting.objects.for_timeline())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class ProgressUpdateViewSet(
+    APIConventions,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Progress updates. Anonymous clients read published ones; a login also reads those it may
+    see in the workspace. Writes follow the workspace's rules and editorial workflow."""
+
+    serializer_class = ProgressUpdateSerializer
+    filterset_class = ProgressUpdateFilter
+    ordering_fields = ["published_at", "meeting_date", "workstream_title"]
+    ordering = ["meeting_date", "workstream_title"]
+
+    def get_queryset(self) -> QuerySet[ProgressUpdate]:
+        public = Q(state=ProgressUpdate.State.PUBLISHED)
+        user = self.request.user
+        if user.is_authenticated:
+            public |= Q(pk__in=progress_updates_visible_to(user).values("pk"))
+        return (
+            ProgressUpdate.objects.filter(public)
+            .select_related("workstream", "meeting", "presenter", "entity", "source__meeting")
+            .annotate(meeting_date=F("meeting__date"), workstream_title=F("workstream__title"))
+        )
+
+    def _step(self, step: Any, **kwargs: Any) -> Response:
+        update = step(update=self.get_object(), by=self.request.user, **kwargs)
+        return Response(self.get_serializer(update).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: ProgressUpdateSerializer, 400: OpenApiResponse(description="Not a draft")},
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        """Send a draft for review (its focal point or the secretariat)."""
+        return self._step(services.progress_update_submit)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: ProgressUpdateSerializer,
+            400: OpenApiResponse(description="Not submitted"),
+        },
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        """Make a submitted update public (the secretariat)."""
+        return self._step(services.progress_update_publish)
+
+    @extend_schema(request=ReturnToDraftSerializer, responses={200: ProgressUpdateSerializer})
+    @action(detail=True, methods=["post"], url_path="return-to-draft", filterset_class=None)
+    def return_to_draft(self, request: Request, pk: str | None = None) -> Response:
+        """Send a submitted or published update back to its authors, saying why."""
+        reason = ReturnToDraftSerializer(data=request.data)
+        reason.is_valid(raise_exception=True)
+        return self._step(
+            services.progress_update_return_to_draft, reason=reason.validated_data["reason"]
+        )
+
+
+class DecisionViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
+    """What the Senior Officials decided about workstreams, with provenance."""
+
+    queryset = Decision.objects.select_related("meeting", "workstream", "source__meeting").annotate(
+        meeting_date=F("meeting__date"), workstream_title=F("workstream__title")
+    )
+    serializer_class = DecisionSerializer
+    filterset_class = DecisionFilter
+    ordering_fields = ["meeting_date", "workstream_title", "kind"]
+    ordering = ["meeting_date", "workstream_title", "kind"]
+
+
+class ProposalViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
+    """Concept notes, topics and themes put to meetings."""
+
+    queryset = Proposal.objects.select_related(
+        "meeting", "workstream", "entity", "presenter", "document", "source__meeting"
+    ).annotate(meeting_date=F("meeting__date"))
+    serializer_class = ProposalSerializer
+    filterset_class = ProposalFilter
+    ordering_fields = ["meeting_date", "position", "kind", "title"]
+    ordering = ["meeting_date", "position"]
