@@ -9,6 +9,7 @@ Production sets ``DJANGO_DEBUG=false`` with ``SECRET_KEY`` and ``ALLOWED_HOSTS``
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -142,6 +143,20 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# A write hands its task to the broker after commit; with Redis down it must give up quickly
+# and leave the task in the outbox, not hold the request.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="emgtracker")
+CELERY_BEAT_SCHEDULE = {
+    "outbox-dispatch": {"task": "workstreams.outbox_dispatch", "schedule": 30.0},
+    "notices-send": {
+        "task": "workstreams.notices_send",
+        "schedule": crontab(hour=env.int("NOTICES_HOUR_UTC", default=6), minute=0),
+    },
+}
+# Days before a meeting's submission deadline that focal points are asked for their update.
+CALL_FOR_INPUT_DAYS_BEFORE = env.int("CALL_FOR_INPUT_DAYS_BEFORE", default=14)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -174,6 +189,16 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="EMG Secretariat <emg@localhost>")
+# With EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend:
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 10
+
+# Webhooks: the first retry waits this long, then each doubles, up to an hour.
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30)
 
 # The API (docs/api.md): public reads, token or session writes, one error shape.
 REST_FRAMEWORK = {

@@ -30,12 +30,19 @@ router.register("updates", workstream_api.ProgressUpdateViewSet, basename="updat
 router.register("decisions", workstream_api.DecisionViewSet, basename="decision")
 router.register("proposals", workstream_api.ProposalViewSet, basename="proposal")
 router.register("timeline", workstream_api.TimelineViewSet, basename="timeline")
+router.register(
+    r"meetings/(?P<meeting_slug>[-\w]+)/briefing-pack",
+    workstream_api.BriefingPackViewSet,
+    basename="briefing-pack",
+)
+router.register("jobs", workstream_api.JobViewSet, basename="job")
 
 meeting_urls = (
     [
         path("", meeting_views.meeting_list, name="list"),
         path("calendar.ics", meeting_feeds.meeting_calendar, name="calendar"),
         path("<slug:slug>/", workstream_views.meeting_detail, name="detail"),
+        path("<slug:slug>/documents/<int:pk>/", meeting_views.document_download, name="document"),
     ],
     "meetings",
 )

@@ -204,6 +204,11 @@ class Meeting(models.Model):
     reported_entity_count = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("A count the record states, where it lists nobody.")
     )
+    submission_deadline = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_("The day progress updates are due. Focal points are asked and reminded."),
+    )
 
     objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords()
@@ -323,6 +328,9 @@ class Document(models.Model):
     symbol = models.CharField(max_length=80, blank=True, help_text=_("E.g. EMG SOM28/mid-term/02."))
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind)
+    file = models.FileField(
+        upload_to="documents/%Y/", blank=True, help_text=_("The document itself, where we hold it.")
+    )
 
     class Meta:
         ordering = ["meeting__date", "number", "title"]

@@ -1,8 +1,16 @@
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 
+from emgtracker.celery import app as celery_app
 from workstreams.permissions import ROLES
 from workstreams.record import record_load
 
@@ -35,3 +43,63 @@ def live_record(transactional_db: None) -> None:
 def fast_password_hashing(settings: Any) -> None:
     # A real hasher costs a third of a second a login; the tests make hundreds of logins.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Path) -> Path:
+    """Files a test writes (briefing packs) land in its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT  # type: ignore[no-any-return]
+
+
+@pytest.fixture(autouse=True)
+def celery_eager(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tasks run in-process, as on the embedded default, unless the test starts a real worker."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = "celery_worker" not in request.fixturenames
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def celery_worker(live_record: None, media_root: Path, tmp_path: Path) -> Iterator[Path]:
+    """A real Celery worker process on Redis, working on this test's database.
+
+    The worker is another process, so the test's rows must be committed (``live_record``) and
+    the database must be a server both can reach: this runs with PostgreSQL and Redis, as CI's
+    first run does. Yields the worker's log file.
+    """
+    database = connection.settings_dict
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url or database["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("A real worker needs PostgreSQL and Redis (DATABASE_URL and REDIS_URL).")
+    celery_app.control.purge()
+    log = tmp_path / "worker.log"
+    url = (
+        f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST']}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}"
+    )
+    env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(media_root)}
+    command = [sys.executable, "-m", "celery", "-A", "emgtracker", "worker", "--pool=solo"]
+    command += ["--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    with log.open("w") as out:
+        worker = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while "ready." not in log.read_text():
+            if worker.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"The worker did not start:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield log
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+
+
+def wait_for(condition: Any, *, timeout: float = 60, what: str = "the worker") -> None:
+    """Poll ``condition()`` until it is true; fail, saying what was awaited, after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"Waited {timeout}s for {what}.")
+        time.sleep(0.25)

@@ -11,16 +11,20 @@ from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from emgtracker.admin import RulesModelAdmin, RulesTabularInline
+from meetings.admin import MeetingAdmin
 from meetings.models import Entity, Meeting, Person
 from workstreams import services
 from workstreams.models import (
     Decision,
     FocalPoint,
+    Job,
     ProgressUpdate,
     Proposal,
     Status,
@@ -366,3 +370,109 @@ class EMGUserAdmin(UserAdmin):
     @admin.display(description=_("Roles"))
     def roles(self, user: User) -> str:
         return ", ".join(group.name for group in user.groups.all())
+
+
+# Background jobs: the briefing pack --------------------------------------------------------
+
+
+def _document_links(job: Job) -> str:
+    documents = job.documents.all()
+    if not documents:
+        return "—"
+    return format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        ((reverse("meetings:document", args=[d.meeting.slug, d.pk]), d.title) for d in documents),
+    )
+
+
+class JobInline(RulesTabularInline):
+    model = Job
+    fields = ["kind", "state", "progress", "files", "requested_by", "created_at"]
+    readonly_fields = ["kind", "state", "progress", "files", "requested_by", "created_at"]
+    ordering = ["-created_at"]
+    max_num = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Job]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("requested_by")
+            .prefetch_related("documents__meeting")
+        )
+
+    @admin.display(description=_("Files"))
+    def files(self, job: Job) -> str:
+        return _document_links(job)
+
+
+admin.site.unregister(Meeting)
+
+
+@admin.register(Meeting)
+class MeetingWorkspaceAdmin(MeetingAdmin):
+    """The meetings admin, with the briefing pack: asked for here, compiled by a worker."""
+
+    inlines = [*MeetingAdmin.inlines, JobInline]
+    actions = ["briefing_pack"]
+
+    def has_briefing_pack_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("workstreams.add_job")
+
+    @admin.action(description=_("Compile the briefing pack"), permissions=["briefing_pack"])
+    def briefing_pack(self, request: HttpRequest, queryset: QuerySet[Meeting]) -> None:
+        for meeting in queryset:
+            services.briefing_pack_request(meeting=meeting, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "The briefing pack is being compiled: its progress shows under Jobs.",
+                "%(count)d briefing packs are being compiled: their progress shows under Jobs.",
+                queryset.count(),
+            )
+            % {"count": queryset.count()},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Job)
+class JobAdmin(RulesModelAdmin):
+    list_display = [
+        "__str__",
+        "state",
+        "progress",
+        "files",
+        "requested_by",
+        "created_at",
+        "finished_at",
+    ]
+    list_filter = ["state", "kind", "meeting"]
+    list_select_related = ["meeting", "requested_by"]
+    readonly_fields = [
+        "kind",
+        "meeting",
+        "requested_by",
+        "state",
+        "progress",
+        "files",
+        "error",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+    fields = readonly_fields
+    search_fields = ["meeting__title"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Job]:
+        return super().get_queryset(request).prefetch_related("documents__meeting")
+
+    @admin.display(description=_("Progress"))
+    def progress(self, job: Job) -> str:
+        return job.progress
+
+    @admin.display(description=_("Files"))
+    def files(self, job: Job) -> str:
+        return _document_links(job)

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -18,10 +19,11 @@ from workstreams.filters import (
     WorkstreamFilter,
 )
 from workstreams.matrix import RecordCell
-from workstreams.models import Decision, ProgressUpdate, Proposal, Workstream
+from workstreams.models import Decision, Job, ProgressUpdate, Proposal, Workstream
 from workstreams.permissions import progress_updates_visible_to
 from workstreams.serializers import (
     DecisionSerializer,
+    JobSerializer,
     MatrixRowSerializer,
     ProgressUpdateSerializer,
     ProposalSerializer,
@@ -163,3 +165,32 @@ class ProposalViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
     filterset_class = ProposalFilter
     ordering_fields = ["meeting_date", "position", "kind", "title"]
     ordering = ["meeting_date", "position"]
+
+
+class BriefingPackViewSet(APIConventions, viewsets.GenericViewSet):
+    """Ask for a meeting's briefing pack (the secretariat). A worker compiles it: follow the job."""
+
+    serializer_class = JobSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_class = None
+
+    @extend_schema(request=None, responses={202: JobSerializer})
+    def create(self, request: Request, meeting_slug: str) -> Response:
+        meeting = get_object_or_404(Meeting, slug=meeting_slug)
+        job = services.briefing_pack_request(meeting=meeting, by=request.user)
+        data = self.get_serializer(job).data
+        return Response(data, status=202, headers={"Location": data["url"]})
+
+
+class JobViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
+    """Background jobs and their state, for the secretariat and viewers."""
+
+    serializer_class = JobSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_class = None
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self) -> QuerySet[Job]:
+        if not self.request.user.has_perm("workstreams.view_job"):
+            return Job.objects.none()
+        return Job.objects.select_related("meeting").prefetch_related("documents__meeting")

@@ -484,3 +484,188 @@ class TimelineEntry(models.Model):
         ]
         assert record is not None
         return record
+
+
+# Background work -----------------------------------------------------------------------------
+
+
+class OutboxMessage(models.Model):
+    """A task to enqueue, written in the same transaction as the change that calls for it.
+
+    If the broker is down when the transaction commits, the row waits here and
+    ``outbox_dispatch`` sends it once the broker is back: a write never fails, and no task is
+    lost, because Redis is unreachable.
+    """
+
+    task = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(dispatched_at__isnull=True),
+                name="outbox_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}({self.kwargs})"
+
+
+class JobKind(models.TextChoices):
+    BRIEFING_PACK = "briefing_pack", _("Briefing pack")
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Job(models.Model):
+    """Work the secretariat asked for, with a state the admin and the API show."""
+
+    Kind = JobKind
+    State = JobState
+
+    kind = models.CharField(max_length=20, choices=Kind)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
+    done = models.PositiveIntegerField(default=0, help_text=_("Steps done."))
+    total = models.PositiveIntegerField(default=0, help_text=_("Steps in all, once known."))
+    error = models.TextField(blank=True, help_text=_("Why it failed."))
+    documents = models.ManyToManyField(Document, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            choices_check("kind", JobKind, "job_kind_valid"),
+            choices_check("state", JobState, "job_state_valid"),
+            models.CheckConstraint(condition=Q(done__lte=F("total")), name="job_done_within_total"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.meeting}"
+
+    @property
+    def progress(self) -> str:
+        if self.state == JobState.RUNNING and self.total:
+            return _("%(done)d of %(total)d done") % {"done": self.done, "total": self.total}
+        if self.state == JobState.FAILED:
+            return _("Failed: %(error)s") % {"error": self.error}
+        return str(self.get_state_display())
+
+
+class NoticeKind(models.TextChoices):
+    CALL_FOR_INPUT = "call_for_input", _("Call for input")
+    REMINDER = "reminder", _("Reminder")
+    DIGEST = "digest", _("Digest of missing updates")
+
+
+class Notice(models.Model):
+    """An e-mail sent about a meeting's updates. Its row is written before the e-mail goes, in
+    the same transaction, so a second run of the same day's job finds it and sends nothing."""
+
+    Kind = NoticeKind
+
+    kind = models.CharField(max_length=20, choices=Kind)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.EmailField()
+    workstreams = models.ManyToManyField(Workstream, blank=True, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "meeting", "recipient"], name="notice_once_per_recipient"
+            ),
+            choices_check("kind", NoticeKind, "notice_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.recipient} for {self.meeting}"
+
+
+class WebhookEvent(models.TextChoices):
+    UPDATE_PUBLISHED = "update.published", _("Progress update published")
+    STATUS_CHANGED = "status.changed", _("Status of a workstream at a meeting changed")
+    MEETING_ADDED = "meeting.added", _("Meeting added")
+
+
+class WebhookSubscription(models.Model):
+    """An API consumer's URL, called with a signed JSON body when one of its events happens."""
+
+    Event = WebhookEvent
+
+    url = models.URLField(max_length=500)
+    events = models.JSONField(
+        default=list, help_text=_("The events to send, e.g. update.published.")
+    )
+    secret = models.CharField(
+        max_length=100, help_text=_("Signs each delivery: X-EMG-Signature is its HMAC-SHA256.")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_subscriptions"
+    )
+    active = models.BooleanField(default=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    paused_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Set after repeated failures; clear it to resume.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class WebhookDelivery(models.Model):
+    """One event sent to one subscription, with every attempt's outcome."""
+
+    State = DeliveryState
+
+    subscription = models.ForeignKey(
+        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(max_length=40, choices=WebhookEvent)
+    payload = models.JSONField()
+    state = models.CharField(max_length=10, choices=State, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    response_code = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            choices_check("state", DeliveryState, "delivery_state_valid"),
+            choices_check("event", WebhookEvent, "delivery_event_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.subscription}"

@@ -127,6 +127,12 @@ rules.add_perm(
 rules.add_perm("workstreams.publish_progressupdate", is_secretariat)
 rules.add_perm("workstreams.return_progressupdate", is_secretariat)
 
+# Background jobs (briefing packs): the secretariat asks for them; viewers may follow them.
+rules.add_perm("workstreams.view_job", is_secretariat | is_viewer)
+rules.add_perm("workstreams.add_job", is_secretariat)
+for action in ("change", "delete"):
+    rules.add_perm(f"workstreams.{action}_job", rules.always_deny)
+
 # Who speaks for which entity is the secretariat's to see; logins are the superuser's.
 rules.add_perm("workstreams.view_focalpoint", is_secretariat | is_viewer)
 

@@ -1,13 +1,15 @@
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from meetings.models import Entity, Meeting, Person
+from meetings.models import Document, Entity, Meeting, Person
 from workstreams import services
 from workstreams.matrix import RecordCell
 from workstreams.models import (
     Decision,
+    Job,
     ProgressUpdate,
     Proposal,
     Status,
@@ -266,3 +268,41 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
 
 class ReturnToDraftSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text="Why: the authors read it.")
+
+
+class JobDocumentSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, document: Document) -> str:
+        path = reverse("meetings:document", args=[document.meeting.slug, document.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class JobSerializer(serializers.ModelSerializer):
+    """A background job: queued, running with n of m done, done with its files, or failed."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:job-detail")
+    meeting = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    documents = JobDocumentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "url",
+            "kind",
+            "meeting",
+            "state",
+            "done",
+            "total",
+            "progress",
+            "error",
+            "documents",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields

@@ -1,25 +1,34 @@
 """Writes that span rows. Each is keyword-only, typed and atomic."""
 
 import datetime
+import logging
 from dataclasses import dataclass
 from typing import Any
 
+from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import Truncator, get_text_list
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import RedisError
 
-from meetings.models import Meeting
+from meetings.models import Document, Meeting
 from workstreams.models import (
     Decision,
+    Job,
+    OutboxMessage,
     ProgressUpdate,
     Proposal,
     Status,
     TimelineEntry,
     Workstream,
 )
+
+logger = logging.getLogger(__name__)
 
 # What a decision of the Senior Officials makes of a workstream's status at that meeting, most
 # telling first: where one meeting took several decisions on a workstream, the first one listed
@@ -302,3 +311,134 @@ def progress_update_return_to_draft(
         to=ProgressUpdate.State.DRAFT,
         reason=_("Returned to draft: %(reason)s") % {"reason": reason},
     )
+
+
+# The outbox: background work enqueued in the same transaction as the change that calls for it.
+
+# The errors that mean "the broker is unreachable": the message stays in the outbox.
+BROKER_ERRORS: tuple[type[BaseException], ...] = (
+    KombuOperationalError,
+    RedisError,
+    ConnectionError,
+    OSError,
+)
+
+
+def outbox_enqueue(*, task: str, **kwargs: Any) -> OutboxMessage:
+    """Record ``task(**kwargs)`` in the caller's transaction; hand it to Celery once that commits.
+
+    If the broker is down then, the message waits and ``outbox_dispatch`` sends it later: the
+    write that asked for it never fails because Redis is unreachable.
+    """
+    message = OutboxMessage.objects.create(task=task, kwargs=kwargs)
+    transaction.on_commit(lambda: outbox_send(message_id=message.pk))
+    return message
+
+
+def outbox_send(*, message_id: int) -> bool:
+    """Hand one pending message to Celery. True if it went; False if it waits for the broker."""
+    message = OutboxMessage.objects.filter(pk=message_id, dispatched_at__isnull=True).first()
+    if message is None:
+        return False
+    try:
+        # apply_async, unlike send_task, runs the task in-process on the embedded default.
+        current_app.tasks[message.task].apply_async(kwargs=message.kwargs, retry=False)
+    except Exception as error:
+        if not current_app.conf.task_always_eager or isinstance(error, BROKER_ERRORS):
+            # Not sent: the broker is unreachable (or answered oddly). Keep it for later.
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                attempts=F("attempts") + 1, last_error=f"{type(error).__name__}: {error}"[:1000]
+            )
+            logger.warning("%s stays in the outbox: %s", message, error)
+            return False
+        # Run in-process, the task itself failed; it has recorded why (a failed job, a failed
+        # delivery). It was sent: sending it again would not help.
+        logger.exception("%s failed in-process", message)
+    OutboxMessage.objects.filter(pk=message.pk, dispatched_at__isnull=True).update(
+        dispatched_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+    )
+    return True
+
+
+def outbox_dispatch(*, older_than: datetime.timedelta = datetime.timedelta(seconds=10)) -> int:
+    """Send every message still waiting (the broker was down when its write committed).
+
+    Skips the newest ones, which their own commit hook is sending right now.
+    """
+    cutoff = timezone.now() - older_than
+    pending = OutboxMessage.objects.filter(dispatched_at__isnull=True, created_at__lte=cutoff)
+    return sum(outbox_send(message_id=pk) for pk in pending.values_list("pk", flat=True)[:500])
+
+
+# Jobs: the briefing pack -------------------------------------------------------------------
+
+# A job left "running" this long was lost with its worker; a redelivered task may take it over.
+JOB_STALE_AFTER = datetime.timedelta(minutes=15)
+BRIEFING_PACK_FILES = [("docx", "DOCX"), ("pdf", "PDF"), ("csv", "CSV of statuses")]
+
+
+@transaction.atomic
+def briefing_pack_request(*, meeting: Meeting, by: Any) -> Job:
+    """The secretariat asks for a meeting's briefing pack; a worker compiles it."""
+    if not by.has_perm("workstreams.add_job"):
+        raise PermissionDenied(_("Only the secretariat compiles briefing packs."))
+    job = Job.objects.create(kind=Job.Kind.BRIEFING_PACK, meeting=meeting, requested_by=by)
+    outbox_enqueue(task="workstreams.briefing_pack_run", job_id=job.pk)
+    return job
+
+
+def briefing_pack_run(*, job_id: int) -> Job | None:
+    """Compile the pack of a queued job; safe to run twice (a second run finds it taken)."""
+    from workstreams.briefing import briefing_pack_build  # reportlab loads only in workers
+
+    now = timezone.now()
+    claimable = Q(state=Job.State.QUEUED) | Q(
+        state=Job.State.RUNNING, started_at__lt=now - JOB_STALE_AFTER
+    )
+    claimed = Job.objects.filter(claimable, pk=job_id).update(
+        state=Job.State.RUNNING, started_at=now, done=0, total=0, error=""
+    )
+    if not claimed:
+        return None
+    job = Job.objects.select_related("meeting").get(pk=job_id)
+
+    def progress(done: int, total: int) -> None:
+        Job.objects.filter(pk=job_id).update(done=done, total=total)
+
+    try:
+        pack = briefing_pack_build(meeting=job.meeting, progress=progress)
+        with transaction.atomic():
+            documents = [
+                _briefing_document(job.meeting, label, extension, getattr(pack, extension))
+                for extension, label in BRIEFING_PACK_FILES
+            ]
+            job.documents.set(documents)
+            Job.objects.filter(pk=job_id).update(
+                state=Job.State.DONE,
+                done=pack.sections,
+                total=pack.sections,
+                finished_at=timezone.now(),
+            )
+    except Exception as failure:
+        logger.exception("Briefing pack job %s failed", job_id)
+        Job.objects.filter(pk=job_id).update(
+            state=Job.State.FAILED,
+            error=f"{type(failure).__name__}: {failure}"[:2000],
+            finished_at=timezone.now(),
+        )
+    job.refresh_from_db()
+    return job
+
+
+def _briefing_document(meeting: Meeting, label: str, extension: str, content: bytes) -> Document:
+    """The meeting's current pack in one format: regenerating replaces the file, keeps the row."""
+    document, _created = Document.objects.get_or_create(
+        meeting=meeting,
+        title=_("Briefing pack (%(format)s)") % {"format": label},
+        defaults={"kind": Document.Kind.BRIEFING_PACK},
+    )
+    old_name = document.file.name if document.file else ""
+    document.file.save(f"{meeting.slug}-briefing-pack.{extension}", ContentFile(content), save=True)
+    if old_name and old_name != document.file.name:
+        document.file.storage.delete(old_name)
+    return document
