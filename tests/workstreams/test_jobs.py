@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 import redis
-from kombu import pools as kombu_pools
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.cache import cache
 from django.test import Client
+from kombu import pools as kombu_pools
 from rest_framework.authtoken.models import Token
 
 from emgtracker.celery import app as celery_app
