@@ -32,7 +32,7 @@ run: install
 
 test: install /usr/bin/chromium /usr/bin/pdftotext
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
