@@ -7,6 +7,7 @@ Every error, from any endpoint, is JSON of one shape::
 ``fields`` is present only for a refused field.
 """
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,7 +18,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as page_server_error
-from rest_framework import exceptions, filters, pagination
+from rest_framework import exceptions, filters, pagination, serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -45,6 +46,16 @@ class Pagination(pagination.PageNumberPagination):
             )
         return super().get_page_size(request)
 
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.page_query_param: {"minimum": 1},
+            self.page_size_query_param: {"minimum": 1, "maximum": MAX_PAGE_SIZE},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
+
 
 class StrictOrderingFilter(filters.OrderingFilter):
     """Ordering that refuses an unknown field instead of silently ignoring it."""
@@ -67,6 +78,31 @@ class StrictOrderingFilter(filters.OrderingFilter):
                     }
                 )
         return super().get_ordering(request, queryset, view)
+
+    def get_schema_operation_parameters(self, view: "APIView") -> list[dict[str, Any]]:
+        fields = [f for f in getattr(view, "ordering_fields", None) or [] if isinstance(f, str)]
+        if not fields:
+            return []
+        one = "-?(" + "|".join(re.escape(f) for f in fields) + ")"
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": _("Order by %(fields)s; a leading - reverses; several with commas.")
+                % {"fields": ", ".join(fields)},
+                "schema": {"type": "string", "pattern": f"^({one}(,{one})*)?$"},
+            }
+        ]
+
+
+class StrictCharField(serializers.CharField):
+    """Text that must come as a JSON string: DRF's CharField would take 0 and store "0"."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
 
 
 class CSVRenderer(BaseCSVRenderer):
@@ -131,19 +167,23 @@ class APIConventions:
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        if request.method == "GET":
-            known = COMMON_PARAMETERS | set(_filter_names(self))
-            unknown = sorted(set(request.query_params) - known)
-            if unknown:
-                raise exceptions.ValidationError(
-                    {
-                        name: [
-                            _("Unknown parameter; this list takes: %(known)s.")
-                            % {"known": ", ".join(sorted(known))}
-                        ]
-                        for name in unknown[:10]
-                    }
-                )
+        params = request.query_params
+        repeated = [name for name, values in params.lists() if len(values) > 1]
+        if repeated:
+            raise exceptions.ValidationError(
+                {name: [_("Give this parameter once.")] for name in repeated[:10]}
+            )
+        if params.get("page") == "":
+            raise exceptions.ValidationError({"page": [_("A page number from 1.")]})
+        if params.get("format") == "":
+            raise exceptions.ValidationError({"format": [_("Name a format: json or csv.")]})
+        known = COMMON_PARAMETERS | set(_filter_names(self))
+        unknown = sorted(set(params) - known)
+        if unknown:
+            message = _("Unknown parameter; this takes: %(known)s.") % {
+                "known": ", ".join(sorted(known))
+            }
+            raise exceptions.ValidationError({name: [message] for name in unknown[:10]})
 
     def finalize_response(
         self, request: Request, response: Response, *args: Any, **kwargs: Any

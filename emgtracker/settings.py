@@ -243,6 +243,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "emgtracker.openapi.allow_empty_filters",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "workstreams.models.Status",
         "MeetingStatusEnum": "meetings.models.MeetingStatus",

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from meetings.models import Attendance, Entity, EntityKind, Meeting, MeetingStatus, Segment
 
@@ -18,14 +19,20 @@ class WholeNumberFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-class MeetingFilter(django_filters.FilterSet):
-    som = WholeNumberFilter(
-        field_name="som_number", label=_("SOM number"), min_value=1, max_value=999
+def whole_number(*, minimum: int, maximum: int, **kwargs: Any) -> WholeNumberFilter:
+    """A whole-number filter within bounds, which the API schema states as well."""
+    bounded = extend_schema_field({"type": "integer", "minimum": minimum, "maximum": maximum})(
+        type("BoundedWholeNumberFilter", (WholeNumberFilter,), {})
     )
+    return bounded(min_value=minimum, max_value=maximum, **kwargs)
+
+
+class MeetingFilter(django_filters.FilterSet):
+    som = whole_number(field_name="som_number", label=_("SOM number"), minimum=1, maximum=999)
     segment = django_filters.ChoiceFilter(choices=Segment.choices)
     status = django_filters.ChoiceFilter(choices=MeetingStatus.choices)
-    year = WholeNumberFilter(
-        field_name="date__year", label=_("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR
+    year = whole_number(
+        field_name="date__year", label=_("Year"), minimum=FIRST_YEAR, maximum=LAST_YEAR
     )
 
     class Meta:

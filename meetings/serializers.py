@@ -20,10 +20,26 @@ class DocumentSerializer(serializers.ModelSerializer):
         fields = ["number", "symbol", "title", "kind"]
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^[0-2][0-9]:[0-5][0-9]:[0-5][0-9]$",
+        "nullable": True,
+        "description": "Wall-clock time in the meeting's time_zone, e.g. 15:00:00.",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A time of day with no offset: JSON Schema's "time" format would demand one."""
+
+
 class MeetingSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:meeting-detail", lookup_field="slug")
     label = serializers.CharField(source="short_label", read_only=True)
-    chair = serializers.CharField(source="chair.name", default=None, read_only=True)
+    chair = serializers.CharField(
+        source="chair.name", default=None, read_only=True, allow_null=True
+    )
+    start_time = LocalTimeField(read_only=True, allow_null=True)
+    end_time = LocalTimeField(read_only=True, allow_null=True)
     starts_at = serializers.DateTimeField(read_only=True, allow_null=True)
     ends_at = serializers.DateTimeField(read_only=True, allow_null=True)
     documents = DocumentSerializer(many=True, read_only=True)
@@ -84,8 +100,8 @@ class ParticipantSerializer(serializers.ModelSerializer):
         source="person.slug", help_text="The slug to name a presenter by."
     )
     name = serializers.CharField(source="person.name")
-    entity = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    entity_acronym = serializers.CharField(source="entity.acronym", default=None)
+    entity = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    entity_acronym = serializers.CharField(source="entity.acronym", default=None, allow_null=True)
 
     class Meta:
         model = Attendance

@@ -25,6 +25,7 @@ from workstreams.serializers import (
     DecisionSerializer,
     JobSerializer,
     MatrixRowSerializer,
+    ProgressUpdateEditSerializer,
     ProgressUpdateSerializer,
     ProposalSerializer,
     ReturnToDraftSerializer,
@@ -106,6 +107,11 @@ class ProgressUpdateViewSet(
             .select_related("workstream", "meeting", "presenter", "entity", "source__meeting")
             .annotate(meeting_date=F("meeting__date"), workstream_title=F("workstream__title"))
         )
+
+    def get_serializer_class(self) -> type[ProgressUpdateSerializer]:
+        if self.action in {"update", "partial_update"}:
+            return ProgressUpdateEditSerializer
+        return ProgressUpdateSerializer
 
     def _step(self, step: Any, **kwargs: Any) -> Response:
         update = step(update=self.get_object(), by=self.request.user, **kwargs)

@@ -7,7 +7,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from meetings.filters import FIRST_YEAR, LAST_YEAR, WholeNumberFilter, slug_choice
+from meetings.filters import FIRST_YEAR, LAST_YEAR, slug_choice, whole_number
 from meetings.models import Entity, Meeting
 from workstreams.models import (
     Decision,
@@ -54,11 +54,11 @@ class WorkstreamFilter(django_filters.FilterSet):
     meeting = MeetingChoiceFilter(
         label=_("At meeting"), method="meeting_filter", help_text=_("With a record at it.")
     )
-    year = WholeNumberFilter(
+    year = whole_number(
         label=_("Year"),
         method="year_filter",
-        min_value=FIRST_YEAR,
-        max_value=LAST_YEAR,
+        minimum=FIRST_YEAR,
+        maximum=LAST_YEAR,
         help_text=_("With a record at a meeting that year."),
     )
 

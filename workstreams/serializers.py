@@ -1,9 +1,11 @@
 from typing import Any
 
+from django.db import models
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from emgtracker.api import StrictCharField
 from meetings.models import Document, Entity, Meeting, Person
 from workstreams import services
 from workstreams.matrix import RecordCell
@@ -48,9 +50,11 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 class ProposalSerializer(serializers.ModelSerializer):
     meeting = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    workstream = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    entity = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    presenter = serializers.CharField(source="presenter.name", default=None, read_only=True)
+    workstream = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    entity = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    presenter = serializers.CharField(
+        source="presenter.name", default=None, read_only=True, allow_null=True
+    )
     document = serializers.SerializerMethodField()
     provenance = ProvenanceSerializer(source="*", read_only=True, allow_null=True)
 
@@ -80,8 +84,8 @@ class WorkstreamSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:workstream-detail", lookup_field="slug"
     )
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    successor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    successor = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     lead_entities = serializers.SerializerMethodField()
     status_now = serializers.SerializerMethodField()
     first_meeting = serializers.SerializerMethodField()
@@ -180,7 +184,7 @@ class TimelineCellSerializer(serializers.Serializer):
 class MatrixRowSerializer(serializers.ModelSerializer):
     """A row of the whole matrix: a workstream and its status at every meeting (null: no record)."""
 
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     cells = serializers.SerializerMethodField()
 
     class Meta:
@@ -201,6 +205,11 @@ class MatrixRowSerializer(serializers.ModelSerializer):
 class ProgressUpdateSerializer(serializers.ModelSerializer):
     """A progress update. Writes go through the editorial services and their rules."""
 
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+    }
     url = serializers.HyperlinkedIdentityField(view_name="api:update-detail")
     workstream = serializers.SlugRelatedField(slug_field="slug", queryset=Workstream.objects.all())
     meeting = serializers.SlugRelatedField(slug_field="slug", queryset=Meeting.objects.all())
@@ -267,7 +276,7 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
 
 
 class ReturnToDraftSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, help_text="Why: the authors read it.")
+    reason = StrictCharField(max_length=2000, help_text="Why: the authors read it.")
 
 
 class JobDocumentSerializer(serializers.Serializer):
@@ -306,3 +315,12 @@ class JobSerializer(serializers.ModelSerializer):
             "finished_at",
         ]
         read_only_fields = fields
+
+
+class ProgressUpdateEditSerializer(ProgressUpdateSerializer):
+    """An edit names the version it was made on, so that no one's edit is silently lost."""
+
+    required_in_patch = ("version",)
+    version = serializers.IntegerField(
+        min_value=1, help_text="The version you read. A stale one gets 409."
+    )
