@@ -30,6 +30,20 @@ class EMGAdminSite(admin.AdminSite):
         return super().index(request, {**context, **(extra_context or {})})
 
 
+class ReadOnly:
+    """For rows only the code writes (derived cells, the workers' records): shown, never added,
+    changed or deleted here, not even by a superuser, whom the rules let through."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+
 class RulesModelAdmin(ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin):
     """A model admin whose every permission, row by row, comes from workstreams.permissions."""
 

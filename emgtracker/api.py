@@ -16,9 +16,10 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as page_server_error
-from rest_framework import exceptions, filters, pagination, serializers
+from rest_framework import exceptions, filters, pagination, permissions, serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -96,13 +97,31 @@ class StrictOrderingFilter(filters.OrderingFilter):
         ]
 
 
-class StrictCharField(serializers.CharField):
-    """Text that must come as a JSON string: DRF's CharField would take 0 and store "0"."""
+# Fields that take a value only as the JSON type the schema states: DRF's own would take 0 for
+# the text "0" or for false.
 
+
+class StrictCharField(serializers.CharField):
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")
         return str(super().to_internal_value(data))
+
+
+class StrictRegexField(serializers.RegexField):
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+class StrictBooleanField(serializers.BooleanField):
+    default_error_messages = {"invalid": gettext_lazy("Must be true or false.")}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
 
 
 class CSVRenderer(BaseCSVRenderer):
@@ -147,7 +166,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None
     detail = response.data
     if isinstance(exc, exceptions.ValidationError):
-        fields = detail if isinstance(detail, dict) else {api_settings.NON_FIELD_ERRORS_KEY: detail}
+        fields = _flat(
+            detail if isinstance(detail, dict) else {api_settings.NON_FIELD_ERRORS_KEY: detail}
+        )
         message = _("The request was refused: see the fields.")
         response.data = _error(response.status_code, "invalid", message, fields)
     else:
@@ -155,6 +176,23 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         message = str(detail.get("detail", detail)) if isinstance(detail, dict) else str(detail)
         response.data = _error(response.status_code, code, message)
     return response
+
+
+def _flat(errors: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Field errors as ``{"name": ["reason", …]}``; an item of a list or a nested object is
+    named with dots (``events.0``), so that every error has the one shape."""
+    if not isinstance(errors, dict):
+        return {prefix: [str(e) for e in errors] if isinstance(errors, list) else [str(errors)]}
+    flat: dict[str, list[str]] = {}
+    for name, reasons in errors.items():
+        key = f"{prefix}.{name}" if prefix else str(name)
+        if isinstance(reasons, list) and any(isinstance(r, dict) for r in reasons):
+            for index, reason in enumerate(reasons):
+                if reason:
+                    flat.update(_flat(reason, f"{key}.{index}"))
+        else:
+            flat.update(_flat(reasons, key))
+    return flat
 
 
 # Parameters every list understands besides its filters.
@@ -195,6 +233,37 @@ class APIConventions:
         # Token clients may see drafts: a shared cache must not hand their answer to others.
         patch_vary_headers(response, ["Authorization"])
         return response
+
+
+class RulesPermission(permissions.BasePermission):
+    """The rules the admin asks (workstreams/permissions.py), asked by an API view of a model:
+    ``<app>.<verb>_<model>``, with the row for detail views. An extra action names its verb in
+    the view's ``rules_verbs``."""
+
+    VERBS = {
+        "list": "view",
+        "retrieve": "view",
+        "create": "add",
+        "update": "change",
+        "partial_update": "change",
+        "destroy": "delete",
+        "metadata": "view",  # OPTIONS
+    }
+
+    def _perm(self, view: Any) -> str:
+        verb = {**self.VERBS, **getattr(view, "rules_verbs", {})}[view.action]
+        meta = view.get_queryset().model._meta
+        return f"{meta.app_label}.{verb}_{meta.model_name}"
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        # No action: a method the view does not take, which DRF answers with 405.
+        return view.action is None or bool(user.has_perm(self._perm(view)))
+
+    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
+        return bool(request.user.has_perm(self._perm(view), obj))
 
 
 def _filter_names(view: Any) -> list[str]:

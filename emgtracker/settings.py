@@ -154,6 +154,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workstreams.notices_send",
         "schedule": crontab(hour=env.int("NOTICES_HOUR_UTC", default=6), minute=0),
     },
+    "webhook-deliveries-resend": {
+        "task": "workstreams.webhook_deliveries_resend",
+        "schedule": 300.0,
+    },
 }
 # Days before a meeting's submission deadline that focal points are asked for their update.
 CALL_FOR_INPUT_DAYS_BEFORE = env.int("CALL_FOR_INPUT_DAYS_BEFORE", default=14)
@@ -197,8 +201,19 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 10
 
-# Webhooks: the first retry waits this long, then each doubles, up to an hour.
+# Links in e-mails point here.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# Webhooks (docs/webhooks.md). A failed delivery is retried after WEBHOOK_RETRY_BASE_SECONDS,
+# then each wait doubles, up to WEBHOOK_RETRY_MAX_SECONDS; it fails for good after
+# WEBHOOK_MAX_ATTEMPTS, and a subscription pauses after WEBHOOK_PAUSE_AFTER failures in a row.
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_PAUSE_AFTER = env.int("WEBHOOK_PAUSE_AFTER", default=10)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5)
+# Private, loopback and reserved addresses are refused, unless in development (DEBUG).
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
 
 # The API (docs/api.md): public reads, token or session writes, one error shape.
 REST_FRAMEWORK = {
@@ -256,6 +271,8 @@ SPECTACULAR_SETTINGS = {
         "WorkstreamKindEnum": "workstreams.models.WorkstreamKind",
         "DecisionKindEnum": "workstreams.models.DecisionKind",
         "ProposalKindEnum": "workstreams.models.ProposalKind",
+        "WebhookEventEnum": "workstreams.models.WebhookEvent",
+        "DeliveryStateEnum": "workstreams.models.DeliveryState",
     },
 }
 

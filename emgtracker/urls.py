@@ -36,6 +36,7 @@ router.register(
     basename="briefing-pack",
 )
 router.register("jobs", workstream_api.JobViewSet, basename="job")
+router.register("webhooks", workstream_api.WebhookSubscriptionViewSet, basename="webhook")
 
 meeting_urls = (
     [

@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 from django import forms
@@ -7,7 +8,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import ForeignKey, QuerySet
+from django.db.models import ForeignKey, OuterRef, QuerySet, Subquery
 from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -17,18 +18,23 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from emgtracker.admin import RulesModelAdmin, RulesTabularInline
+from emgtracker.admin import ReadOnly, RulesModelAdmin, RulesTabularInline
 from meetings.admin import MeetingAdmin
 from meetings.models import Entity, Meeting, Person
-from workstreams import services
+from workstreams import services, webhooks
 from workstreams.models import (
     Decision,
     FocalPoint,
     Job,
+    Notice,
+    OutboxMessage,
     ProgressUpdate,
     Proposal,
     Status,
     TimelineEntry,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
     Workstream,
     WorkstreamLead,
 )
@@ -36,6 +42,7 @@ from workstreams.permissions import (
     focal_point_entity_id,
     is_secretariat,
     progress_updates_visible_to,
+    webhook_subscriptions_visible_to,
     workstreams_led_by,
 )
 
@@ -53,7 +60,7 @@ class WorkstreamLeadInline(RulesTabularInline):
     autocomplete_fields = ["entity", "source"]
 
 
-class ProgressUpdateInline(RulesTabularInline):
+class ProgressUpdateInline(ReadOnly, RulesTabularInline):
     """The updates of a workstream, listed; each opens in its own form and workflow."""
 
     model = ProgressUpdate
@@ -61,15 +68,6 @@ class ProgressUpdateInline(RulesTabularInline):
     readonly_fields = ["meeting", "status", "state", "presenter", "entity"]
     show_change_link = True
     ordering = ["meeting__date"]
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ProgressUpdate]:
         return super().get_queryset(request).select_related("meeting", "presenter", "entity")
@@ -96,6 +94,36 @@ class CurrentStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RefreshesTimeline:
+    """The admin of something a status is derived from (a decision, a proposal, an update):
+    each change re-derives the rows of the workstreams it touched, before and after."""
+
+    def _refresh(self, workstream_ids: set[Any]) -> None:
+        workstreams = Workstream.objects.filter(pk__in=workstream_ids - {None})
+        services.workstream_timeline_refresh(workstreams=workstreams)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        self._refresh({form.initial.get("workstream"), obj.workstream_id})
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)  # type: ignore[misc]
+        # Its timeline cell goes with it and is derived again at once: no one deletes a cell
+        # by hand, and no one needs leave to.
+        perms_needed.discard(TimelineEntry._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        workstream_id = obj.workstream_id
+        super().delete_model(request, obj)  # type: ignore[misc]
+        self._refresh({workstream_id})
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        workstream_ids = set(queryset.values_list("workstream_id", flat=True))
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        self._refresh(workstream_ids)
+
+
 @admin.register(Workstream)
 class WorkstreamAdmin(RulesModelAdmin):
     list_display = ["title", "short_title", "kind", "status_now", "parent"]
@@ -108,6 +136,13 @@ class WorkstreamAdmin(RulesModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Workstream]:
         return super().get_queryset(request).with_current_status()
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # The decisions inline may have changed what the row shows.
+        services.workstream_timeline_refresh(
+            workstreams=Workstream.objects.filter(pk=form.instance.pk)
+        )
 
     @admin.display(description=_("Status now"), ordering="current_status")
     def status_now(self, workstream: Workstream) -> str:
@@ -173,7 +208,7 @@ FOCAL_POINT_FIELDSETS = [
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(RulesModelAdmin):
+class ProgressUpdateAdmin(RefreshesTimeline, RulesModelAdmin):
     form = ProgressUpdateForm
     list_display = ["workstream", "meeting", "status", "state", "entity", "presenter", "updated_at"]
     list_filter = ["state", "status", "meeting", ("entity", admin.RelatedOnlyFieldListFilter)]
@@ -315,7 +350,7 @@ class ProgressUpdateAdmin(RulesModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(RulesModelAdmin):
+class DecisionAdmin(RefreshesTimeline, RulesModelAdmin):
     list_display = ["workstream", "meeting", "kind", "text"]
     list_filter = ["kind", "meeting"]
     list_select_related = ["workstream", "meeting"]
@@ -324,7 +359,7 @@ class DecisionAdmin(RulesModelAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(RulesModelAdmin):
+class ProposalAdmin(RefreshesTimeline, RulesModelAdmin):
     list_display = ["title", "kind", "meeting", "entity", "workstream"]
     list_filter = ["kind", "meeting"]
     list_select_related = ["meeting", "entity", "workstream"]
@@ -341,7 +376,7 @@ class ProposalAdmin(RulesModelAdmin):
 
 
 @admin.register(TimelineEntry)
-class TimelineEntryAdmin(RulesModelAdmin):
+class TimelineEntryAdmin(ReadOnly, RulesModelAdmin):
     """The derived cells of the matrix, to read; they change when the record changes."""
 
     list_display = ["workstream", "meeting", "status", "basis"]
@@ -386,15 +421,12 @@ def _document_links(job: Job) -> str:
     )
 
 
-class JobInline(RulesTabularInline):
+class JobInline(ReadOnly, RulesTabularInline):
     model = Job
     fields = ["kind", "state", "progress", "files", "requested_by", "created_at"]
     readonly_fields = ["kind", "state", "progress", "files", "requested_by", "created_at"]
     ordering = ["-created_at"]
     max_num = 0
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Job]:
         return (
@@ -419,6 +451,11 @@ class MeetingWorkspaceAdmin(MeetingAdmin):
     inlines = [*MeetingAdmin.inlines, JobInline]
     actions = ["briefing_pack"]
 
+    def save_model(self, request: HttpRequest, obj: Meeting, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            webhooks.webhook_meeting_added(meeting=obj)
+
     def has_briefing_pack_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("workstreams.add_job")
 
@@ -439,7 +476,7 @@ class MeetingWorkspaceAdmin(MeetingAdmin):
 
 
 @admin.register(Job)
-class JobAdmin(RulesModelAdmin):
+class JobAdmin(ReadOnly, RulesModelAdmin):
     list_display = [
         "__str__",
         "state",
@@ -476,3 +513,206 @@ class JobAdmin(RulesModelAdmin):
     @admin.display(description=_("Files"))
     def files(self, job: Job) -> str:
         return _document_links(job)
+
+
+@admin.register(Notice)
+class NoticeAdmin(RulesModelAdmin):
+    """The e-mails sent around submission deadlines (docs/notices.md). Deleting one lets the
+    next daily run, still within its window, send it again."""
+
+    list_display = ["kind", "meeting", "recipient", "sent_at"]
+    list_filter = ["kind", "meeting"]
+    list_select_related = ["meeting"]
+    search_fields = ["recipient"]
+    date_hierarchy = "sent_at"
+    fields = ["kind", "meeting", "recipient", "workstreams", "sent_at"]
+    readonly_fields = fields
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnly, RulesModelAdmin):
+    """Tasks handed to the broker after their write committed; one still pending waited for a
+    broker that was down, and goes within half a minute of its return."""
+
+    list_display = ["task", "kwargs", "created_at", "dispatched_at", "attempts", "last_error"]
+    list_filter = [("dispatched_at", admin.EmptyFieldListFilter), "task"]
+    fields = list_display
+    readonly_fields = fields
+
+
+# Webhooks ----------------------------------------------------------------------------------
+
+
+class WebhookSubscriptionForm(forms.ModelForm):
+    url = forms.CharField(
+        label=_("URL"),
+        max_length=webhooks.URL_MAX_LENGTH,
+        help_text=_("Called with a POST for each event; redirects are not followed."),
+    )
+    events = forms.MultipleChoiceField(
+        choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+    )
+    secret = forms.CharField(
+        required=False,
+        strip=False,
+        max_length=100,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_(
+            "Leave it empty to keep the secret, or, for a new subscription, to have one "
+            "generated and shown once."
+        ),
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["url", "events", "active", "secret"]
+
+    def clean_url(self) -> str:
+        url: str = self.cleaned_data["url"]
+        webhooks.webhook_url_validate(url)
+        return url
+
+    def clean_events(self) -> list[str]:
+        return webhooks.webhook_events_clean(self.cleaned_data["events"])
+
+    def clean_secret(self) -> str:
+        secret: str = self.cleaned_data["secret"]
+        if secret and not re.fullmatch(webhooks.SECRET_PATTERN, secret):
+            raise ValidationError(_("16 to 100 printable ASCII characters, with no spaces."))
+        if not secret:
+            if self.instance.pk is not None:
+                return self.instance.secret
+            secret = self.generated_secret = webhooks.webhook_secret_generate()
+        return secret
+
+
+class PausedFilter(admin.SimpleListFilter):
+    title = _("paused")
+    parameter_name = "paused"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() in {"yes", "no"}:
+            return queryset.filter(paused_at__isnull=self.value() == "no")
+        return queryset
+
+
+RECENT_DELIVERIES = 20
+
+
+class RecentDeliveryInline(ReadOnly, RulesTabularInline):
+    model = WebhookDelivery
+    fields = ("event", "state", "attempts", "response_code", "last_error", "created_at")
+    readonly_fields = fields
+    ordering = ["-created_at", "-pk"]
+    show_change_link = True
+    max_num = 0
+    can_delete = False
+    verbose_name_plural = _("recent deliveries")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[WebhookDelivery]:
+        # The latest few of each subscription: the inline filters by subscription afterwards,
+        # which a sliced queryset would not allow.
+        latest = WebhookDelivery.objects.filter(subscription=OuterRef("subscription")).order_by(
+            "-created_at", "-pk"
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .filter(pk__in=Subquery(latest.values("pk")[:RECENT_DELIVERIES]))
+        )
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(RulesModelAdmin):
+    form = WebhookSubscriptionForm
+    list_display = ["url", "owner", "event_list", "active", "paused", "consecutive_failures"]
+    list_filter = ["active", PausedFilter]
+    list_select_related = ["owner"]
+    search_fields = ["url", "owner__username"]
+    readonly_fields = ["owner", "consecutive_failures", "paused_at", "created_at"]
+    fields = ["url", "events", "active", "secret", "owner", "consecutive_failures", "paused_at"]
+    fields += ["created_at"]
+    inlines = [RecentDeliveryInline]
+    actions = ["resume"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[WebhookSubscription]:
+        visible = webhook_subscriptions_visible_to(request.user)
+        return super().get_queryset(request).filter(pk__in=visible.values("pk"))
+
+    @admin.display(description=_("Events"))
+    def event_list(self, subscription: WebhookSubscription) -> str:
+        events = subscription.events if isinstance(subscription.events, list) else []
+        return ", ".join(str(e) for e in events)
+
+    @admin.display(description=_("Paused"), boolean=True, ordering="paused_at")
+    def paused(self, subscription: WebhookSubscription) -> bool:
+        return subscription.paused_at is not None
+
+    def save_model(
+        self, request: HttpRequest, obj: WebhookSubscription, form: Any, change: bool
+    ) -> None:
+        if not change:
+            obj.owner = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+        generated = getattr(form, "generated_secret", None)
+        if generated:
+            self.message_user(
+                request,
+                _("The subscription's secret is %(secret)s. Copy it now: it is not shown again.")
+                % {"secret": generated},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Resume"), permissions=["change"])
+    def resume(self, request: HttpRequest, queryset: QuerySet[WebhookSubscription]) -> None:
+        paused = list(queryset.filter(paused_at__isnull=False))
+        for subscription in paused:
+            webhooks.webhook_subscription_resume(subscription=subscription)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d subscription resumed.", "%(count)d subscriptions resumed.", len(paused)
+            )
+            % {"count": len(paused)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnly, RulesModelAdmin):
+    """Every delivery and its latest outcome, to read: they are written only by the workers."""
+
+    list_display = [
+        "__str__",
+        "event",
+        "state",
+        "attempts",
+        "response_code",
+        "created_at",
+        "last_attempt_at",
+        "delivered_at",
+    ]
+    list_filter = ["state", "event"]
+    list_select_related = ["subscription"]
+    search_fields = ["subscription__url"]
+    date_hierarchy = "created_at"
+    fields = [
+        "subscription",
+        "event",
+        "state",
+        "attempts",
+        "response_code",
+        "last_error",
+        "created_at",
+        "last_attempt_at",
+        "delivered_at",
+        "payload",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[WebhookDelivery]:
+        visible = webhook_subscriptions_visible_to(request.user)
+        return super().get_queryset(request).filter(subscription__in=visible.values("pk"))

@@ -5,13 +5,14 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from emgtracker.api import APIConventions
+from emgtracker.api import APIConventions, RulesPermission
 from meetings.models import Meeting
-from workstreams import services
+from workstreams import services, webhooks
 from workstreams.filters import (
     DecisionFilter,
     ProgressUpdateFilter,
@@ -19,8 +20,18 @@ from workstreams.filters import (
     WorkstreamFilter,
 )
 from workstreams.matrix import RecordCell
-from workstreams.models import Decision, Job, ProgressUpdate, Proposal, Workstream
-from workstreams.permissions import progress_updates_visible_to
+from workstreams.models import (
+    Decision,
+    Job,
+    ProgressUpdate,
+    Proposal,
+    WebhookSubscription,
+    Workstream,
+)
+from workstreams.permissions import (
+    progress_updates_visible_to,
+    webhook_subscriptions_visible_to,
+)
 from workstreams.serializers import (
     DecisionSerializer,
     JobSerializer,
@@ -30,6 +41,9 @@ from workstreams.serializers import (
     ProposalSerializer,
     ReturnToDraftSerializer,
     TimelineCellSerializer,
+    WebhookDeliverySerializer,
+    WebhookSubscriptionCreatedSerializer,
+    WebhookSubscriptionSerializer,
     WorkstreamSerializer,
 )
 
@@ -192,11 +206,53 @@ class JobViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
     """Background jobs and their state, for the secretariat and viewers."""
 
     serializer_class = JobSerializer
-    permission_classes = [IsAuthenticated]
+    permission_classes = [RulesPermission]
     filterset_class = None
     ordering_fields = ["created_at"]
 
     def get_queryset(self) -> QuerySet[Job]:
-        if not self.request.user.has_perm("workstreams.view_job"):
-            return Job.objects.none()
         return Job.objects.select_related("meeting").prefetch_related("documents__meeting")
+
+
+class WebhookSubscriptionViewSet(APIConventions, viewsets.ModelViewSet):
+    """Webhook subscriptions: each login manages its own; the secretariat sees them all."""
+
+    serializer_class = WebhookSubscriptionSerializer
+    permission_classes = [RulesPermission]
+    parser_classes = [JSONParser]  # for programs: a form's empty secret would be ambiguous
+    rules_verbs = {"deliveries": "view", "resume": "change"}
+    filterset_class = None
+    ordering_fields = ["created_at", "url"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self) -> QuerySet[WebhookSubscription]:
+        return webhook_subscriptions_visible_to(self.request.user).select_related("owner")
+
+    @extend_schema(responses={201: WebhookSubscriptionCreatedSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        subscription = serializer.save()
+        created = WebhookSubscriptionCreatedSerializer(
+            subscription, context=self.get_serializer_context()
+        )
+        return Response(created.data, status=201)
+
+    @extend_schema(responses=WebhookDeliverySerializer(many=True), filters=False)
+    @action(detail=True, filterset_class=None, ordering_fields=[])
+    def deliveries(self, request: Request, pk: str | None = None) -> Response:
+        """The subscription's deliveries, newest first, with each one's latest outcome."""
+        subscription = self.get_object()
+        page = self.paginate_queryset(subscription.deliveries.order_by("-created_at", "-pk"))
+        data = WebhookDeliverySerializer(page, many=True).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(
+        request=None,
+        responses={200: WebhookSubscriptionSerializer, 404: OpenApiResponse(description="None")},
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def resume(self, request: Request, pk: str | None = None) -> Response:
+        """Lift a pause after repeated failures: new events are delivered again."""
+        subscription = webhooks.webhook_subscription_resume(subscription=self.get_object())
+        return Response(self.get_serializer(subscription).data)

@@ -576,8 +576,8 @@ class NoticeKind(models.TextChoices):
 
 
 class Notice(models.Model):
-    """An e-mail sent about a meeting's updates. Its row is written before the e-mail goes, in
-    the same transaction, so a second run of the same day's job finds it and sends nothing."""
+    """An e-mail sent about a meeting's updates. Its row is committed before the e-mail goes,
+    so a second run of the day's job finds it and sends nothing (docs/notices.md)."""
 
     Kind = NoticeKind
 

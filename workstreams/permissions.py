@@ -11,11 +11,14 @@ from typing import Any
 
 import rules
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from workstreams.models import (
     ProgressUpdate,
     ProgressUpdateQuerySet,
+    WebhookDelivery,
+    WebhookSubscription,
     Workstream,
     WorkstreamLead,
     WorkstreamQuerySet,
@@ -36,6 +39,7 @@ User = AbstractBaseUser | AnonymousUser
 is_secretariat = rules.is_active & rules.is_group_member(SECRETARIAT)
 is_focal_point = rules.is_active & rules.is_group_member(FOCAL_POINT)
 is_viewer = rules.is_active & rules.is_group_member(VIEWER)
+has_role = is_secretariat | is_focal_point | is_viewer
 
 
 def led_workstream_ids(user: Any) -> frozenset[int]:
@@ -79,6 +83,13 @@ def leads_workstream_of(user: Any, obj: ProgressUpdate | Workstream | None) -> b
 @rules.predicate
 def not_published(user: Any, obj: ProgressUpdate | None) -> bool:
     return obj is not None and obj.state != ProgressUpdate.State.PUBLISHED
+
+
+@rules.predicate
+def owns_subscription(user: Any, obj: WebhookSubscription | WebhookDelivery | None) -> bool:
+    if isinstance(obj, WebhookDelivery):
+        return obj.subscription.owner_id == user.pk
+    return obj is not None and obj.owner_id == user.pk
 
 
 @rules.predicate
@@ -136,6 +147,26 @@ for action in ("change", "delete"):
 # Who speaks for which entity is the secretariat's to see; logins are the superuser's.
 rules.add_perm("workstreams.view_focalpoint", is_secretariat | is_viewer)
 
+# E-mails sent (a row deleted is an e-mail the next run sends again) and the outbox: the
+# secretariat's to read.
+rules.add_perm("workstreams.view_notice", is_secretariat)
+rules.add_perm("workstreams.delete_notice", is_secretariat)
+rules.add_perm("workstreams.view_outboxmessage", is_secretariat)
+for action in ("add", "change"):
+    rules.add_perm(f"workstreams.{action}_notice", rules.always_deny)
+for action in ("add", "change", "delete"):
+    rules.add_perm(f"workstreams.{action}_outboxmessage", rules.always_deny)
+
+# Webhooks: any role may register its own URLs (an API consumer is usually a viewer's login);
+# the secretariat sees and manages every subscription. Deliveries are written by the workers.
+own_subscription = has_role & (no_object | owns_subscription)
+rules.add_perm("workstreams.add_webhooksubscription", has_role)
+for action in ("view", "change", "delete"):
+    rules.add_perm(f"workstreams.{action}_webhooksubscription", is_secretariat | own_subscription)
+rules.add_perm("workstreams.view_webhookdelivery", is_secretariat | own_subscription)
+for action in ("add", "change", "delete"):
+    rules.add_perm(f"workstreams.{action}_webhookdelivery", rules.always_deny)
+
 
 def progress_updates_visible_to(user: Any) -> ProgressUpdateQuerySet:
     """The updates a user may see in the workspace: all of them, or their entity's."""
@@ -152,3 +183,13 @@ def workstreams_led_by(user: Any) -> WorkstreamQuerySet:
     if user.is_superuser or is_secretariat(user) or is_viewer(user):
         return Workstream.objects.all()
     return Workstream.objects.filter(pk__in=led_workstream_ids(user))
+
+
+def webhook_subscriptions_visible_to(user: Any) -> QuerySet[WebhookSubscription]:
+    """Every subscription for the secretariat; one's own for anyone else with a role."""
+    subscriptions = WebhookSubscription.objects.all()
+    if user.is_superuser or is_secretariat(user):
+        return subscriptions
+    if has_role(user):
+        return subscriptions.filter(owner_id=user.pk)
+    return subscriptions.none()

@@ -2,12 +2,13 @@ from typing import Any
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from emgtracker.api import StrictCharField
+from emgtracker.api import StrictBooleanField, StrictCharField, StrictRegexField
 from meetings.models import Document, Entity, Meeting, Person
-from workstreams import services
+from workstreams import services, webhooks
 from workstreams.matrix import RecordCell
 from workstreams.models import (
     Decision,
@@ -15,6 +16,9 @@ from workstreams.models import (
     ProgressUpdate,
     Proposal,
     Status,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
     Workstream,
 )
 
@@ -324,3 +328,88 @@ class ProgressUpdateEditSerializer(ProgressUpdateSerializer):
     version = serializers.IntegerField(
         min_value=1, help_text="The version you read. A stale one gets 409."
     )
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    """One event sent to a subscription, with the outcome of its latest attempt."""
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "event",
+            "state",
+            "attempts",
+            "response_code",
+            "last_error",
+            "created_at",
+            "last_attempt_at",
+            "delivered_at",
+            "payload",
+        ]
+        read_only_fields = fields
+
+
+class WebhookSubscriptionSerializer(serializers.ModelSerializer):
+    """A URL called with a signed JSON body when one of its events happens."""
+
+    url = StrictRegexField(
+        webhooks.URL_PATTERN,
+        max_length=webhooks.URL_MAX_LENGTH,
+        validators=[webhooks.webhook_url_validate],
+        help_text="Called with a POST for each event: http or https; redirects are not followed.",
+        error_messages={"invalid": gettext_lazy("Give an http:// or https:// URL.")},
+    )
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=WebhookEvent.choices),
+        min_length=1,
+        max_length=len(WebhookEvent.values),
+        help_text="The events to send.",
+    )
+    secret = StrictRegexField(
+        webhooks.SECRET_PATTERN,
+        write_only=True,
+        required=False,
+        help_text=(
+            "Signs each delivery (X-EMG-Signature). Leave it out to have one generated: it is "
+            "returned once, when the subscription is created."
+        ),
+        error_messages={
+            "invalid": gettext_lazy("16 to 100 printable ASCII characters, with no spaces.")
+        },
+    )
+    active = StrictBooleanField(required=False, help_text="Off: no events are sent.")
+    owner = serializers.CharField(source="owner.get_username", read_only=True)
+    paused = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WebhookSubscription
+        fields = [
+            "id",
+            "url",
+            "events",
+            "active",
+            "paused",
+            "paused_at",
+            "consecutive_failures",
+            "owner",
+            "created_at",
+            "secret",
+        ]
+        read_only_fields = ["paused_at", "consecutive_failures", "created_at"]
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_paused(self, subscription: WebhookSubscription) -> bool:
+        return subscription.paused_at is not None
+
+    def validate_events(self, events: list[str]) -> list[str]:
+        return webhooks.webhook_events_clean(events)
+
+    def create(self, validated: dict[str, Any]) -> WebhookSubscription:
+        return webhooks.webhook_subscription_create(owner=self.context["request"].user, **validated)
+
+
+class WebhookSubscriptionCreatedSerializer(WebhookSubscriptionSerializer):
+    """The subscription just created, with its secret: the only time the secret is shown."""
+
+    secret = serializers.CharField(read_only=True, help_text="Keep it: it is not shown again.")

@@ -5,7 +5,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
@@ -13,14 +12,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import Truncator, get_text_list
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as KombuOperationalError
-from redis.exceptions import RedisError
 
 from meetings.models import Document, Meeting
+from workstreams import outbox, webhooks
 from workstreams.models import (
     Decision,
     Job,
-    OutboxMessage,
     ProgressUpdate,
     Proposal,
     Status,
@@ -50,7 +47,8 @@ def timeline_entry_refresh(*, workstream: Workstream, meeting: Meeting) -> Timel
 
     A decision of the Senior Officials outranks a published progress update, which outranks a
     concept note proposing the workstream. With none of these the cell is "no record" and any
-    stored entry is removed. Writes only when something changed.
+    stored entry is removed. Writes only when something changed; a changed status is a
+    ``status.changed`` event for webhooks.
     """
     entry = (
         TimelineEntry.objects.select_for_update()
@@ -58,6 +56,13 @@ def timeline_entry_refresh(*, workstream: Workstream, meeting: Meeting) -> Timel
         .first()
     )
     wanted = _derive_entry(workstream=workstream, meeting=meeting)
+    previous = entry.status if entry is not None else None
+    webhooks.webhook_status_changed(
+        workstream=workstream,
+        meeting=meeting,
+        previous=previous,
+        status=wanted.status if wanted is not None else None,
+    )
     if wanted is None:
         if entry is not None:
             entry.delete()
@@ -72,6 +77,16 @@ def timeline_entry_refresh(*, workstream: Workstream, meeting: Meeting) -> Timel
             setattr(entry, f, getattr(wanted, f))
         entry.save(update_fields=[f.removesuffix("_id") for f in changed])
     return entry
+
+
+@transaction.atomic
+def workstream_timeline_refresh(*, workstreams: "models.QuerySet[Workstream]") -> None:
+    """Re-derive every cell of these workstreams' rows, after a decision or a proposal of the
+    record was added, changed or removed."""
+    meetings = list(Meeting.objects.all())
+    for workstream in workstreams:
+        for meeting in meetings:
+            timeline_entry_refresh(workstream=workstream, meeting=meeting)
 
 
 def _derive_entry(*, workstream: Workstream, meeting: Meeting) -> TimelineEntry | None:
@@ -263,6 +278,8 @@ def _transition(
     update.state = to
     update.published_at = timezone.now() if to == ProgressUpdate.State.PUBLISHED else None
     _write(update, by=by, reason=reason)
+    if to == ProgressUpdate.State.PUBLISHED:
+        webhooks.webhook_update_published(update=update)
     return update
 
 
@@ -313,63 +330,6 @@ def progress_update_return_to_draft(
     )
 
 
-# The outbox: background work enqueued in the same transaction as the change that calls for it.
-
-# The errors that mean "the broker is unreachable": the message stays in the outbox.
-BROKER_ERRORS: tuple[type[BaseException], ...] = (
-    KombuOperationalError,
-    RedisError,
-    ConnectionError,
-    OSError,
-)
-
-
-def outbox_enqueue(*, task: str, **kwargs: Any) -> OutboxMessage:
-    """Record ``task(**kwargs)`` in the caller's transaction; hand it to Celery once that commits.
-
-    If the broker is down then, the message waits and ``outbox_dispatch`` sends it later: the
-    write that asked for it never fails because Redis is unreachable.
-    """
-    message = OutboxMessage.objects.create(task=task, kwargs=kwargs)
-    transaction.on_commit(lambda: outbox_send(message_id=message.pk))
-    return message
-
-
-def outbox_send(*, message_id: int) -> bool:
-    """Hand one pending message to Celery. True if it went; False if it waits for the broker."""
-    message = OutboxMessage.objects.filter(pk=message_id, dispatched_at__isnull=True).first()
-    if message is None:
-        return False
-    try:
-        # apply_async, unlike send_task, runs the task in-process on the embedded default.
-        current_app.tasks[message.task].apply_async(kwargs=message.kwargs, retry=False)
-    except Exception as error:
-        if not current_app.conf.task_always_eager or isinstance(error, BROKER_ERRORS):
-            # Not sent: the broker is unreachable (or answered oddly). Keep it for later.
-            OutboxMessage.objects.filter(pk=message.pk).update(
-                attempts=F("attempts") + 1, last_error=f"{type(error).__name__}: {error}"[:1000]
-            )
-            logger.warning("%s stays in the outbox: %s", message, error)
-            return False
-        # Run in-process, the task itself failed; it has recorded why (a failed job, a failed
-        # delivery). It was sent: sending it again would not help.
-        logger.exception("%s failed in-process", message)
-    OutboxMessage.objects.filter(pk=message.pk, dispatched_at__isnull=True).update(
-        dispatched_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
-    )
-    return True
-
-
-def outbox_dispatch(*, older_than: datetime.timedelta = datetime.timedelta(seconds=10)) -> int:
-    """Send every message still waiting (the broker was down when its write committed).
-
-    Skips the newest ones, which their own commit hook is sending right now.
-    """
-    cutoff = timezone.now() - older_than
-    pending = OutboxMessage.objects.filter(dispatched_at__isnull=True, created_at__lte=cutoff)
-    return sum(outbox_send(message_id=pk) for pk in pending.values_list("pk", flat=True)[:500])
-
-
 # Jobs: the briefing pack -------------------------------------------------------------------
 
 # A job left "running" this long was lost with its worker; a redelivered task may take it over.
@@ -383,7 +343,7 @@ def briefing_pack_request(*, meeting: Meeting, by: Any) -> Job:
     if not by.has_perm("workstreams.add_job"):
         raise PermissionDenied(_("Only the secretariat compiles briefing packs."))
     job = Job.objects.create(kind=Job.Kind.BRIEFING_PACK, meeting=meeting, requested_by=by)
-    outbox_enqueue(task="workstreams.briefing_pack_run", job_id=job.pk)
+    outbox.outbox_enqueue(task="workstreams.briefing_pack_run", job_id=job.pk)
     return job
 
 

@@ -21,7 +21,7 @@ from emgtracker.celery import app as celery_app
 from meetings.models import Meeting
 from tests.conftest import wait_for
 from tests.factories import UserFactory
-from workstreams import services
+from workstreams import outbox, services
 from workstreams.models import Job, OutboxMessage, ProgressUpdate
 
 SOM28_MID_TERM = "som28-mid-term"
@@ -148,6 +148,9 @@ class TestEmbeddedDefault:
         cache.clear()
         assert Client().post(f"/api/v1/meetings/{SOM28_MID_TERM}/briefing-pack/").status_code == 401
         assert Client().get("/api/v1/jobs/").status_code == 401
+        focal_point = _token_client("focal_point", entity="UNESCO")
+        assert focal_point.get("/api/v1/jobs/").status_code == 403
+        assert _token_client("viewer").get("/api/v1/jobs/").status_code == 200
         unknown = _token_client("secretariat").post("/api/v1/meetings/som99/briefing-pack/")
         assert unknown.status_code == 404
 
@@ -250,7 +253,7 @@ def test_broker_down_keeps_the_write_and_sends_the_job_later(
     restarted = _start_redis(port)
     try:
         _use_broker(f"redis://127.0.0.1:{port}/0")
-        assert services.outbox_dispatch(older_than=datetime.timedelta(0)) == 1
+        assert outbox.outbox_dispatch(older_than=datetime.timedelta(0)) == 1
         message.refresh_from_db()
         assert message.dispatched_at is not None
         queued = redis.Redis(port=port).lrange(celery_app.conf.task_default_queue, 0, -1)

@@ -24,9 +24,13 @@ from meetings.models import (
 from tests.factories import ProgressUpdateFactory, UserFactory
 from workstreams.models import (
     Decision,
+    Notice,
+    OutboxMessage,
     ProgressUpdate,
     Proposal,
     TimelineEntry,
+    WebhookDelivery,
+    WebhookSubscription,
     Workstream,
     WorkstreamLead,
 )
@@ -143,10 +147,60 @@ def _update_cases() -> list[Case]:
     return cases
 
 
-CASES = _record_cases() + _update_cases()
+# Webhooks: a login with a role manages its own subscriptions and reads their deliveries; the
+# secretariat all of them. Deliveries are written only by the workers.
+WEBHOOK_ROWS = ["own", "others"]
+MANAGES_OWN = {"secretariat": {None, *WEBHOOK_ROWS}, "focal_point": {None, "own"}}
+MANAGES_OWN |= {"viewer": {None, "own"}, "no_role": set()}
+WEBHOOK_EXPECTED: dict[type[models.Model], dict[str, dict[str, set[str | None]]]] = {
+    WebhookSubscription: {
+        "view": MANAGES_OWN,
+        "add": {role: set() if role == "no_role" else {None} for role in ROLES},
+        "change": MANAGES_OWN,
+        "delete": MANAGES_OWN,
+    },
+    WebhookDelivery: {
+        "view": MANAGES_OWN,
+        **{action: {role: set() for role in ROLES} for action in ("add", "change", "delete")},
+    },
+}
+# What was e-mailed, and the outbox: the secretariat reads them; a notice deleted is sent again.
+SECRETARIAT_READS: dict[type[models.Model], set[str]] = {
+    Notice: {"view", "delete"},
+    OutboxMessage: {"view"},
+}
 
 
-def _row(model: type[models.Model], row: str) -> Any:
+def _webhook_cases() -> list[Case]:
+    cases: list[Case] = []
+    for model, by_action in WEBHOOK_EXPECTED.items():
+        for action, by_role in by_action.items():
+            rows: list[str | None] = [None] if action == "add" else [None, *WEBHOOK_ROWS]
+            for role in ROLES:
+                cases += [(role, model, action, row, row in by_role[role]) for row in rows]
+    for model, allowed in SECRETARIAT_READS.items():
+        for action in ("view", "add", "change", "delete"):
+            for role in ROLES:
+                cases.append(
+                    (role, model, action, None, role == "secretariat" and action in allowed)
+                )
+    return cases
+
+
+CASES = _record_cases() + _update_cases() + _webhook_cases()
+
+
+def _row(model: type[models.Model], row: str, user: User) -> Any:
+    if model in WEBHOOK_EXPECTED:
+        owner = user if row == "own" else UserFactory(role="viewer")
+        subscription = WebhookSubscription.objects.create(
+            owner=owner, url="https://hooks.example.org/", events=["meeting.added"], secret="s" * 20
+        )
+        if model is WebhookSubscription:
+            return subscription
+        return WebhookDelivery.objects.create(
+            subscription=subscription, event="meeting.added", payload={}
+        )
     if model is not ProgressUpdate:
         return model._default_manager.first()
     workstream = "img-human-rights-environment" if row == "other_draft" else "img-biodiversity"
@@ -170,7 +224,7 @@ def test_permission(
     role: str, model: type[models.Model], action: str, row: str | None, expected: bool
 ) -> None:
     user = _user(role)
-    obj = None if row is None else _row(model, row)
+    obj = None if row is None else _row(model, row, user)
     assert user.has_perm(_perm(model, action), obj) is expected
 
 
@@ -204,6 +258,11 @@ ADMIN_PAGES: list[tuple[str, Callable[[str], bool]]] = [
     ("workstreams/progressupdate/add/", lambda role: role in {"secretariat", "focal_point"}),
     ("workstreams/workstream/add/", lambda role: role == "secretariat"),
     ("meetings/meeting/add/", lambda role: role == "secretariat"),
+    ("workstreams/webhooksubscription/", lambda role: role != "no_role"),
+    ("workstreams/webhooksubscription/add/", lambda role: role != "no_role"),
+    ("workstreams/webhookdelivery/", lambda role: role != "no_role"),
+    ("workstreams/notice/", lambda role: role == "secretariat"),
+    ("workstreams/outboxmessage/", lambda role: role == "secretariat"),
     ("auth/user/", lambda role: False),
 ]
 

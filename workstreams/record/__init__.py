@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.utils.text import slugify
 
 from meetings.models import AgendaItem, Attendance, Document, Entity, Intervention, Meeting, Person
+from workstreams import webhooks
 from workstreams.models import Decision, ProgressUpdate, Proposal, Workstream, WorkstreamLead
 from workstreams.services import timeline_entry_refresh
 
@@ -166,6 +167,7 @@ class _Loader:
             assert person is not None
             self.upsert(Person, {"pk": person.pk}, {"title": row["title"]})
 
+        known_meetings = set(Meeting.objects.values_list("slug", flat=True))
         for row in data["meetings"]:
             self.meetings[row["slug"]] = self.upsert(
                 Meeting,
@@ -187,6 +189,8 @@ class _Loader:
                     "reported_entity_count": row.get("reported_entity_count"),
                 },
             )
+            if row["slug"] not in known_meetings:
+                webhooks.webhook_meeting_added(meeting=self.meetings[row["slug"]])
 
         for row in data["documents"]:
             document = self.upsert(
