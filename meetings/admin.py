@@ -97,6 +97,7 @@ class MeetingAdmin(RulesModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "som_number", "segment", "status"]}),
         (_("When"), {"fields": ["date", "date_precision", "start_time", "end_time", "time_zone"]}),
+        (_("Progress updates"), {"fields": ["submission_deadline"]}),
         (_("Where and who"), {"fields": ["format", "venue", "chair"]}),
         (
             _("Record"),

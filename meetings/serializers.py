@@ -63,6 +63,7 @@ class MeetingSerializer(serializers.ModelSerializer):
             "time_zone",
             "starts_at",
             "ends_at",
+            "submission_deadline",
             "format",
             "venue",
             "chair",

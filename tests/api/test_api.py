@@ -64,6 +64,7 @@ def test_meeting_payload(client: Client) -> None:
         "time_zone": "Europe/Zurich",
         "starts_at": "2022-05-18T15:00:00+02:00",
         "ends_at": "2022-05-18T17:00:00+02:00",
+        "submission_deadline": None,
         "format": "virtual",
         "venue": "MS Teams",
         "chair": None,

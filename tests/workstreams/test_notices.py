@@ -380,3 +380,10 @@ def test_beat_runs_the_task_daily_and_celery_knows_it() -> None:
     schedule = django_settings.CELERY_BEAT_SCHEDULE["notices-send"]
     assert schedule["task"] == "workstreams.notices_send"
     assert "workstreams.notices_send" in celery_app.tasks
+
+
+def test_the_secretariat_sets_the_deadline_in_the_admin(client: Any) -> None:
+    meeting = MeetingFactory()
+    client.force_login(UserFactory(role="secretariat"))
+    page = client.get(f"/admin/meetings/meeting/{meeting.pk}/change/").content.decode()
+    assert 'name="submission_deadline"' in page

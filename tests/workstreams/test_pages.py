@@ -1,5 +1,6 @@
 """The public pages: what a visitor reads on each, hostile filters, and flat query counts."""
 
+import datetime
 from typing import Any
 
 import pytest
@@ -177,6 +178,16 @@ def test_meeting_page_gives_the_reported_count_where_nobody_is_listed(client: Cl
     page = _text(client, "/meetings/som29-mid-term/")
     assert "33 entities reported present" in page
     assert "Ligia Noronha" in page
+
+
+def test_meeting_page_gives_the_submission_deadline_once_set(client: Client) -> None:
+    meeting = MeetingFactory()
+    assert "Progress updates due" not in _text(client, f"/meetings/{meeting.slug}/")
+    meeting.submission_deadline = datetime.date(2026, 12, 12)
+    meeting.save()
+    page = _text(client, f"/meetings/{meeting.slug}/")
+    assert "<dt>Progress updates due</dt>" in page
+    assert '<time datetime="2026-12-12">12 December 2026</time>' in page
 
 
 def test_entity_page_shows_what_it_leads_presented_and_attended(client: Client) -> None:
