@@ -13,7 +13,9 @@ import pytest
 import redis
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from kombu import pools as kombu_pools
 from rest_framework.authtoken.models import Token
 
@@ -143,6 +145,54 @@ class TestEmbeddedDefault:
             "Briefing pack (DOCX)",
             "Briefing pack (PDF)",
         ]
+
+    def test_a_job_whole_and_the_list_in_flat_queries(self) -> None:
+        cache.clear()
+        meeting = Meeting.objects.get(slug=SOM28_MID_TERM)
+        document = meeting.documents.first()
+        secretariat = UserFactory(role="secretariat")
+        job = Job.objects.create(
+            kind="briefing_pack",
+            meeting=meeting,
+            requested_by=secretariat,
+            state="running",
+            done=3,
+            total=12,
+        )
+        job.documents.set([document])
+        client = _token_client("viewer")
+        assert client.get(f"/api/v1/jobs/{job.pk}/").json() == {
+            "id": job.pk,
+            "url": f"http://testserver/api/v1/jobs/{job.pk}/",
+            "kind": "briefing_pack",
+            "meeting": SOM28_MID_TERM,
+            "state": "running",
+            "done": 3,
+            "total": 12,
+            "progress": "3 of 12 done",
+            "error": "",
+            "documents": [
+                {
+                    "title": document.title,
+                    "kind": document.kind,
+                    "url": f"http://testserver/meetings/{SOM28_MID_TERM}/documents/{document.pk}/",
+                }
+            ],
+            "created_at": job.created_at.isoformat().replace("+00:00", "Z"),
+            "started_at": None,
+            "finished_at": None,
+        }
+
+        def list_queries() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get("/api/v1/jobs/").status_code == 200
+            return len(queries)
+
+        # token and user, the user's groups (for the rules), count, page, documents, their meetings
+        assert list_queries() == 6
+        for _ in range(30):
+            Job.objects.create(kind="briefing_pack", meeting=meeting).documents.set([document])
+        assert list_queries() == 6
 
     def test_jobs_are_not_public(self) -> None:
         cache.clear()

@@ -25,9 +25,10 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -918,3 +919,77 @@ def test_a_real_worker_retries_with_backoff(receiver: Receiver, webhook_worker: 
     subscription.refresh_from_db()
     assert subscription.consecutive_failures == 0
     assert "webhook_deliver" in webhook_worker.read_text()
+
+
+# Whole payloads and flat query counts ------------------------------------------------------
+
+
+@pytest.mark.usefixtures("record")
+class TestAPIPayloads:
+    @pytest.fixture(autouse=True)
+    def _fresh_throttle(self) -> None:
+        cache.clear()
+
+    def test_a_subscription_and_a_delivery_whole(self) -> None:
+        owner = UserFactory(role="viewer", username="portal")
+        subscription = _subscribe("https://portal.example.org/hooks/emg", owner=owner)
+        delivery = WebhookDelivery.objects.create(
+            subscription=subscription,
+            event="meeting.added",
+            payload={"meeting": {"slug": "som30-senior"}},
+            attempts=1,
+            response_code=200,
+            state="delivered",
+        )
+        client = _token_client(owner)
+        shown = client.get(f"/api/v1/webhooks/{subscription.pk}/").json()
+        assert shown == {
+            "id": subscription.pk,
+            "url": "https://portal.example.org/hooks/emg",
+            "events": ["update.published", "status.changed", "meeting.added"],
+            "active": True,
+            "paused": False,
+            "paused_at": None,
+            "consecutive_failures": 0,
+            "owner": "portal",
+            "created_at": _iso(subscription.created_at),
+        }
+        (listed,) = client.get(f"/api/v1/webhooks/{subscription.pk}/deliveries/").json()["results"]
+        assert listed == {
+            "id": delivery.pk,
+            "event": "meeting.added",
+            "state": "delivered",
+            "attempts": 1,
+            "response_code": 200,
+            "last_error": "",
+            "created_at": _iso(delivery.created_at),
+            "last_attempt_at": None,
+            "delivered_at": None,
+            "payload": {"meeting": {"slug": "som30-senior"}},
+        }
+
+    # token and user, the user's groups (for the rules), (the subscription,) count, page
+    @pytest.mark.parametrize(("path", "queries"), [("", 4), ("{pk}/deliveries/", 5)])
+    def test_query_count_is_flat(self, path: str, queries: int) -> None:
+        owner = UserFactory(role="secretariat")
+        client = _token_client(owner)
+
+        def grow(n: int) -> WebhookSubscription:
+            for _ in range(n):
+                subscription = _subscribe("https://portal.example.org/hooks/emg", owner=owner)
+                WebhookDelivery.objects.create(
+                    subscription=subscription, event="meeting.added", payload={}
+                )
+            return subscription
+
+        url = "/api/v1/webhooks/" + path.format(pk=grow(1).pk)
+        with CaptureQueriesContext(connection) as few:
+            assert client.get(url).status_code == 200
+        grow(30)
+        with CaptureQueriesContext(connection) as many:
+            assert client.get(url).status_code == 200
+        assert len(few) == len(many) == queries, [q["sql"] for q in many.captured_queries]
+
+
+def _iso(moment: datetime.datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
