@@ -115,6 +115,16 @@ class StrictRegexField(serializers.RegexField):
         return str(super().to_internal_value(data))
 
 
+class StrictSlugRelatedField(serializers.SlugRelatedField):
+    """A row named by its slug, which is a string with no NUL: PostgreSQL refuses a NUL even in
+    the query that would look it up."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class StrictBooleanField(serializers.BooleanField):
     default_error_messages = {"invalid": gettext_lazy("Must be true or false.")}
 

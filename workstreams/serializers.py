@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from emgtracker.api import StrictBooleanField, StrictCharField, StrictRegexField
+from emgtracker.api import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictRegexField,
+    StrictSlugRelatedField,
+)
 from meetings.models import Document, Entity, Meeting, Person
 from workstreams import services, webhooks
 from workstreams.matrix import RecordCell
@@ -215,12 +220,12 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
         models.TextField: StrictCharField,
     }
     url = serializers.HyperlinkedIdentityField(view_name="api:update-detail")
-    workstream = serializers.SlugRelatedField(slug_field="slug", queryset=Workstream.objects.all())
-    meeting = serializers.SlugRelatedField(slug_field="slug", queryset=Meeting.objects.all())
-    entity = serializers.SlugRelatedField(
+    workstream = StrictSlugRelatedField(slug_field="slug", queryset=Workstream.objects.all())
+    meeting = StrictSlugRelatedField(slug_field="slug", queryset=Meeting.objects.all())
+    entity = StrictSlugRelatedField(
         slug_field="slug", queryset=Entity.objects.all(), allow_null=True, required=False
     )
-    presenter = serializers.SlugRelatedField(
+    presenter = StrictSlugRelatedField(
         slug_field="slug", queryset=Person.objects.all(), allow_null=True, required=False
     )
     presenter_name = serializers.SerializerMethodField()

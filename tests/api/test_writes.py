@@ -2,6 +2,7 @@
 the same rules the admin uses."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
@@ -86,6 +87,21 @@ def test_a_bad_year_is_named_by_its_field() -> None:
     assert response.status_code == 400
     assert "expected_to_continue_in" in response.json()["error"]["fields"]
     assert "Constraint" not in response.content.decode()
+
+
+@pytest.mark.parametrize("field", ["workstream", "meeting", "entity", "presenter", "summary"])
+@pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded"])
+def test_a_nul_byte_in_any_field_is_refused(field: str, content_type: str) -> None:
+    # PostgreSQL refuses a NUL even in the query that would look a slug up.
+    body = {**NEW, field: "img-bio\x00diversity"}
+    client = _client("secretariat")
+    if content_type == "application/json":
+        response = client.post(UPDATES, body, content_type=content_type)
+    else:
+        response = client.post(UPDATES, urlencode(body), content_type=content_type)
+    assert response.status_code == 400, response.content
+    assert list(response.json()["error"]["fields"]) == [field]
+    assert not ProgressUpdate.objects.filter(meeting__slug="som29-senior").exists()
 
 
 def test_create_refuses_a_second_update_for_the_same_meeting() -> None:
