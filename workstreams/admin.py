@@ -455,6 +455,11 @@ class MeetingWorkspaceAdmin(MeetingAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             webhooks.webhook_meeting_added(meeting=obj)
+        elif {"date", "som_number"} & set(form.changed_data):
+            # Another meeting may now be the latest with a record, for any workstream.
+            services.workstream_status_now_refresh(
+                workstreams=Workstream.objects.filter(timeline_entries__meeting=obj).distinct()
+            )
 
     def has_briefing_pack_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("workstreams.add_job")

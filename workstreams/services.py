@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,9 +67,11 @@ def timeline_entry_refresh(*, workstream: Workstream, meeting: Meeting) -> Timel
     if wanted is None:
         if entry is not None:
             entry.delete()
+            workstream_status_now_refresh(workstreams=[workstream])
         return None
     if entry is None:
         wanted.save()
+        workstream_status_now_refresh(workstreams=[workstream])
         return wanted
     fields = ["status", "basis", "decision_id", "update_id", "proposal_id"]
     changed = [f for f in fields if getattr(entry, f) != getattr(wanted, f)]
@@ -76,7 +79,22 @@ def timeline_entry_refresh(*, workstream: Workstream, meeting: Meeting) -> Timel
         for f in changed:
             setattr(entry, f, getattr(wanted, f))
         entry.save(update_fields=[f.removesuffix("_id") for f in changed])
+        workstream_status_now_refresh(workstreams=[workstream])
     return entry
+
+
+def workstream_status_now_refresh(*, workstreams: Iterable[Workstream]) -> None:
+    """Store each workstream's status at its latest meeting with a record (``status_now``):
+    after its timeline changed, or a meeting moved to another date."""
+    for workstream in workstreams:
+        latest = (
+            TimelineEntry.objects.filter(workstream=workstream)
+            .order_by("-meeting__date", "-meeting__som_number")
+            .values_list("status", flat=True)
+            .first()
+        )
+        Workstream.objects.filter(pk=workstream.pk).update(status_now=latest)
+        workstream.status_now = latest
 
 
 @transaction.atomic

@@ -294,3 +294,21 @@ def test_update_changelist_query_count_is_flat(
     # entity and presenter joined.
     with django_assert_num_queries(10):
         client.get(CHANGELIST)
+
+
+def test_status_now_follows_the_latest_meeting_with_a_record() -> None:
+    biodiversity = Workstream.objects.get(slug="img-biodiversity")
+    assert biodiversity.status_now == "active"  # SOM29 mid-term, the latest cell
+    som27 = Meeting.objects.get(slug="som27")  # where it was established
+    som27.date = som27.date.replace(year=2030)
+    som27.save()
+    services.workstream_status_now_refresh(workstreams=[biodiversity])
+    assert Workstream.objects.with_current_status().get(pk=biodiversity.pk).current_status == (
+        "established"
+    )
+    # A published update at the newest meeting moves it on at once.
+    som27.date = som27.date.replace(year=2021)
+    som27.save()
+    update = ProgressUpdateFactory(state="submitted", status="extended")
+    services.progress_update_publish(update=update, by=UserFactory(role="secretariat"))
+    assert Workstream.objects.get(pk=biodiversity.pk).status_now == "extended"

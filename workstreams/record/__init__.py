@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from meetings.models import AgendaItem, Attendance, Document, Entity, Intervention, Meeting, Person
 from workstreams import webhooks
 from workstreams.models import Decision, ProgressUpdate, Proposal, Workstream, WorkstreamLead
-from workstreams.services import timeline_entry_refresh
+from workstreams.services import timeline_entry_refresh, workstream_status_now_refresh
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -330,6 +330,8 @@ class _Loader:
         for workstream in self.workstreams.values():
             for meeting in self.meetings.values():
                 timeline_entry_refresh(workstream=workstream, meeting=meeting)
+        # A meeting whose date changed may change which cell is the latest, with no cell changed.
+        workstream_status_now_refresh(workstreams=self.workstreams.values())
 
 
 def _meeting_close(meeting: Meeting) -> datetime.datetime:
