@@ -22,7 +22,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 	$(SUDO) apt-get update -qq
 	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
 
-.PHONY: install run test lint
+.PHONY: install run test lint bench
 install: $(VENV)/.installed
 
 run: install
@@ -39,3 +39,8 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy emgtracker meetings workstreams
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# The speed budget (docs/benchmarks.md): every page and API list at 1, 100 and 1000 times the
+# record, in a throwaway database. Against PostgreSQL with DATABASE_URL set.
+bench: install
+	$(BIN)/python manage.py benchmark --check $(BENCH_ARGS)

@@ -1,0 +1,222 @@
+"""The speed budget, measured: every page and API list at N times the EMG record
+(docs/benchmarks.md, ``manage.py benchmark``).
+
+The record is grown by whole *units*: a workstream led by one of the record's entities (in
+turn), a person of that entity who attends two meetings, presents a topic and the workstream's
+published update, an intervention by that entity, and the decision establishing the workstream,
+with its timeline cell as ``timeline_entry_refresh`` derives it. N times the record is N × 17
+workstreams and everything that comes with them. What does not grow with the years is not
+multiplied: the organisations (about fifty) and the meetings (two a year).
+"""
+
+import datetime
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from meetings.models import Attendance, Document, Entity, Intervention, Meeting, Person
+from workstreams.models import (
+    Decision,
+    ProgressUpdate,
+    Proposal,
+    TimelineEntry,
+    Workstream,
+    WorkstreamLead,
+)
+
+# What is timed: every public page and API list, each with a filter that finds rows at 1× (an
+# empty page saves the queries that fetch its relations). ``whole`` marks the pages that show
+# every row by design (the matrix; a meeting's participants, as the report's annex lists them;
+# all an entity leads and did): their time grows with the data, so only their query count is
+# held to the budget.
+PAGES: list[tuple[str, bool]] = [
+    ("/", True),
+    ("/workstreams/", False),
+    ("/workstreams/?kind=img&year=2023", False),
+    ("/workstreams/?search=pollution", False),
+    ("/workstreams/img-biodiversity/", False),
+    ("/meetings/", True),
+    ("/meetings/som29-senior/", True),
+    ("/entities/", True),
+    ("/entities/unep/", True),
+    ("/feed/", False),
+    ("/api/v1/meetings/", False),
+    ("/api/v1/meetings/som28-mid-term/participants/", False),
+    ("/api/v1/workstreams/", False),
+    ("/api/v1/workstreams/?status=active", False),
+    ("/api/v1/workstreams/img-biodiversity/timeline/", False),
+    ("/api/v1/updates/", False),
+    ("/api/v1/updates/?format=csv", False),
+    ("/api/v1/decisions/", False),
+    ("/api/v1/proposals/", False),
+    ("/api/v1/entities/", False),
+    ("/api/v1/timeline/", False),
+]
+# The budget: a list at 1000 times the record within this factor of its time at 100 times.
+LATENCY_RATIO = 1.3
+BATCH = 2000
+
+
+@dataclass
+class Measure:
+    queries: int
+    median_ms: float
+
+
+@dataclass
+class Row:
+    url: str
+    whole: bool
+    at: dict[int, Measure] = field(default_factory=dict)
+
+
+def record_units() -> int:
+    """The workstreams of the record: one *unit* of growth each."""
+    return Workstream.objects.exclude(slug__startswith="bench-").count()
+
+
+@transaction.atomic
+def record_grow(*, start: int, stop: int) -> None:
+    """Add units ``start`` to ``stop`` (see the module's docstring), in bulk."""
+    meeting = Meeting.objects.get(slug="som29-senior")
+    listed = Meeting.objects.get(slug="som28-mid-term")
+    source = Document.objects.filter(meeting__slug="som29-mid-term").order_by("pk").first()
+    organisations = list(Entity.objects.order_by("pk"))
+    now = timezone.now()
+    for first in range(start, stop, BATCH):
+        numbers = range(first, min(first + BATCH, stop))
+        entities = [organisations[i % len(organisations)] for i in numbers]
+        workstreams = Workstream.objects.bulk_create(
+            Workstream(
+                slug=f"bench-w{i}",
+                title=f"Benchmark workstream {i}",
+                short_title=f"BW{i}",
+                kind="task_team",
+                status_now="established",  # as the timeline cell below makes it
+            )
+            for i in numbers
+        )
+        people = Person.objects.bulk_create(
+            Person(slug=f"bench-p{i}", name=f"Benchmark person {i}", entity=e)
+            for i, e in zip(numbers, entities, strict=True)
+        )
+        pairs = list(zip(numbers, entities, workstreams, people, strict=True))
+        WorkstreamLead.objects.bulk_create(
+            WorkstreamLead(workstream=w, entity=e) for _, e, w, _ in pairs
+        )
+        Attendance.objects.bulk_create(
+            Attendance(meeting=m, person=p, entity=e, listed_affiliation=e.acronym or e.name)
+            for _, e, _, p in pairs
+            for m in (meeting, listed)
+        )
+        Intervention.objects.bulk_create(
+            Intervention(meeting=meeting, position=1000 + i, entity=e, summary="Supported.")
+            for i, e, _, _ in pairs
+        )
+        Proposal.objects.bulk_create(
+            Proposal(
+                meeting=meeting,
+                kind="topic",
+                position=1000 + i,
+                title=f"Benchmark topic {i}",
+                presenter=p,
+                entity=e,
+                source=source,
+            )
+            for i, e, _, p in pairs
+        )
+        ProgressUpdate.objects.bulk_create(
+            ProgressUpdate(
+                workstream=w,
+                meeting=meeting,
+                entity=e,
+                presenter=p,
+                status="active",
+                summary=f"Progress on the workplan of benchmark workstream {i}.",
+                state=ProgressUpdate.State.PUBLISHED,
+                published_at=now,
+            )
+            for i, e, w, p in pairs
+        )
+        decisions = Decision.objects.bulk_create(
+            Decision(meeting=meeting, workstream=w, kind="establish", text="Set up.", source=source)
+            for _, _, w, _ in pairs
+        )
+        # What timeline_entry_refresh derives: the decision outranks the published update.
+        TimelineEntry.objects.bulk_create(
+            TimelineEntry(
+                workstream=d.workstream,
+                meeting=meeting,
+                status="established",
+                basis="decision",
+                decision=d,
+            )
+            for d in decisions
+        )
+
+
+def measure(url: str, *, repeat: int) -> Measure:
+    """The queries of one request, and the median time of ``repeat`` after two warm-ups."""
+    client = Client(HTTP_ACCEPT="text/html" if not url.startswith("/api/") else "*/*")
+
+    def get() -> float:
+        cache.clear()  # no throttling, and no page served from the cache
+        began = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - began
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        return elapsed
+
+    get(), get()
+    with CaptureQueriesContext(connection) as queries:
+        get()
+    count = len(queries)  # now: the next request clears the log it reads
+    times = [get() for _ in range(repeat)]
+    return Measure(queries=count, median_ms=statistics.median(times) * 1000)
+
+
+def benchmark(*, scales: list[int], repeat: int, say: Callable[[str], None] = print) -> list[Row]:
+    """Grow the record to each scale in turn and measure every page and list there."""
+    base = record_units()
+    rows = [Row(url, whole) for url, whole in PAGES]
+    grown = base
+    for scale in sorted(scales):
+        target = base * scale
+        began = time.perf_counter()
+        record_grow(start=grown, stop=target)
+        grown = max(grown, target)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would: plans for the tables' new sizes
+        say(
+            f"{scale}×: {Workstream.objects.count()} workstreams, "
+            f"{Attendance.objects.count()} attendances "
+            f"(grown in {datetime.timedelta(seconds=round(time.perf_counter() - began))})"
+        )
+        for row in rows:
+            # A page of every row is held to its query count only: a few timings say enough.
+            row.at[scale] = measure(row.url, repeat=min(repeat, 3) if row.whole else repeat)
+    return rows
+
+
+def verdicts(rows: list[Row], scales: list[int]) -> list[str]:
+    """What breaks the budget: a query count that grows, or a paged list that slows."""
+    low, high = min(scales), max(scales)
+    broken = []
+    for row in rows:
+        counts = {row.at[s].queries for s in scales}
+        if len(counts) > 1:
+            broken.append(f"{row.url}: queries {[row.at[s].queries for s in scales]}")
+        middle = [s for s in scales if s > low and s < high] or [low]
+        reference = row.at[max(middle)].median_ms
+        ratio = row.at[high].median_ms / reference
+        if not row.whole and ratio > LATENCY_RATIO:
+            broken.append(f"{row.url}: {ratio:.2f}× slower at {high}× than at {max(middle)}×")
+    return broken
