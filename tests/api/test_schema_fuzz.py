@@ -189,7 +189,10 @@ def _update_id(case: Case) -> Any:
 
 def _names_no_row(name: str, value: Any) -> bool:
     model = REFERENCES.get(name)
-    return model is not None and not model._default_manager.filter(slug=str(value)).exists()
+    if model is None:
+        return False
+    # A slug with a NUL names no row; PostgreSQL would refuse even to look it up.
+    return "\x00" in str(value) or not model._default_manager.filter(slug=str(value)).exists()
 
 
 def _is_not_the_current_version(case: Case, value: Any) -> bool:
@@ -204,6 +207,8 @@ def _duplicates_an_update(case: Case, sent: dict[str, Any]) -> bool:
     current = stored.first() or {}
     workstream = sent.get("workstream", current.get("workstream__slug"))
     meeting = sent.get("meeting", current.get("meeting__slug"))
+    if "\x00" in f"{workstream}{meeting}":
+        return False  # names no row, so duplicates none
     others = ProgressUpdate.objects.exclude(pk=pk) if pk is not None else ProgressUpdate.objects
     return others.filter(workstream__slug=workstream, meeting__slug=meeting).exists()
 
