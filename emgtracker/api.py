@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.cache import patch_vary_headers
@@ -101,7 +102,22 @@ class StrictOrderingFilter(filters.OrderingFilter):
 # the text "0" or for false.
 
 
+# A character that is white space neither to Python (which trims it) nor to the ECMAScript
+# regular expressions of JSON Schema: the pattern of text that must not be blank.
+NOT_BLANK = (
+    r"[^\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+)
+
+
 class StrictCharField(serializers.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not (self.read_only or self.allow_blank) and self.trim_whitespace:
+            # Text that is only white space is blank once trimmed: the schema says so too.
+            self.validators.append(
+                RegexValidator(NOT_BLANK, gettext_lazy("This field may not be blank."))
+            )
+
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")

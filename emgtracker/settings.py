@@ -228,6 +228,8 @@ REST_FRAMEWORK = {
         "emgtracker.api.StrictOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "emgtracker.api.Pagination",
+    # JSON bodies only: a form cannot say null, and reads an empty field as one.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

@@ -230,10 +230,6 @@ def _refused_for_what_no_schema_says(case: Case, response: Response) -> bool:
         value = sent.get(name)
         if name == api_settings.NON_FIELD_ERRORS_KEY or name == "__all__":
             return _duplicates_an_update(case, sent)
-        if value is None and case.media_type != "application/json":
-            # A form body has no way to say null: schemathesis sends the text "null", which
-            # names nothing and is no number (DRF reads an empty value as null).
-            return True
         if name == "version":
             return _is_not_the_current_version(case, value)
         return _names_no_row(name, value) or (isinstance(value, str) and "\x00" in value)

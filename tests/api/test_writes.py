@@ -90,17 +90,27 @@ def test_a_bad_year_is_named_by_its_field() -> None:
 
 
 @pytest.mark.parametrize("field", ["workstream", "meeting", "entity", "presenter", "summary"])
-@pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded"])
-def test_a_nul_byte_in_any_field_is_refused(field: str, content_type: str) -> None:
+def test_a_nul_byte_in_any_field_is_refused(field: str) -> None:
     # PostgreSQL refuses a NUL even in the query that would look a slug up.
-    body = {**NEW, field: "img-bio\x00diversity"}
-    client = _client("secretariat")
-    if content_type == "application/json":
-        response = client.post(UPDATES, body, content_type=content_type)
-    else:
-        response = client.post(UPDATES, urlencode(body), content_type=content_type)
+    response = _post(_client("secretariat"), UPDATES, {**NEW, field: "img-bio\x00diversity"})
     assert response.status_code == 400, response.content
     assert list(response.json()["error"]["fields"]) == [field]
+    assert not ProgressUpdate.objects.filter(meeting__slug="som29-senior").exists()
+
+
+@pytest.mark.parametrize("text", [" ", "\t\n", "\x1f", "\x85", "\u3000", "\ufeff"])
+def test_a_summary_of_white_space_only_is_blank(text: str) -> None:
+    response = _post(_client("secretariat"), UPDATES, {**NEW, "summary": text})
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["fields"] == {"summary": ["This field may not be blank."]}
+
+
+def test_a_form_body_gets_415_and_writes_nothing() -> None:
+    response = _client("secretariat").post(
+        UPDATES, urlencode(NEW), content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "unsupported_media_type"
     assert not ProgressUpdate.objects.filter(meeting__slug="som29-senior").exists()
 
 
