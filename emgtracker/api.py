@@ -98,18 +98,26 @@ class StrictOrderingFilter(filters.OrderingFilter):
         ]
 
 
-# Fields that take a value only as the JSON type the schema states: DRF's own would take 0 for
-# the text "0" or for false.
-
-
 # A character that is white space neither to Python (which trims it) nor to the ECMAScript
 # regular expressions of JSON Schema: the pattern of text that must not be blank.
 NOT_BLANK = (
     r"[^\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
 )
 
+# Fields that take a value only as the JSON type the schema states: DRF's own would take 0 for
+# the text "0" or for false.
 
-class StrictCharField(serializers.CharField):
+
+class JSONString:
+    """Text only as a JSON string."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")  # type: ignore[attr-defined]
+        return str(super().to_internal_value(data))  # type: ignore[misc]
+
+
+class StrictCharField(JSONString, serializers.CharField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if not (self.read_only or self.allow_blank) and self.trim_whitespace:
@@ -118,17 +126,9 @@ class StrictCharField(serializers.CharField):
                 RegexValidator(NOT_BLANK, gettext_lazy("This field may not be blank."))
             )
 
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return str(super().to_internal_value(data))
 
-
-class StrictRegexField(serializers.RegexField):
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return str(super().to_internal_value(data))
+class StrictRegexField(JSONString, serializers.RegexField):
+    pass
 
 
 class StrictSlugRelatedField(serializers.SlugRelatedField):

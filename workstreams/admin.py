@@ -457,8 +457,9 @@ class MeetingWorkspaceAdmin(MeetingAdmin):
             webhooks.webhook_meeting_added(meeting=obj)
         elif {"date", "som_number"} & set(form.changed_data):
             # Another meeting may now be the latest with a record, for any workstream.
+            at_meeting = TimelineEntry.objects.filter(meeting=obj).values("workstream")
             services.workstream_status_now_refresh(
-                workstreams=Workstream.objects.filter(timeline_entries__meeting=obj).distinct()
+                workstreams=Workstream.objects.filter(pk__in=at_meeting)
             )
 
     def has_briefing_pack_permission(self, request: HttpRequest) -> bool:
@@ -532,6 +533,13 @@ class NoticeAdmin(RulesModelAdmin):
     date_hierarchy = "sent_at"
     fields = ["kind", "meeting", "recipient", "workstreams", "sent_at"]
     readonly_fields = fields
+
+    # Only the daily run writes one; deleting is the way to have it sent again.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(OutboxMessage)

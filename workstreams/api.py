@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -219,7 +218,6 @@ class WebhookSubscriptionViewSet(APIConventions, viewsets.ModelViewSet):
 
     serializer_class = WebhookSubscriptionSerializer
     permission_classes = [RulesPermission]
-    parser_classes = [JSONParser]  # for programs: a form's empty secret would be ambiguous
     rules_verbs = {"deliveries": "view", "resume": "change"}
     filterset_class = None
     ordering_fields = ["created_at", "url"]

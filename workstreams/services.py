@@ -2,14 +2,13 @@
 
 import datetime
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.text import Truncator, get_text_list
 from django.utils.translation import gettext as _
@@ -58,43 +57,35 @@ def timeline_entry_refresh(*, workstream: Workstream, meeting: Meeting) -> Timel
     )
     wanted = _derive_entry(workstream=workstream, meeting=meeting)
     previous = entry.status if entry is not None else None
-    webhooks.webhook_status_changed(
-        workstream=workstream,
-        meeting=meeting,
-        previous=previous,
-        status=wanted.status if wanted is not None else None,
-    )
+    status = wanted.status if wanted is not None else None
     if wanted is None:
         if entry is not None:
             entry.delete()
-            workstream_status_now_refresh(workstreams=[workstream])
-        return None
-    if entry is None:
+    elif entry is None:
         wanted.save()
-        workstream_status_now_refresh(workstreams=[workstream])
-        return wanted
-    fields = ["status", "basis", "decision_id", "update_id", "proposal_id"]
-    changed = [f for f in fields if getattr(entry, f) != getattr(wanted, f)]
-    if changed:
-        for f in changed:
-            setattr(entry, f, getattr(wanted, f))
-        entry.save(update_fields=[f.removesuffix("_id") for f in changed])
-        workstream_status_now_refresh(workstreams=[workstream])
-    return entry
-
-
-def workstream_status_now_refresh(*, workstreams: Iterable[Workstream]) -> None:
-    """Store each workstream's status at its latest meeting with a record (``status_now``):
-    after its timeline changed, or a meeting moved to another date."""
-    for workstream in workstreams:
-        latest = (
-            TimelineEntry.objects.filter(workstream=workstream)
-            .order_by("-meeting__date", "-meeting__som_number")
-            .values_list("status", flat=True)
-            .first()
+        entry = wanted
+    else:
+        fields = ["status", "basis", "decision_id", "update_id", "proposal_id"]
+        changed = [f for f in fields if getattr(entry, f) != getattr(wanted, f)]
+        if changed:
+            for f in changed:
+                setattr(entry, f, getattr(wanted, f))
+            entry.save(update_fields=[f.removesuffix("_id") for f in changed])
+    if status != previous:
+        workstream_status_now_refresh(workstreams=Workstream.objects.filter(pk=workstream.pk))
+        webhooks.webhook_status_changed(
+            workstream=workstream, meeting=meeting, previous=previous, status=status
         )
-        Workstream.objects.filter(pk=workstream.pk).update(status_now=latest)
-        workstream.status_now = latest
+    return entry if wanted is not None else None
+
+
+def workstream_status_now_refresh(*, workstreams: "models.QuerySet[Workstream]") -> None:
+    """Store each workstream's status at its latest meeting with a record (``status_now``), in
+    one UPDATE: after its timeline changed, or a meeting moved to another date."""
+    latest = TimelineEntry.objects.filter(workstream=OuterRef("pk")).order_by(
+        "-meeting__date", "-meeting__som_number"
+    )
+    workstreams.update(status_now=Subquery(latest.values("status")[:1]))
 
 
 @transaction.atomic

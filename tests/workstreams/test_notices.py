@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.models import User
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
@@ -387,3 +388,17 @@ def test_the_secretariat_sets_the_deadline_in_the_admin(client: Any) -> None:
     client.force_login(UserFactory(role="secretariat"))
     page = client.get(f"/admin/meetings/meeting/{meeting.pk}/change/").content.decode()
     assert 'name="submission_deadline"' in page
+
+
+def test_notices_are_only_read_and_deleted_in_the_admin(client: Any) -> None:
+    notice = Notice.objects.create(
+        kind="reminder", meeting=MeetingFactory(), recipient="unep@example.org"
+    )
+    client.force_login(User.objects.create_superuser("root", password="x" * 12))
+    assert client.get("/admin/workstreams/notice/add/").status_code == 403
+    page = client.get(f"/admin/workstreams/notice/{notice.pk}/change/").content.decode()
+    assert 'name="_save"' not in page
+    client.force_login(UserFactory(role="secretariat"))
+    response = client.post(f"/admin/workstreams/notice/{notice.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Notice.objects.exists()

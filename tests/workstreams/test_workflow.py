@@ -302,7 +302,9 @@ def test_status_now_follows_the_latest_meeting_with_a_record() -> None:
     som27 = Meeting.objects.get(slug="som27")  # where it was established
     som27.date = som27.date.replace(year=2030)
     som27.save()
-    services.workstream_status_now_refresh(workstreams=[biodiversity])
+    services.workstream_status_now_refresh(
+        workstreams=Workstream.objects.filter(pk=biodiversity.pk)
+    )
     assert Workstream.objects.with_current_status().get(pk=biodiversity.pk).current_status == (
         "established"
     )

@@ -331,7 +331,9 @@ class _Loader:
             for meeting in self.meetings.values():
                 timeline_entry_refresh(workstream=workstream, meeting=meeting)
         # A meeting whose date changed may change which cell is the latest, with no cell changed.
-        workstream_status_now_refresh(workstreams=self.workstreams.values())
+        workstream_status_now_refresh(
+            workstreams=Workstream.objects.filter(pk__in=[w.pk for w in self.workstreams.values()])
+        )
 
 
 def _meeting_close(meeting: Meeting) -> datetime.datetime:
