@@ -514,7 +514,9 @@ class LoadedRow(models.Model):
     ``object_id`` names no row), and the loader leaves it alone.
     """
 
-    model = models.CharField(max_length=100, help_text=_("The model's label, e.g. meetings.entity."))
+    model = models.CharField(
+        max_length=100, help_text=_("The model's label, e.g. meetings.entity.")
+    )
     key = models.CharField(
         max_length=1000, help_text=_("The row's natural key in the record, e.g. slug=unep.")
     )

@@ -202,7 +202,8 @@ class TestPeopleWinOverTheRecord:
             "'UN Environment Programme'"
         ) in printed
         assert f"  progress update {CELL_KEY}: edited after loading on " in printed
-        assert "summary: " in printed and "the record says 'The record, corrected.'" in printed
+        assert "summary: " in printed
+        assert "the record says 'The record, corrected.'" in printed
         assert "state: 'draft' -> the record says 'published'" in printed
         assert "entities: 0 created, 1 updated" in printed
         assert "Dry run: nothing was written." in printed
@@ -306,7 +307,8 @@ class TestTheRecordStillCorrectsWhatNobodyTouched:
 @pytest.mark.django_db(transaction=True)
 def test_a_fresh_database_loads_everything_and_a_second_load_changes_nothing() -> None:
     call_command("flush", "--noinput", verbosity=0)
-    assert not Meeting.objects.exists() and not LoadedRow.objects.exists()
+    assert not Meeting.objects.exists()
+    assert not LoadedRow.objects.exists()
 
     first = record_load()
 
@@ -314,10 +316,13 @@ def test_a_fresh_database_loads_everything_and_a_second_load_changes_nothing() -
     assert first.created["progress updates"] == 19
     assert first.created["workstreams"] == 17
     assert LoadedRow.objects.count() == sum(first.created.values())
-    assert not first.updated and not first.left_alone
+    assert not first.updated
+    assert not first.left_alone
     assert ProgressUpdate.objects.filter(state="published").count() == 19
 
     before = _everything()
     second = record_load()
-    assert not second.changed and not second.corrected and not second.left_alone
+    assert not second.changed
+    assert not second.corrected
+    assert not second.left_alone
     assert _everything() == before
