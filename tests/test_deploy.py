@@ -84,9 +84,12 @@ def test_every_credential_comes_from_the_environment() -> None:
             if userinfo:
                 assert REQUIRED.match(userinfo.group(2)), f"{name}: {key}={value}"
                 found.append(f"{key} password")
-    assert {"SECRET_KEY", "POSTGRES_PASSWORD", "DATABASE_URL password", "REDIS_URL password"} <= set(
-        found
-    )
+    assert {
+        "SECRET_KEY",
+        "POSTGRES_PASSWORD",
+        "DATABASE_URL password",
+        "REDIS_URL password",
+    } <= set(found)
     text = (ROOT / "docker-compose.yml").read_text()
     assert "emg:emg" not in text
     # Redis asks for its password too.
@@ -116,9 +119,7 @@ class _Readyz(BaseHTTPRequestHandler):
     seen: list[tuple[str, str | None, str | None]] = []
 
     def do_GET(self) -> None:
-        type(self).seen.append(
-            (self.path, self.headers["Host"], self.headers["X-Forwarded-Proto"])
-        )
+        type(self).seen.append((self.path, self.headers["Host"], self.headers["X-Forwarded-Proto"]))
         body = b'{"status": "ok"}' if self.status == 200 else b'{"status": "unavailable"}'
         self.send_response(self.status)
         self.send_header("Content-Type", "application/json")
