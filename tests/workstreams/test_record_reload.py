@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
-from meetings.models import Entity, Intervention, Meeting
+from meetings.models import AgendaItem, Entity, Intervention, Meeting
 from tests.factories import UserFactory
 from workstreams import record, webhooks
 from workstreams.models import (
@@ -168,6 +168,27 @@ class TestPeopleWinOverTheRecord:
         assert note.model == "intervention"
         assert note.why.startswith("deleted after loading on ")
         assert note.why.endswith(" by root; not created again")
+
+    def test_rows_that_refer_to_a_deleted_row_are_left_alone(self, client: Client) -> None:
+        client.force_login(User.objects.create_superuser("root", password="x" * 12))
+        item = AgendaItem.objects.filter(updates__isnull=False, children__isnull=True).first()
+        update = item.updates.get()
+        response = client.post(f"/admin/meetings/agendaitem/{item.pk}/delete/", {"post": "yes"})
+        assert response.status_code == 302
+        count = AgendaItem.objects.count()
+
+        report = record_load()
+
+        assert AgendaItem.objects.count() == count
+        update.refresh_from_db()
+        assert update.agenda_item is None
+        key = f"meeting={item.meeting.slug},position={item.position}"
+        notes = {(n.model, n.key): n.why for n in report.left_alone}
+        assert notes[("agenda item", key)].endswith(" by root; not created again")
+        update_key = f"meeting={update.meeting.slug},workstream={update.workstream.slug}"
+        assert notes[("progress update", update_key)] == (
+            f"refers to agenda item {key}, which was deleted after loading"
+        )
 
     def test_dry_run_prints_what_it_would_do_and_changes_nothing(
         self, secretariat: Client, monkeypatch: pytest.MonkeyPatch
