@@ -197,7 +197,7 @@ class _Loader:
         return ",".join(parts) if len(parts) > 1 else parts[0].partition("=")[2]
 
     @staticmethod
-    def digest(model: type[models.Model], values: Mapping[str, Any]) -> str:
+    def digest(values: Mapping[str, Any]) -> str:
         canonical = {name: _canonical(value) for name, value in values.items()}
         body = json.dumps(canonical, sort_keys=True, default=str).encode()
         return hashlib.sha256(body).hexdigest()
@@ -260,10 +260,13 @@ class _Loader:
         plural = str(model._meta.verbose_name_plural)
         noun = str(model._meta.verbose_name)
 
+        # Locked until the load commits: an edit made meanwhile waits, then finds the row's new
+        # version (and is refused as stale) instead of being overwritten.
+        rows = model._default_manager.select_for_update(of=("self",)).order_by("pk")
         fingerprint = self.fingerprints.get((label, key))
         obj: M | None
         if fingerprint is not None:
-            obj = model._default_manager.filter(pk=fingerprint.object_id).first()
+            obj = rows.filter(pk=fingerprint.object_id).first()
             if obj is None:
                 when = _last_edit(model, fingerprint.object_id)
                 self.leave_alone(
@@ -273,7 +276,7 @@ class _Loader:
         elif any(isinstance(v, Gone) for v in lookup.values()):
             obj = None
         else:
-            obj = model._default_manager.filter(**lookup).first()
+            obj = rows.filter(**lookup).first()
         if obj is not None:
             self.keys[label, obj.pk] = key
 
@@ -283,7 +286,7 @@ class _Loader:
             self.leave_alone(None, noun, key, why, wanted)
             return obj if obj is not None else Gone(noun, key)
 
-        digest = self.digest(model, wanted)
+        digest = self.digest(wanted)
         if obj is None:
             obj = model(**wanted)
             obj.full_clean(validate_unique=False, validate_constraints=False)
@@ -294,7 +297,7 @@ class _Loader:
             self.report.created[plural] += 1
             return obj
 
-        current = self.digest(model, self.stored(obj, names))
+        current = self.digest(self.stored(obj, names))
         if current == digest:
             # Already what the record says (also after someone made the record's correction).
             self.fingerprint(label, key, obj, digest)
