@@ -1,8 +1,15 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
+# The processes run as an unprivileged system user. The code and the collected static files
+# stay root's and read-only to it; it writes only the media directory (briefing packs).
+RUN groupadd --system --gid 10001 emg \
+    && useradd --system --uid 10001 --gid emg --no-create-home --home-dir /nonexistent \
+       --shell /usr/sbin/nologin emg
 COPY . .
 RUN pip install --no-cache-dir . && DJANGO_DEBUG=false SECRET_KEY=build ALLOWED_HOSTS=build \
-    python manage.py collectstatic --noinput
+    python manage.py collectstatic --noinput \
+    && mkdir -p /srv/media && chown emg:emg /srv/media
+USER emg
 EXPOSE 8000
 CMD ["gunicorn", "emgtracker.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
