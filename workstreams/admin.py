@@ -1,4 +1,3 @@
-import re
 from typing import Any
 
 from django import forms
@@ -568,10 +567,11 @@ class WebhookSubscriptionForm(forms.ModelForm):
     secret = forms.CharField(
         required=False,
         strip=False,
-        max_length=100,
+        max_length=150,
         widget=forms.PasswordInput(render_value=False),
         help_text=_(
-            "Leave it empty to keep the secret, or, for a new subscription, to have one "
+            "whsec_ followed by the base64 of 24 to 64 random bytes (the Standard Webhooks "
+            "form). Leave it empty to keep the secret, or, for a new subscription, to have one "
             "generated and shown once."
         ),
     )
@@ -590,8 +590,8 @@ class WebhookSubscriptionForm(forms.ModelForm):
 
     def clean_secret(self) -> str:
         secret: str = self.cleaned_data["secret"]
-        if secret and not re.fullmatch(webhooks.SECRET_PATTERN, secret):
-            raise ValidationError(_("16 to 100 printable ASCII characters, with no spaces."))
+        if secret:
+            webhooks.webhook_secret_validate(secret)
         if not secret:
             if self.instance.pk is not None:
                 return self.instance.secret
