@@ -1362,6 +1362,20 @@ class TestSignatures:
         assert re.fullmatch(r"msg_[0-9a-f]{32}", headers["webhook-id"])
         assert _verifies(SECRET, captured)
 
+    def test_the_documented_delivery_verifies_with_the_documented_secret(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        doc = (Path(__file__).parents[2] / "docs" / "webhooks.md").read_text()
+        example = re.search(r"```http\n(.*?)\n\n(.*?)\n```", doc, re.S)
+        assert example is not None
+        lines = example.group(1).splitlines()[1:]
+        headers = {k.lower(): v for k, v in (line.split(": ", 1) for line in lines)}
+        body = example.group(2).encode()
+        secret = re.search(r"secret `(whsec_[^`]+)`", doc)
+        assert secret is not None
+        monkeypatch.setattr(time, "time", lambda: int(headers["webhook-timestamp"]) + 10)
+        assert DOC["verify"](secret.group(1), headers, body, set())["id"] == 812
+
     def test_a_replay_with_the_old_timestamp_is_refused(
         self, captured: Received, monkeypatch: pytest.MonkeyPatch
     ) -> None:
