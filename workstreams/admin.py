@@ -238,18 +238,16 @@ class ProgressUpdateAdmin(RefreshesTimeline, RulesModelAdmin):
                 "workstream": workstreams_led_by(request.user),
                 "meeting": Meeting.objects.order_by("-date"),
                 "presenter": Person.objects.filter(entity__in=entity),
-                "entity": entity,
             }
             if db_field.name in scoped:
                 kwargs["queryset"] = scoped[db_field.name]
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        initial = super().get_changeform_initial_data(request)
-        entity_id = focal_point_entity_id(request.user)
-        if entity_id is not None:
-            initial.setdefault("entity", entity_id)
-        return initial
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A focal point's update presents for their own entity, unless the secretariat set
+        # another: the service fills it in and keeps it (see _presenting_entity).
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if _sees_everything(request) else [*fields, "entity"]
 
     def save_model(
         self, request: HttpRequest, obj: ProgressUpdate, form: Any, change: bool
