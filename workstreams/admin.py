@@ -712,6 +712,7 @@ class WebhookDeliveryAdmin(ReadOnly, RulesModelAdmin):
     date_hierarchy = "created_at"
     fields = [
         "subscription",
+        "webhook_id",
         "event",
         "state",
         "attempts",
@@ -723,6 +724,10 @@ class WebhookDeliveryAdmin(ReadOnly, RulesModelAdmin):
         "payload",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("webhook-id"))
+    def webhook_id(self, delivery: WebhookDelivery) -> str:
+        return webhooks.webhook_message_id(delivery)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[WebhookDelivery]:
         visible = webhook_subscriptions_visible_to(request.user)

@@ -338,10 +338,15 @@ class ProgressUpdateEditSerializer(ProgressUpdateSerializer):
 class WebhookDeliverySerializer(serializers.ModelSerializer):
     """One event sent to a subscription, with the outcome of its latest attempt."""
 
+    webhook_id = serializers.SerializerMethodField(
+        help_text="The webhook-id header of its every attempt."
+    )
+
     class Meta:
         model = WebhookDelivery
         fields = [
             "id",
+            "webhook_id",
             "event",
             "state",
             "attempts",
@@ -353,6 +358,9 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
             "payload",
         ]
         read_only_fields = fields
+
+    def get_webhook_id(self, delivery: WebhookDelivery) -> str:
+        return webhooks.webhook_message_id(delivery)
 
 
 class WebhookSubscriptionSerializer(serializers.ModelSerializer):

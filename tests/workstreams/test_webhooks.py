@@ -855,6 +855,7 @@ class TestAdmin:
         read_only = client.get(f"/admin/workstreams/webhookdelivery/{delivery.pk}/change/")
         assert read_only.status_code == 200
         assert 'name="_save"' not in read_only.content.decode()
+        assert f"msg_{delivery.message_id.hex}" in read_only.content.decode()
 
         # Saving the form with an empty secret keeps the secret.
         client.post(
@@ -990,6 +991,7 @@ class TestAPIPayloads:
         (listed,) = client.get(f"/api/v1/webhooks/{subscription.pk}/deliveries/").json()["results"]
         assert listed == {
             "id": delivery.pk,
+            "webhook_id": f"msg_{delivery.message_id.hex}",
             "event": "meeting.added",
             "state": "delivered",
             "attempts": 1,
