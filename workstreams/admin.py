@@ -590,10 +590,10 @@ class WebhookSubscriptionForm(forms.ModelForm):
         secret: str = self.cleaned_data["secret"]
         if secret:
             webhooks.webhook_secret_validate(secret)
-        if not secret:
-            if self.instance.pk is not None:
-                return self.instance.secret
-            secret = self.generated_secret = webhooks.webhook_secret_generate()
+            return secret
+        if self.instance.pk is not None:
+            return self.instance.secret
+        secret = self.generated_secret = webhooks.webhook_secret_generate()
         return secret
 
 

@@ -333,12 +333,10 @@ def webhook_message_id(delivery: WebhookDelivery) -> str:
     return f"msg_{delivery.message_id.hex}"
 
 
-def webhook_headers(
-    delivery: WebhookDelivery, body: bytes, secret: str, *, timestamp: int | None = None
-) -> dict[str, str]:
-    """The headers of an attempt, signed at ``timestamp`` (now, in Unix seconds)."""
+def webhook_headers(delivery: WebhookDelivery, body: bytes, secret: str) -> dict[str, str]:
+    """The headers of an attempt, signed now: each retry carries its own timestamp."""
     message_id = webhook_message_id(delivery)
-    timestamp = int(time.time()) if timestamp is None else timestamp
+    timestamp = int(time.time())
     signature = webhook_signature(
         secret=secret, message_id=message_id, timestamp=timestamp, body=body
     )
