@@ -1,4 +1,3 @@
-import re
 from typing import Any
 
 from django import forms
@@ -239,18 +238,16 @@ class ProgressUpdateAdmin(RefreshesTimeline, RulesModelAdmin):
                 "workstream": workstreams_led_by(request.user),
                 "meeting": Meeting.objects.order_by("-date"),
                 "presenter": Person.objects.filter(entity__in=entity),
-                "entity": entity,
             }
             if db_field.name in scoped:
                 kwargs["queryset"] = scoped[db_field.name]
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        initial = super().get_changeform_initial_data(request)
-        entity_id = focal_point_entity_id(request.user)
-        if entity_id is not None:
-            initial.setdefault("entity", entity_id)
-        return initial
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A focal point's update presents for their own entity, unless the secretariat set
+        # another: the service fills it in and keeps it (see _presenting_entity).
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if _sees_everything(request) else [*fields, "entity"]
 
     def save_model(
         self, request: HttpRequest, obj: ProgressUpdate, form: Any, change: bool
@@ -568,10 +565,11 @@ class WebhookSubscriptionForm(forms.ModelForm):
     secret = forms.CharField(
         required=False,
         strip=False,
-        max_length=100,
+        max_length=150,
         widget=forms.PasswordInput(render_value=False),
         help_text=_(
-            "Leave it empty to keep the secret, or, for a new subscription, to have one "
+            "whsec_ followed by the base64 of 24 to 64 random bytes (the Standard Webhooks "
+            "form). Leave it empty to keep the secret, or, for a new subscription, to have one "
             "generated and shown once."
         ),
     )
@@ -590,12 +588,12 @@ class WebhookSubscriptionForm(forms.ModelForm):
 
     def clean_secret(self) -> str:
         secret: str = self.cleaned_data["secret"]
-        if secret and not re.fullmatch(webhooks.SECRET_PATTERN, secret):
-            raise ValidationError(_("16 to 100 printable ASCII characters, with no spaces."))
-        if not secret:
-            if self.instance.pk is not None:
-                return self.instance.secret
-            secret = self.generated_secret = webhooks.webhook_secret_generate()
+        if secret:
+            webhooks.webhook_secret_validate(secret)
+            return secret
+        if self.instance.pk is not None:
+            return self.instance.secret
+        secret = self.generated_secret = webhooks.webhook_secret_generate()
         return secret
 
 
@@ -714,6 +712,7 @@ class WebhookDeliveryAdmin(ReadOnly, RulesModelAdmin):
     date_hierarchy = "created_at"
     fields = [
         "subscription",
+        "webhook_id",
         "event",
         "state",
         "attempts",
@@ -725,6 +724,10 @@ class WebhookDeliveryAdmin(ReadOnly, RulesModelAdmin):
         "payload",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("webhook-id"))
+    def webhook_id(self, delivery: WebhookDelivery) -> str:
+        return webhooks.webhook_message_id(delivery)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[WebhookDelivery]:
         visible = webhook_subscriptions_visible_to(request.user)

@@ -6,6 +6,8 @@ record of that meeting (a decision, a published progress update, a proposal) by
 matrix, the filters and "status now" are plain indexed reads. No entry means "no record".
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -665,7 +667,11 @@ class WebhookSubscription(models.Model):
         default=list, help_text=_("The events to send, e.g. update.published.")
     )
     secret = models.CharField(
-        max_length=100, help_text=_("Signs each delivery: X-EMG-Signature is its HMAC-SHA256.")
+        max_length=150,
+        help_text=_(
+            "Signs each delivery (webhook-signature), in the Standard Webhooks form: whsec_ and "
+            "the base64 of the key."
+        ),
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_subscriptions"
@@ -697,6 +703,12 @@ class WebhookDelivery(models.Model):
 
     subscription = models.ForeignKey(
         WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    message_id = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text=_("Sent as webhook-id, the same on every attempt: receivers de-duplicate by it."),
     )
     event = models.CharField(max_length=40, choices=WebhookEvent)
     payload = models.JSONField()

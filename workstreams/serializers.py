@@ -338,10 +338,15 @@ class ProgressUpdateEditSerializer(ProgressUpdateSerializer):
 class WebhookDeliverySerializer(serializers.ModelSerializer):
     """One event sent to a subscription, with the outcome of its latest attempt."""
 
+    webhook_id = serializers.SerializerMethodField(
+        help_text="The webhook-id header of its every attempt."
+    )
+
     class Meta:
         model = WebhookDelivery
         fields = [
             "id",
+            "webhook_id",
             "event",
             "state",
             "attempts",
@@ -353,6 +358,9 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
             "payload",
         ]
         read_only_fields = fields
+
+    def get_webhook_id(self, delivery: WebhookDelivery) -> str:
+        return webhooks.webhook_message_id(delivery)
 
 
 class WebhookSubscriptionSerializer(serializers.ModelSerializer):
@@ -376,11 +384,12 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
         write_only=True,
         required=False,
         help_text=(
-            "Signs each delivery (X-EMG-Signature). Leave it out to have one generated: it is "
-            "returned once, when the subscription is created."
+            "Signs each delivery (webhook-signature, the Standard Webhooks scheme): "
+            f"{webhooks.SECRET_HELP}. Leave it out to have one generated: it is returned once, "
+            "when the subscription is created."
         ),
         error_messages={
-            "invalid": gettext_lazy("16 to 100 printable ASCII characters, with no spaces.")
+            "invalid": gettext_lazy("Give whsec_ followed by the base64 of 24 to 64 random bytes.")
         },
     )
     active = StrictBooleanField(required=False, help_text="Off: no events are sent.")
@@ -417,4 +426,7 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
 class WebhookSubscriptionCreatedSerializer(WebhookSubscriptionSerializer):
     """The subscription just created, with its secret: the only time the secret is shown."""
 
-    secret = serializers.CharField(read_only=True, help_text="Keep it: it is not shown again.")
+    secret = serializers.CharField(
+        read_only=True,
+        help_text="whsec_ and the base64 of the key. Keep it: it is not shown again.",
+    )

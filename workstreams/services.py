@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import Truncator, get_text_list
 from django.utils.translation import gettext as _
 
-from meetings.models import Document, Meeting
+from meetings.models import Document, Entity, Meeting
 from workstreams import outbox, webhooks
 from workstreams.models import (
     Decision,
@@ -24,6 +24,7 @@ from workstreams.models import (
     TimelineEntry,
     Workstream,
 )
+from workstreams.permissions import focal_point_entity_id, is_secretariat
 
 logger = logging.getLogger(__name__)
 
@@ -234,6 +235,32 @@ def _write(update: ProgressUpdate, *, by: Any, reason: str = "") -> None:
     timeline_entry_refresh(workstream=update.workstream, meeting=update.meeting)
 
 
+def _presenting_entity(update: ProgressUpdate, *, by: Any, stored_entity_id: int | None) -> None:
+    """A focal point's update presents for their own entity, unless the secretariat changed it.
+
+    The secretariat (and a superuser) sets any entity. For a focal point, the entity is their
+    own on a new update or one that has none; on one whose entity the secretariat (or the
+    record) set, it stays that entity: the focal point's edit neither resets it nor changes
+    it. Sending no entity (or ``null``) takes that value; sending any other is refused.
+    """
+    own = focal_point_entity_id(by)
+    if own is None or by.is_superuser or is_secretariat(by):
+        return
+    kept = stored_entity_id if stored_entity_id is not None else own
+    if update.entity_id is None:
+        update.entity_id = kept
+    elif update.entity_id != kept:
+        name = Entity.objects.get(pk=kept)
+        if kept == own:
+            message = _("A focal point's update presents for their own entity, %(entity)s.")
+        else:
+            message = _(
+                "The secretariat set the presenting entity of this update to %(entity)s; only "
+                "the secretariat changes it."
+            )
+        raise ValidationError({"entity": message % {"entity": name}}, code="invalid")
+
+
 @transaction.atomic
 def progress_update_save(*, update: ProgressUpdate, by: Any) -> ProgressUpdate:
     """Create or edit an update as ``by``. Its editorial state changes only by the transitions.
@@ -242,6 +269,7 @@ def progress_update_save(*, update: ProgressUpdate, by: Any) -> ProgressUpdate:
     refused with ``StaleUpdate``.
     """
     stored_cell = (update.workstream_id, update.meeting_id)
+    stored_entity_id = None
     if update.pk is None:
         _require(by, "add", None)
         update.state = ProgressUpdate.State.DRAFT
@@ -250,10 +278,12 @@ def progress_update_save(*, update: ProgressUpdate, by: Any) -> ProgressUpdate:
     else:
         stored = ProgressUpdate.objects.get(pk=update.pk)
         stored_cell = (stored.workstream_id, stored.meeting_id)
+        stored_entity_id = stored.entity_id
         _require(by, "change", stored)
         # A moved update is checked against the workstream it moves to as well.
         update.state, update.published_at = stored.state, stored.published_at
     _require(by, "change", update)
+    _presenting_entity(update, by=by, stored_entity_id=stored_entity_id)
     update.full_clean()
     _write(update, by=by)
     if update.pk is not None and stored_cell != (update.workstream_id, update.meeting_id):

@@ -8,10 +8,13 @@ paused; ``webhook_subscription_resume`` lifts the pause. ``webhook_deliveries_re
 sends again any delivery whose retry was lost with its worker or its broker.
 
 The API (``/api/v1/webhooks/``) and the admin manage subscriptions through these functions.
-Delivery is *at least once*: a receiver de-duplicates by the ``X-EMG-Delivery`` id. See
-docs/webhooks.md.
+Each attempt is signed the Standard Webhooks way (``webhook-id``, ``webhook-timestamp``,
+``webhook-signature``), so that a receiver can refuse a replayed one. Delivery is *at least
+once*: a receiver de-duplicates by the ``webhook-id``, the same for every attempt at a delivery.
+See docs/webhooks.md.
 """
 
+import base64
 import contextlib
 import datetime
 import enum
@@ -26,6 +29,7 @@ import secrets
 import socket
 import ssl
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -56,7 +60,6 @@ WEBHOOK_MAX_RESPONSE_BYTES = 64 * 1024  # read no more of a response than this
 DELIVER_TASK = "workstreams.webhook_deliver"
 RESEND_TASK = "workstreams.webhook_deliveries_resend"
 USER_AGENT = "EMG-Workstream-Tracker-Webhooks/1"
-SIGNATURE_HEADER = "X-EMG-Signature"
 
 
 def webhook_retry_countdown(attempts: int) -> float:
@@ -71,8 +74,8 @@ def webhook_retry_countdown(attempts: int) -> float:
 # The URLs a subscription may call: http or https, a host name, ``localhost`` or an IPv4
 # address, a port from 1 to 65535, and a printable ASCII path and query. No user name or
 # password, no IPv6 literal. Every URL this matches passes Django's URLValidator as well; the
-# OpenAPI schema publishes it as the field's pattern, so the API refuses exactly what the schema
-# says it refuses.
+# OpenAPI schema publishes it as the field's pattern, so the API refuses what the schema says it
+# refuses, and, where private addresses are not allowed, a literal private address besides.
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?"
 _IPV4_PART = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 _PORT = r"(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
@@ -84,18 +87,45 @@ URL_PATTERN = (
 )
 _URL_RE = re.compile(URL_PATTERN)
 URL_MAX_LENGTH = WebhookSubscription._meta.get_field("url").max_length or 500
-# A secret the consumer chooses: printable ASCII, no spaces, long enough to sign with.
-SECRET_PATTERN = r"^[!-~]{16,100}$"
+
+# A secret, in the Standard Webhooks form: ``whsec_`` and the base64 of 24 to 64 bytes, which
+# are the HMAC key. The pattern admits exactly those (it is the API field's published pattern).
+SECRET_PREFIX = "whsec_"
+_B64 = "[A-Za-z0-9+/]"
+SECRET_PATTERN = (
+    rf"^{SECRET_PREFIX}(?:(?:{_B64}{{4}}){{8,21}}(?:{_B64}{{2}}==)?"
+    rf"|(?:{_B64}{{4}}){{8,20}}{_B64}{{3}}=)$"
+)
+SECRET_HELP = "whsec_ followed by the base64 of 24 to 64 random bytes"
+
+
+def _url_host(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:  # an unbalanced bracket
+        return ""
 
 
 def webhook_url_validate(url: str) -> None:
-    """Refuse a URL a subscription may not call (see ``URL_PATTERN``)."""
+    """Refuse a URL a subscription may not call (see ``URL_PATTERN``), and, unless private
+    addresses are allowed, one whose host is itself a private address, however it is spelt."""
+    host = _url_host(url)
+    literal = webhook_host_literal(host)
+    if literal is not None and not _allowed_address(str(literal)):
+        raise ValidationError(
+            _(
+                "%(host)s is a private, loopback or reserved address: webhooks call only "
+                "public addresses."
+            )
+            % {"host": host},
+            code="private_address",
+        )
     if len(url) > URL_MAX_LENGTH or not _URL_RE.fullmatch(url):
         raise ValidationError(
             _(
                 "Give an http:// or https:// URL with a host name (or localhost, or an IPv4 "
-                "address), an optional port, path and query, in printable ASCII, with no user "
-                "name or password."
+                "address as four decimal numbers), an optional port, path and query, in "
+                "printable ASCII, with no user name or password."
             ),
             code="invalid_url",
         )
@@ -117,12 +147,31 @@ def webhook_events_clean(events: Any) -> list[str]:
 
 
 def webhook_secret_generate() -> str:
-    return secrets.token_urlsafe(32)
+    """A new secret: ``whsec_`` and the base64 of 32 random bytes."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def webhook_signature(secret: str, body: bytes) -> str:
-    """The ``X-EMG-Signature`` of a body: ``sha256=`` and the hex HMAC-SHA256 of its bytes."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def webhook_secret_validate(secret: str) -> None:
+    if not re.fullmatch(SECRET_PATTERN, secret):
+        raise ValidationError(_("Give %(form)s.") % {"form": SECRET_HELP}, code="invalid_secret")
+
+
+def webhook_secret_key(secret: str) -> bytes:
+    """The HMAC key a secret stands for: the bytes its base64 encodes.
+
+    A secret without the prefix (written by a version before the Standard Webhooks scheme,
+    which migration 0008 converts) signs with its own bytes, as it did then.
+    """
+    if secret.startswith(SECRET_PREFIX):
+        return base64.b64decode(secret.removeprefix(SECRET_PREFIX))
+    return secret.encode()
+
+
+def webhook_signature(*, secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    """The ``webhook-signature``: ``v1,`` and the base64 HMAC-SHA256 of ``{id}.{timestamp}.{body}``."""
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    digest = hmac.new(webhook_secret_key(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
 
 
 # Services: subscriptions ---------------------------------------------------------------------
@@ -135,6 +184,8 @@ def webhook_subscription_create(
     """Register ``url`` for ``events``; with no ``secret``, one is generated. The caller shows
     the secret to the consumer once: it is not shown again."""
     webhook_url_validate(url)
+    if secret:
+        webhook_secret_validate(secret)
     return WebhookSubscription.objects.create(
         owner=owner,
         url=url,
@@ -276,13 +327,27 @@ def webhook_body(delivery: WebhookDelivery) -> bytes:
     return json.dumps(envelope, sort_keys=True, separators=(",", ":")).encode()
 
 
+def webhook_message_id(delivery: WebhookDelivery) -> str:
+    """The ``webhook-id``: the same for every attempt at a delivery, unique across databases
+    (a restored dump reuses primary keys; it does not reuse these)."""
+    return f"msg_{delivery.message_id.hex}"
+
+
 def webhook_headers(delivery: WebhookDelivery, body: bytes, secret: str) -> dict[str, str]:
+    """The headers of an attempt, signed now: each retry carries its own timestamp."""
+    message_id = webhook_message_id(delivery)
+    timestamp = int(time.time())
+    signature = webhook_signature(
+        secret=secret, message_id=message_id, timestamp=timestamp, body=body
+    )
     return {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": signature,
         "X-EMG-Event": delivery.event,
         "X-EMG-Delivery": str(delivery.pk),
-        SIGNATURE_HEADER: webhook_signature(secret, body),
     }
 
 
@@ -431,13 +496,93 @@ class _Refused(Exception):
     """A URL the worker will not call."""
 
 
-def _allowed_address(address: str) -> bool:
-    if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
-        return True
+# IPv6 ranges whose addresses stand for an IPv4 address: the verdict is that address's.
+_IPV6_TRANSLATED = [
+    ipaddress.IPv6Network("::ffff:0:0/96"),  # IPv4-mapped
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),  # IPv4-translated (SIIT)
+    ipaddress.IPv6Network("64:ff9b::/96"),  # NAT64, well-known prefix
+]
+# IPv6 ranges refused whatever they embed: deprecated, local-use or tunnelling to a host no
+# public receiver lives on. (Python 3.11 counts several of these as global.)
+_IPV6_REFUSED = [
+    ipaddress.IPv6Network("::/96"),  # IPv4-compatible, deprecated; also :: and ::1
+    ipaddress.IPv6Network("64:ff9b:1::/48"),  # NAT64, local use
+    ipaddress.IPv6Network("2001::/32"),  # Teredo
+    ipaddress.IPv6Network("fec0::/10"),  # site-local, deprecated
+    ipaddress.IPv6Network("fc00::/7"),  # unique local
+]
+# Ranges whose last 32 bits are the IPv4 address (RFC 4291, RFC 6145, RFC 6052 /96).
+_LOW32_CARRIERS = [
+    ipaddress.IPv6Network("::/96"),
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),
+    ipaddress.IPv6Network("64:ff9b::/96"),
+]
+_ISATAP_IDS = {0x00005EFE, 0x02005EFE}
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """Every IPv4 address an IPv6 address carries, by each known way of carrying one."""
+    value = int(ip)
+    low = ipaddress.IPv4Address(value & 0xFFFFFFFF)
+    found = []
+    if ip.ipv4_mapped is not None:
+        found.append(ip.ipv4_mapped)
+    if ip.sixtofour is not None:  # 2002:aabb:ccdd::/48
+        found.append(ip.sixtofour)
+    if ip.teredo is not None:  # the server, and the client (de-obfuscated)
+        found.extend(ip.teredo)
+    if any(ip in net for net in _LOW32_CARRIERS):
+        found.append(low)  # ::a.b.c.d, ::ffff:0:a.b.c.d, 64:ff9b::a.b.c.d
+    if (value >> 32) & 0xFFFFFFFF in _ISATAP_IDS:  # any prefix, interface id ::5efe:a.b.c.d
+        found.append(low)
+    return found
+
+
+def _public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return ip.is_global and not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or (isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local)
+    )
+
+
+def webhook_address_public(address: str) -> bool:
+    """Whether a webhook may call ``address``: a public unicast address, which, if it is an
+    IPv6 address carrying an IPv4 one (mapped, compatible, 6to4, NAT64, Teredo, ISATAP), carries
+    only public ones."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(ip)
+        if not all(_public(v4) for v4 in embedded):
+            return False
+        if any(ip in net for net in _IPV6_TRANSLATED):
+            return bool(embedded)
+        if any(ip in net for net in _IPV6_REFUSED):
+            return False
+    return _public(ip)
+
+
+def webhook_host_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a URL's host spells, if it spells one: dotted, IPv6, or any form a resolver
+    reads as IPv4 (``2130706433``, ``0x7f.1``, ``017700000001``); ``localhost`` is 127.0.0.1."""
+    if host == "localhost":
+        return ipaddress.IPv4Address("127.0.0.1")
+    try:
+        return ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+    except ValueError:
+        pass
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except (OSError, ValueError):
+        return None
+
+
+def _allowed_address(address: str) -> bool:
+    return bool(settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES) or webhook_address_public(address)
 
 
 def _resolve(host: str, port: int) -> str:

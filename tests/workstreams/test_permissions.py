@@ -194,7 +194,10 @@ def _row(model: type[models.Model], row: str, user: User) -> Any:
     if model in WEBHOOK_EXPECTED:
         owner = user if row == "own" else UserFactory(role="viewer")
         subscription = WebhookSubscription.objects.create(
-            owner=owner, url="https://hooks.example.org/", events=["meeting.added"], secret="s" * 20
+            owner=owner,
+            url="https://hooks.example.org/",
+            events=["meeting.added"],
+            secret="whsec_" + "A" * 43 + "=",
         )
         if model is WebhookSubscription:
             return subscription

@@ -6,6 +6,7 @@ delivery in-process (eagerly, as on the embedded default); those that take ``web
 start a real Celery worker on Redis and run on PostgreSQL only, like test_jobs' worker test.
 """
 
+import base64
 import datetime
 import hashlib
 import hmac
@@ -21,16 +22,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import standardwebhooks.webhooks
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from meetings.models import Meeting
 from tests.conftest import wait_for
@@ -120,10 +124,34 @@ def loopback_allowed(settings: Any) -> None:
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
 
 
-def _verifies(secret: str, received: Received) -> bool:
-    """What a receiver does: sign the exact body it got and compare in constant time."""
-    expected = "sha256=" + hmac.new(secret.encode(), received.body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, received.headers["X-EMG-Signature"])
+def _secret(seed: str) -> str:
+    """A secret in the standard form, made from ``seed`` so that tests can tell them apart."""
+    return "whsec_" + base64.b64encode(hashlib.sha256(seed.encode()).digest()).decode()
+
+
+SECRET = _secret("a secret of the consumer")
+
+
+def _documented_verify() -> Any:
+    """The verification example of docs/webhooks.md, run as a receiver would run it."""
+    doc = (Path(__file__).parents[2] / "docs" / "webhooks.md").read_text()
+    (code,) = [b for b in re.findall(r"```python\n(.*?)```", doc, re.S) if "def verify(" in b]
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "docs/webhooks.md", "exec"), namespace)
+    return namespace
+
+
+DOC = _documented_verify()
+
+
+def _verifies(secret: str, received: Received, seen: set[str] | None = None) -> bool:
+    """What a receiver does, by the documented example: True if it accepts the delivery."""
+    headers = {name.lower(): value for name, value in received.headers.items()}
+    try:
+        DOC["verify"](secret, headers, received.body, set() if seen is None else seen)
+    except DOC["Refused"]:
+        return False
+    return True
 
 
 def _subscribe(url: str, events: list[str] | None = None, **kwargs: Any) -> WebhookSubscription:
@@ -147,7 +175,7 @@ class TestDelivery:
     def test_a_delivery_is_signed_sent_and_recorded(
         self, receiver: Receiver, django_capture_on_commit_callbacks: Any
     ) -> None:
-        _subscribe(receiver.url, secret="a-secret-of-the-consumer")
+        _subscribe(receiver.url, secret=SECRET)
         meeting = Meeting.objects.get(slug="som29-senior")
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             (delivery,) = webhooks.webhook_meeting_added(meeting=meeting)
@@ -156,8 +184,12 @@ class TestDelivery:
 
         (received,) = receiver.received
         assert received.path == "/hooks/emg?from=tracker"
-        assert _verifies("a-secret-of-the-consumer", received)
-        assert not _verifies("another-secret-entirely", received)
+        assert _verifies(SECRET, received)
+        assert not _verifies(_secret("another secret entirely"), received)
+        # A Standard Webhooks library agrees.
+        assert Webhook(SECRET).verify(received.body, received.headers) == received.json
+        assert received.headers["webhook-id"] == f"msg_{delivery.message_id.hex}"
+        assert "X-EMG-Signature" not in received.headers
         headers = received.headers
         assert headers["Content-Type"] == "application/json"
         assert headers["User-Agent"] == "EMG-Workstream-Tracker-Webhooks/1"
@@ -274,8 +306,9 @@ class TestDelivery:
         assert outcomes == [Outcome.RETRY, Outcome.RETRY, Outcome.DELIVERED]
         subscription.refresh_from_db()
         assert subscription.consecutive_failures == 0
-        # Every attempt carried the same body, id and signature.
-        assert len({(r.body, r.headers["X-EMG-Signature"]) for r in receiver.received}) == 1
+        # Every attempt carried the same body and id, each signed.
+        assert len({(r.body, r.headers["webhook-id"]) for r in receiver.received}) == 1
+        assert all(_verifies(subscription.secret, r) for r in receiver.received)
 
     def test_repeated_failures_pause_the_subscription(
         self, receiver: Receiver, settings: Any, django_capture_on_commit_callbacks: Any
@@ -354,7 +387,7 @@ class TestDelivery:
             _subscribe("file:///etc/passwd")
         # One written around the validation is not called either, and not retried.
         subscription = WebhookSubscription.objects.create(
-            url="gopher://127.0.0.1/x", events=EVENTS, secret="s" * 20, owner=UserFactory()
+            url="gopher://127.0.0.1/x", events=EVENTS, secret=SECRET, owner=UserFactory()
         )
         (delivery,) = webhooks.webhook_event_emit(event="meeting.added", payload={})
         assert webhooks.webhook_deliver(delivery_id=delivery.pk) == Outcome.FAILED
@@ -366,8 +399,8 @@ class TestDelivery:
     def test_private_addresses_are_refused_in_production(
         self, receiver: Receiver, settings: Any
     ) -> None:
+        _subscribe(receiver.url)  # registered while they were allowed
         settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
-        _subscribe(receiver.url)
         (delivery,) = webhooks.webhook_event_emit(event="meeting.added", payload={})
         assert webhooks.webhook_deliver(delivery_id=delivery.pk) == Outcome.FAILED
         delivery.refresh_from_db()
@@ -491,12 +524,12 @@ class TestAPI:
             {
                 "url": "http://127.0.0.1:8080/hook",
                 "events": ["meeting.added", "update.published", "meeting.added"],
-                "secret": "my-own-secret-0123456789",
+                "secret": SECRET,
             },
             content_type="application/json",
         )
         assert response.status_code == 201, response.content
-        assert response.json()["secret"] == "my-own-secret-0123456789"
+        assert response.json()["secret"] == SECRET
         assert response.json()["events"] == ["update.published", "meeting.added"]
 
     def test_each_login_sees_only_its_own_and_the_secretariat_sees_all(self) -> None:
@@ -809,7 +842,7 @@ class TestAdmin:
         receiver: Receiver,
         django_capture_on_commit_callbacks: Any,
     ) -> None:
-        subscription = _subscribe(receiver.url, secret="kept-secret-0123456789")
+        subscription = _subscribe(receiver.url, secret=SECRET)
         receiver.fail = 1
         (delivery,) = _emit(django_capture_on_commit_callbacks)
         WebhookSubscription.objects.filter(pk=subscription.pk).update(paused_at=timezone.now())
@@ -822,6 +855,7 @@ class TestAdmin:
         read_only = client.get(f"/admin/workstreams/webhookdelivery/{delivery.pk}/change/")
         assert read_only.status_code == 200
         assert 'name="_save"' not in read_only.content.decode()
+        assert f"msg_{delivery.message_id.hex}" in read_only.content.decode()
 
         # Saving the form with an empty secret keeps the secret.
         client.post(
@@ -836,7 +870,7 @@ class TestAdmin:
             },
         )
         subscription.refresh_from_db()
-        assert subscription.secret == "kept-secret-0123456789"
+        assert subscription.secret == SECRET
         assert subscription.events == ["meeting.added"]
 
         response = client.post(
@@ -871,7 +905,7 @@ def _worker_log(log: Path) -> str:
 
 
 def test_a_real_worker_delivers_a_committed_event(receiver: Receiver, webhook_worker: Path) -> None:
-    subscription = _subscribe(receiver.url, ["status.changed"], secret="the-worker-test-secret")
+    subscription = _subscribe(receiver.url, ["status.changed"], secret=_secret("the worker test"))
     with transaction.atomic():
         (delivery,) = webhooks.webhook_status_changed(
             workstream=Workstream.objects.get(slug="img-biodiversity"),
@@ -957,6 +991,7 @@ class TestAPIPayloads:
         (listed,) = client.get(f"/api/v1/webhooks/{subscription.pk}/deliveries/").json()["results"]
         assert listed == {
             "id": delivery.pk,
+            "webhook_id": f"msg_{delivery.message_id.hex}",
             "event": "meeting.added",
             "state": "delivered",
             "attempts": 1,
@@ -993,3 +1028,476 @@ class TestAPIPayloads:
 
 def _iso(moment: datetime.datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
+
+
+# Addresses: what a subscription may make the server call ----------------------------------
+
+# Each is not a public address, however it is written; most are 127.0.0.1 or 10.0.0.1 inside
+# an IPv6 address.
+NOT_PUBLIC = [
+    "127.0.0.1",
+    "10.0.0.1",
+    "172.16.5.4",
+    "192.168.1.1",
+    "169.254.169.254",  # the cloud metadata service
+    "0.0.0.0",
+    "100.64.0.1",  # shared address space
+    "192.0.2.1",  # documentation
+    "224.0.0.1",
+    "240.0.0.1",
+    "255.255.255.255",
+    "::1",
+    "::",
+    "fe80::1",
+    "fe80::1%eth0",
+    "fc00::1",
+    "fd12:3456:789a::1",
+    "fec0::1",  # site-local
+    "ff02::1",
+    "2001:db8::1",
+    "::ffff:127.0.0.1",  # IPv4-mapped
+    "::ffff:10.0.0.1",
+    "::ffff:169.254.169.254",
+    "::127.0.0.1",  # IPv4-compatible
+    "::10.0.0.1",
+    "::93.184.216.34",  # deprecated: refused whatever it carries
+    "::ffff:0:127.0.0.1",  # IPv4-translated
+    "2002:7f00:1::1",  # 6to4 of 127.0.0.1
+    "2002:a00:1::1",  # 6to4 of 10.0.0.1
+    "2002:c0a8:101:1::1",  # 6to4 of 192.168.1.1
+    "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+    "64:ff9b::10.0.0.1",
+    "64:ff9b::169.254.169.254",
+    "64:ff9b:1::7f00:1",  # NAT64, local use
+    "64:ff9b:1::5db8:d822",  # local use: refused whatever it carries
+    "2001:0:5db8:d822::80ff:fffe",  # Teredo: public server, client 127.0.0.1 (obfuscated)
+    "2001:0:7f00:1::a247:27dd",  # Teredo: server 127.0.0.1, public client
+    "2001:0:5db8:d822::a247:27dd",  # Teredo, all public: refused whatever it carries
+    "2606:2800:220:1:0:5efe:7f00:1",  # ISATAP interface id carrying 127.0.0.1
+    "2606:2800:220:1:200:5efe:a00:1",  # the same, universal bit set, 10.0.0.1
+]
+PUBLIC = [
+    "93.184.216.34",
+    "2606:2800:220:1::1",
+    "::ffff:93.184.216.34",  # the public IPv4 address itself
+    "64:ff9b::5db8:d822",  # NAT64 of a public address: what DNS64 answers
+    "2606:2800:220:1:0:5efe:5db8:d822",  # ISATAP carrying a public address
+]
+# URL hosts that spell a private address in ways the URL pattern does not admit.
+NUMERIC_SPELLINGS = [
+    "2130706433",  # 127.0.0.1 in decimal
+    "0x7f.1",
+    "0x7f000001",
+    "017700000001",  # octal
+    "0177.0.0.1",
+    "127.1",
+]
+
+
+class TestAddresses:
+    @pytest.mark.parametrize("address", NOT_PUBLIC)
+    def test_not_public_addresses_are_refused(self, address: str) -> None:
+        assert not webhooks.webhook_address_public(address)
+
+    @pytest.mark.parametrize("address", PUBLIC)
+    def test_public_addresses_pass(self, address: str) -> None:
+        assert webhooks.webhook_address_public(address)
+
+    @pytest.mark.parametrize("host", NUMERIC_SPELLINGS)
+    def test_numeric_spellings_are_read_as_the_address_a_resolver_reads(self, host: str) -> None:
+        assert str(webhooks.webhook_host_literal(host)) == "127.0.0.1"
+        assert str(webhooks.webhook_host_literal("[::127.0.0.1]")) == "::7f00:1"
+        assert webhooks.webhook_host_literal("hooks.example.org") is None
+
+
+def _private_not_allowed(settings: Any) -> None:
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+
+
+PRIVATE_URLS = [
+    "http://127.0.0.1/hook",
+    "http://localhost:8000/hook",
+    "http://10.1.2.3/",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://0.0.0.0:8080/",
+    *(f"http://{host}/" for host in NUMERIC_SPELLINGS),
+    "http://[::1]/",
+    "http://[::127.0.0.1]/",
+    "http://[::ffff:127.0.0.1]/",
+    "http://[2002:7f00:1::1]/",
+    "http://[64:ff9b::7f00:1]/",
+    "http://[2001:0:5db8:d822::80ff:fffe]/",
+]
+
+
+@pytest.mark.usefixtures("record")
+class TestSubscribingToAPrivateAddress:
+    @pytest.fixture(autouse=True)
+    def _production(self, settings: Any) -> None:
+        _private_not_allowed(settings)
+        cache.clear()
+
+    @pytest.mark.parametrize("url", PRIVATE_URLS)
+    def test_the_api_refuses_it_naming_the_url(self, url: str) -> None:
+        response = _token_client(UserFactory(role="viewer")).post(
+            "/api/v1/webhooks/", {"url": url, "events": EVENTS}, content_type="application/json"
+        )
+        assert response.status_code == 400, response.content
+        assert list(response.json()["error"]["fields"]) == ["url"]
+        assert not WebhookSubscription.objects.exists()
+
+    @pytest.mark.parametrize("url", ["https://93.184.216.34/hook", "https://hooks.example.org/"])
+    def test_a_public_address_or_a_host_name_is_accepted(self, url: str) -> None:
+        response = _token_client(UserFactory(role="viewer")).post(
+            "/api/v1/webhooks/", {"url": url, "events": EVENTS}, content_type="application/json"
+        )
+        assert response.status_code == 201, response.content
+        assert WebhookSubscription.objects.get().url == url
+
+    def test_a_change_to_a_private_address_is_refused(self) -> None:
+        owner = UserFactory(role="viewer")
+        subscription = _subscribe("https://hooks.example.org/", owner=owner)
+        response = _token_client(owner).patch(
+            f"/api/v1/webhooks/{subscription.pk}/",
+            {"url": "http://2130706433/"},
+            content_type="application/json",
+        )
+        assert response.status_code == 400, response.content
+        assert list(response.json()["error"]["fields"]) == ["url"]
+        subscription.refresh_from_db()
+        assert subscription.url == "https://hooks.example.org/"
+
+    @pytest.mark.parametrize("url", ["http://[::127.0.0.1]/", "http://0x7f.1/"])
+    def test_the_service_refuses_it(self, url: str) -> None:
+        with pytest.raises(ValidationError, match="private, loopback or reserved"):
+            _subscribe(url)
+        assert not WebhookSubscription.objects.exists()
+
+    @pytest.mark.parametrize("url", ["http://2130706433/", "http://017700000001/", "http://[::1]/"])
+    def test_odd_spellings_are_refused_even_where_private_addresses_are_allowed(
+        self, url: str, settings: Any
+    ) -> None:
+        settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+        with pytest.raises(ValidationError, match="four decimal numbers"):
+            _subscribe(url)
+
+    @pytest.mark.parametrize(
+        ("url", "saved"), [("http://0x7f.1/hook", False), ("https://93.184.216.34/hook", True)]
+    )
+    def test_the_admin_refuses_it(self, client: Client, url: str, saved: bool) -> None:
+        client.force_login(UserFactory(role="secretariat"))
+        response = client.post(
+            "/admin/workstreams/webhooksubscription/add/",
+            {
+                "url": url,
+                "events": ["meeting.added"],
+                "active": "on",
+                "secret": "",
+                "deliveries-TOTAL_FORMS": "0",
+                "deliveries-INITIAL_FORMS": "0",
+            },
+        )
+        assert WebhookSubscription.objects.exists() is saved
+        if not saved:
+            assert response.status_code == 200
+            assert "private, loopback or reserved address" in response.content.decode()
+
+
+class FakeDNS:
+    """``socket.getaddrinfo`` for ``hook.example.test``: answers ``answers`` in turn (the last
+    one again), counting the lookups; any other name is looked up for real."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, *answers: list[str]) -> None:
+        self.answers = list(answers)
+        self.lookups = 0
+        real = socket.getaddrinfo
+
+        def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+            if host != "hook.example.test":
+                return real(host, port, *args, **kwargs)
+            self.lookups += 1
+            addresses = self.answers[min(self.lookups, len(self.answers)) - 1]
+            return [
+                (
+                    socket.AF_INET6 if ":" in a else socket.AF_INET,
+                    socket.SOCK_STREAM,
+                    6,
+                    "",
+                    (a, port, 0, 0) if ":" in a else (a, port),
+                )
+                for a in addresses
+            ]
+
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+class Connections:
+    """``socket.create_connection``, recording where each connection was asked to go, and
+    going to ``to`` (the receiver on 127.0.0.1) instead, or nowhere if ``to`` is None."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, to: int | None) -> None:
+        self.asked: list[tuple[str, int]] = []
+        real = socket.create_connection
+
+        def create_connection(address: tuple[str, int], *args: Any, **kwargs: Any) -> Any:
+            self.asked.append((address[0], address[1]))
+            if to is None:
+                raise ConnectionRefusedError("this test connects nowhere")
+            return real(("127.0.0.1", to), *args, **kwargs)
+
+        monkeypatch.setattr(socket, "create_connection", create_connection)
+
+
+@pytest.mark.usefixtures("record")
+class TestDeliveringToAPrivateAddress:
+    """Delivering, with private addresses not allowed. The subscriptions are written around
+    the subscription's validation, as one registered before it (or while they were allowed)."""
+
+    @staticmethod
+    def _stored(url: str) -> WebhookDelivery:
+        WebhookSubscription.objects.create(
+            url=url, events=EVENTS, secret=SECRET, owner=UserFactory()
+        )
+        (delivery,) = webhooks.webhook_event_emit(event="meeting.added", payload={})
+        return delivery
+
+    @staticmethod
+    def _refused(delivery: WebhookDelivery) -> None:
+        assert webhooks.webhook_deliver(delivery_id=delivery.pk) == Outcome.FAILED
+        delivery.refresh_from_db()
+        # Failed for good at once: no retry can help.
+        assert (delivery.state, delivery.attempts) == ("failed", 1)
+        assert "private, loopback or reserved address" in delivery.last_error
+
+    @pytest.mark.parametrize(
+        "host", [*NUMERIC_SPELLINGS, "localhost", "[::ffff:127.0.0.1]", "[::127.0.0.1]"]
+    )
+    def test_a_literal_host_is_resolved_and_refused(
+        self, receiver: Receiver, settings: Any, host: str
+    ) -> None:
+        port = receiver.server.server_address[1]
+        delivery = self._stored(f"http://{host}:{port}/hooks/emg")
+        _private_not_allowed(settings)
+        self._refused(delivery)
+        assert receiver.received == []
+
+    @pytest.mark.parametrize("address", [a for a in NOT_PUBLIC if ":" in a and "%" not in a])
+    def test_a_name_resolving_to_an_ipv6_form_is_refused_before_connecting(
+        self, monkeypatch: pytest.MonkeyPatch, settings: Any, address: str
+    ) -> None:
+        delivery = self._stored("http://hook.example.test:8080/hooks/emg")
+        _private_not_allowed(settings)
+        FakeDNS(monkeypatch, [address])
+        connections = Connections(monkeypatch, to=None)
+        self._refused(delivery)
+        assert address in delivery.last_error
+        assert connections.asked == []
+
+    def test_every_resolved_address_must_be_public(
+        self, monkeypatch: pytest.MonkeyPatch, settings: Any
+    ) -> None:
+        delivery = self._stored("http://hook.example.test:8080/hooks/emg")
+        _private_not_allowed(settings)
+        FakeDNS(monkeypatch, ["93.184.216.34", "2606:2800:220:1::1", "64:ff9b::a00:1"])
+        connections = Connections(monkeypatch, to=None)
+        self._refused(delivery)
+        assert "(64:ff9b::a00:1)" in delivery.last_error
+        assert connections.asked == []
+
+    @pytest.mark.parametrize("public", ["93.184.216.34", "2606:2800:220:1::1"])
+    def test_the_connection_goes_to_the_address_checked(
+        self, receiver: Receiver, monkeypatch: pytest.MonkeyPatch, settings: Any, public: str
+    ) -> None:
+        """The twin: a public address passes, and is the one connected to, although a second
+        lookup would now answer 127.0.0.1 (DNS rebinding). Nothing leaves this machine: the
+        connection to the public address is diverted to the receiver on 127.0.0.1."""
+        port = receiver.server.server_address[1]
+        delivery = self._stored(f"http://hook.example.test:{port}/hooks/emg")
+        _private_not_allowed(settings)
+        dns = FakeDNS(monkeypatch, [public], ["127.0.0.1"])
+        connections = Connections(monkeypatch, to=port)
+        assert webhooks.webhook_deliver(delivery_id=delivery.pk) == Outcome.DELIVERED
+        assert dns.lookups == 1
+        assert connections.asked == [(public, port)]
+        (received,) = receiver.received
+        assert received.headers["Host"] == f"hook.example.test:{port}"
+        assert _verifies(SECRET, received)
+
+
+# Signatures: a captured delivery cannot be replayed -----------------------------------------
+
+
+@pytest.fixture
+def captured(receiver: Receiver) -> Received:
+    """One delivery, as an eavesdropper (or a log) would have kept it."""
+    _subscribe(receiver.url, secret=SECRET)
+    (delivery,) = webhooks.webhook_event_emit(event="meeting.added", payload={"n": 1})
+    assert webhooks.webhook_deliver(delivery_id=delivery.pk) == Outcome.DELIVERED
+    (received,) = receiver.received
+    return received
+
+
+def _later(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """The receiver's clock, ``seconds`` on: the documented example's and the library's."""
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + seconds)
+
+    class Later(datetime.datetime):
+        @classmethod
+        def now(cls, tz: datetime.tzinfo | None = None) -> "Later":
+            return cls.fromtimestamp(now + seconds, tz)
+
+    monkeypatch.setattr(standardwebhooks.webhooks, "datetime", Later)
+
+
+@pytest.mark.usefixtures("record")
+class TestSignatures:
+    def test_the_receiver_computes_the_signature_from_the_headers_and_the_raw_body(
+        self, captured: Received
+    ) -> None:
+        headers = {name.lower(): value for name, value in captured.headers.items()}
+        key = base64.b64decode(SECRET.removeprefix("whsec_"))
+        signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + captured.body
+        expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+        assert headers["webhook-signature"] == f"v1,{expected}"
+        assert abs(int(headers["webhook-timestamp"]) - time.time()) < 60
+        assert re.fullmatch(r"msg_[0-9a-f]{32}", headers["webhook-id"])
+        assert _verifies(SECRET, captured)
+
+    def test_the_documented_delivery_verifies_with_the_documented_secret(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        doc = (Path(__file__).parents[2] / "docs" / "webhooks.md").read_text()
+        example = re.search(r"```http\n(.*?)\n\n(.*?)\n```", doc, re.S)
+        assert example is not None
+        lines = example.group(1).splitlines()[1:]
+        headers = {k.lower(): v for k, v in (line.split(": ", 1) for line in lines)}
+        body = example.group(2).encode()
+        secret = re.search(r"secret `(whsec_[^`]+)`", doc)
+        assert secret is not None
+        monkeypatch.setattr(time, "time", lambda: int(headers["webhook-timestamp"]) + 10)
+        assert DOC["verify"](secret.group(1), headers, body, set())["id"] == 812
+
+    def test_a_replay_with_the_old_timestamp_is_refused(
+        self, captured: Received, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        _later(monkeypatch, 4 * 60)
+        assert _verifies(SECRET, captured)  # within five minutes
+        _later(monkeypatch, 6 * 60)
+        assert not _verifies(SECRET, captured)
+        with pytest.raises(WebhookVerificationError):
+            Webhook(SECRET).verify(captured.body, captured.headers)
+
+    def test_a_replay_with_a_fresh_timestamp_is_refused(self, captured: Received) -> None:
+        headers = {**captured.headers, "webhook-timestamp": str(int(time.time()) + 30)}
+        assert not _verifies(SECRET, Received(captured.path, headers, captured.body))
+
+    def test_a_replay_within_five_minutes_is_recognised_by_its_id(self, captured: Received) -> None:
+        seen: set[str] = set()
+        headers = {name.lower(): value for name, value in captured.headers.items()}
+        assert DOC["verify"](SECRET, headers, captured.body, seen) == captured.json
+        assert DOC["verify"](SECRET, headers, captured.body, seen) is None
+
+    def test_an_altered_body_is_refused(self, captured: Received) -> None:
+        altered = captured.body.replace(b'"n":1', b'"n":2')
+        assert altered != captured.body
+        assert not _verifies(SECRET, Received(captured.path, captured.headers, altered))
+        assert not _verifies(_secret("not the secret"), captured)
+
+    def test_retries_keep_the_id_and_are_signed_afresh(
+        self, receiver: Receiver, settings: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        settings.WEBHOOK_RETRY_BASE_SECONDS = 0
+        _subscribe(receiver.url, secret=SECRET)
+        (delivery,) = webhooks.webhook_event_emit(event="meeting.added", payload={})
+        receiver.fail = 1
+        assert webhooks.webhook_deliver(delivery_id=delivery.pk) == Outcome.RETRY
+        _later(monkeypatch, 90)
+        assert webhooks.webhook_deliver(delivery_id=delivery.pk) == Outcome.DELIVERED
+        first, second = receiver.received
+        assert first.headers["webhook-id"] == second.headers["webhook-id"]
+        assert (
+            int(second.headers["webhook-timestamp"]) >= int(first.headers["webhook-timestamp"]) + 90
+        )
+        assert first.body == second.body
+        assert _verifies(SECRET, second)
+
+    def test_generated_secrets_are_in_the_standard_form(self) -> None:
+        secrets = {webhooks.webhook_secret_generate() for _ in range(3)}
+        assert len(secrets) == 3
+        for secret in secrets:
+            assert re.fullmatch(webhooks.SECRET_PATTERN, secret)
+            assert len(base64.b64decode(secret.removeprefix("whsec_"), validate=True)) == 32
+
+    def test_the_api_generates_one_and_refuses_a_chosen_one_in_the_old_form(self) -> None:
+        cache.clear()
+        client = _token_client(UserFactory(role="viewer"))
+        body = {"url": "https://hooks.example.org/", "events": ["meeting.added"]}
+        created = client.post("/api/v1/webhooks/", body, content_type="application/json")
+        assert created.status_code == 201
+        secret = created.json()["secret"]
+        assert len(base64.b64decode(secret.removeprefix("whsec_"), validate=True)) == 32
+        assert WebhookSubscription.objects.get().secret == secret
+
+        for old in ["my-own-secret-0123456789", "whsec_" + "A" * 20, "whsec_" + "A" * 91 + "="]:
+            refused = client.post(
+                "/api/v1/webhooks/", {**body, "secret": old}, content_type="application/json"
+            )
+            assert refused.status_code == 400, old
+            assert list(refused.json()["error"]["fields"]) == ["secret"]
+        assert WebhookSubscription.objects.count() == 1
+
+    def test_the_admin_refuses_a_secret_in_the_old_form(self, client: Client) -> None:
+        client.force_login(UserFactory(role="secretariat"))
+        form = {
+            "url": "https://hooks.example.org/emg",
+            "events": ["meeting.added"],
+            "active": "on",
+            "deliveries-TOTAL_FORMS": "0",
+            "deliveries-INITIAL_FORMS": "0",
+        }
+        path = "/admin/workstreams/webhooksubscription/add/"
+        response = client.post(path, {**form, "secret": "kept-secret-0123456789"})
+        assert "whsec_ followed by the base64" in response.content.decode()
+        assert not WebhookSubscription.objects.exists()
+        client.post(path, {**form, "secret": SECRET})
+        assert WebhookSubscription.objects.get().secret == SECRET
+
+
+def _migrate(target: list[tuple[str, str]]) -> Any:
+    executor = MigrationExecutor(connection)
+    executor.migrate(target)
+    executor.loader.build_graph()
+    return executor.loader.project_state(target).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_secrets_set_before_still_verify(receiver: Receiver) -> None:
+    """Migration 0008 keeps each stored secret's key: what the consumer holds still verifies,
+    as it is (the documented verification) and in the standard form (a library); each delivery
+    written before gets its own id."""
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    legacy = "my-own-secret-0123456789"
+    try:
+        old_apps = _migrate([("workstreams", "0007_update_published_newest")])
+        owner = old_apps.get_model("auth", "User").objects.create(username="consumer")
+        subscription_model = old_apps.get_model("workstreams", "WebhookSubscription")
+        old = subscription_model.objects.create(
+            url=receiver.url, events=EVENTS, secret=legacy, owner=owner
+        )
+        delivery_model = old_apps.get_model("workstreams", "WebhookDelivery")
+        for n in range(2):
+            delivery_model.objects.create(subscription=old, event="meeting.added", payload={"n": n})
+        _migrate(leaves)
+    finally:
+        _migrate(leaves)
+
+    subscription = WebhookSubscription.objects.get()
+    assert subscription.secret == "whsec_" + base64.b64encode(legacy.encode()).decode()
+    first, second = WebhookDelivery.objects.order_by("pk")
+    assert first.message_id != second.message_id
+    assert webhooks.webhook_deliver(delivery_id=first.pk) == Outcome.DELIVERED
+    (received,) = receiver.received
+    assert received.headers["webhook-id"] == f"msg_{first.message_id.hex}"
+    assert _verifies(legacy, received)
+    assert Webhook(subscription.secret).verify(received.body, received.headers) == received.json

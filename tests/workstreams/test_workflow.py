@@ -97,13 +97,13 @@ def test_focal_point_drafts_and_submits_but_cannot_publish(client: Client) -> No
     page = response.content.decode()
     assert "Biodiversity" in page
     assert "Human Rights" not in page
-    entity = response.context["adminform"].form["entity"]
+    # The presenting entity is theirs, filled in by the service (test_presenting_entity.py).
+    assert "entity" not in response.context["adminform"].form.fields
     client.post(
         ADD,
         {
             "workstream": Workstream.objects.get(slug="img-biodiversity").pk,
             "meeting": Meeting.objects.get(slug="som29-senior").pk,
-            "entity": entity.value(),
             "status": "active",
             "summary": "Draft from UNESCO.",
             "version": 1,
