@@ -1473,13 +1473,13 @@ def _migrate(target: list[tuple[str, str]]) -> Any:
 
 @pytest.mark.django_db(transaction=True)
 def test_secrets_set_before_still_verify(receiver: Receiver) -> None:
-    """Migration 0008 keeps each stored secret's key: what the consumer holds still verifies,
+    """Migration 0009 keeps each stored secret's key: what the consumer holds still verifies,
     as it is (the documented verification) and in the standard form (a library); each delivery
     written before gets its own id."""
     leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
     legacy = "my-own-secret-0123456789"
     try:
-        old_apps = _migrate([("workstreams", "0007_update_published_newest")])
+        old_apps = _migrate([("workstreams", "0008_loaded_row_fingerprints")])
         owner = old_apps.get_model("auth", "User").objects.create(username="consumer")
         subscription_model = old_apps.get_model("workstreams", "WebhookSubscription")
         old = subscription_model.objects.create(

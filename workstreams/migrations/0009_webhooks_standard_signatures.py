@@ -51,7 +51,7 @@ def message_ids_fill(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workstreams", "0007_update_published_newest"),
+        ("workstreams", "0008_loaded_row_fingerprints"),
     ]
 
     operations = [
