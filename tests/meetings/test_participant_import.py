@@ -5,14 +5,14 @@ would see (the page, the messages) and at what is in the database.
 """
 
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import openpyxl
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
@@ -358,24 +358,24 @@ def test_a_problem_arising_after_the_preview_writes_nothing(
     assert counts() == before, "not even the new people are written"
 
 
-def test_a_row_failing_to_save_undoes_the_whole_import(
+def test_a_batch_failing_to_save_undoes_the_whole_import(
     secretariat: Client, meeting: Meeting, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     preview = upload(secretariat, meeting, LIST)
     before = counts()
-    save = ParticipantResource.do_instance_save
+    bulk_create = QuerySet.bulk_create
 
-    def failing_save(self: ParticipantResource, instance: Attendance, is_create: bool) -> None:
-        if instance.person.name == "Cy Importtest":
-            raise IntegrityError("the database refused this row")
-        save(self, instance, is_create)
+    def failing_bulk_create(self: QuerySet[Any], objs: Any, *args: Any, **kwargs: Any) -> Any:
+        if self.model is Attendance:
+            raise IntegrityError("the database refused these rows")
+        return bulk_create(self, objs, *args, **kwargs)
 
-    monkeypatch.setattr(ParticipantResource, "do_instance_save", failing_save)
+    monkeypatch.setattr(QuerySet, "bulk_create", failing_bulk_create)
     done = confirm(secretariat, preview)
 
     assertContains(done, "Nothing was imported.")
-    assertContains(done, "Row 4: the database refused this row")
-    assert counts() == before, "neither the rows before it nor the new people are kept"
+    assertContains(done, "The database refused these rows")
+    assert counts() == before, "neither the other rows nor the new people are kept"
 
 
 def test_a_semicolon_separated_csv_is_read(secretariat: Client, meeting: Meeting) -> None:
