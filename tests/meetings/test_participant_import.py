@@ -17,7 +17,6 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from meetings.imports import ParticipantResource
 from meetings.models import Attendance, Entity, Meeting, Person
 
 if TYPE_CHECKING:
@@ -453,3 +452,61 @@ def test_a_viewer_may_not_import(record: None, client: Client, meeting: Meeting)
     assert changelist.status_code == 200
     assertNotContains(changelist, import_url())
     assert counts() == before
+
+
+# Formula injection (issue 11, point 5): refused, naming the row and the column -----------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown", "first"),
+    [
+        ("=HYPERLINK(A1)", "=HYPERLINK(A1)", "="),
+        ("+1+cmd|/C calc!A0", "+1+cmd|/C calc!A0", "+"),
+        ("-2+3", "-2+3", "-"),
+        ("@SUM(1+1)", "@SUM(1+1)", "@"),
+        # A leading tab or carriage return is trimmed with the other white space; what
+        # follows is checked.
+        ('"\t=1+1"', "=1+1", "="),
+        ('"\r=1+1"', "=1+1", "="),
+    ],
+    ids=["equals", "plus", "minus", "at", "tab", "carriage-return"],
+)
+@pytest.mark.parametrize("column", ["name", "entity"])
+def test_a_cell_that_begins_like_a_formula_is_refused(
+    secretariat: Client, meeting: Meeting, cell: str, shown: str, first: str, column: str
+) -> None:
+    before = counts()
+    row = f"{cell},UNEP" if column == "name" else f"Ed Importtest,{cell}"
+    content = f"name,entity\nAna Importtest,UNEP\n{row}\n"
+
+    response = upload(secretariat, meeting, content)
+
+    assertContains(
+        response,
+        f"Row 3, column “{column}”: “{shown}” begins with “{first}”, which a spreadsheet runs "
+        "as a formula. Remove that character from the file.",
+        html=False,
+    )
+    assertNotContains(response, "Confirm import")
+    assert counts() == before
+
+
+def test_a_formula_in_an_xlsx_text_cell_is_refused(secretariat: Client, meeting: Meeting) -> None:
+    workbook = xlsx([["name", "entity"], ["Ana Importtest", "UNEP"], ["@SUM(A1)", "UNEP"]])
+
+    response = upload(secretariat, meeting, workbook, XLSX, "participants.xlsx")
+
+    assertContains(response, "Row 3, column “name”: “@SUM(A1)” begins with “@”")
+
+
+def test_dashes_and_apostrophes_inside_a_name_are_imported(
+    secretariat: Client, meeting: Meeting
+) -> None:
+    content = "name,entity\nAna-Maria O'Neil,UNEP\nBo Importtest-Smith,UN-Habitat\n"
+
+    confirm(secretariat, upload(secretariat, meeting, content))
+
+    assert attendance_rows(meeting) == [
+        ("Ana-Maria O'Neil", "UNEP", "UNEP", None),
+        ("Bo Importtest-Smith", "UN-Habitat", "UN-Habitat", None),
+    ]
