@@ -175,5 +175,5 @@ def test_admin_xlsx_export_neutralises_cells(file_format: type[SafeXLSX]) -> Non
 
 
 def test_every_import_export_format_of_the_project_is_safe() -> None:
-    assert settings.IMPORT_EXPORT_FORMATS == [SafeCSV, SafeXLSX]
+    assert [SafeCSV, SafeXLSX] == settings.IMPORT_EXPORT_FORMATS
     assert all(issubclass(f, SafeCSV | SafeXLSX) for f in IMPORT_FORMATS)
