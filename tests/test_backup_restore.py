@@ -46,9 +46,7 @@ def pg_env(database: dict[str, Any]) -> dict[str, str]:
 
 def url(database: dict[str, Any], name: str) -> str:
     env = pg_env(database)
-    return (
-        f"postgres://{env['PGUSER']}:{env['PGPASSWORD']}@{env['PGHOST']}:{env['PGPORT']}/{name}"
-    )
+    return f"postgres://{env['PGUSER']}:{env['PGPASSWORD']}@{env['PGHOST']}:{env['PGPORT']}/{name}"
 
 
 def run(command: list[str], env: dict[str, str]) -> str:

@@ -15,6 +15,7 @@ import csv
 import datetime
 import hashlib
 import io
+import itertools
 import json
 import os
 import tempfile
@@ -156,14 +157,16 @@ def _write_resource(
         flat.seek(0)
         with archive.open(f"{name}.csv", "w") as member:
             out = _Hashing(member)
-            text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-            writer = csv.writer(text)
-            writer.writerow(safe_row(header))
-            for line in flat:
-                item = json.loads(line)
-                writer.writerow(safe_row(item.get(column) for column in header))
-            text.flush()
-            text.detach()
+            line_buffer = io.StringIO()
+            writer = csv.writer(line_buffer)
+            cells: Iterator[list[Any]] = (
+                safe_row(json.loads(line).get(column) for column in header) for line in flat
+            )
+            for cells_of_row in itertools.chain([safe_row(header)], cells):
+                writer.writerow(cells_of_row)
+                out.write(line_buffer.getvalue().encode())
+                line_buffer.seek(0)
+                line_buffer.truncate()
         csv_file = ExportedFile(f"{name}.csv", rows, out.digest.hexdigest(), out.size)
     return [json_file, csv_file]
 
