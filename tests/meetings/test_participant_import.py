@@ -667,8 +667,7 @@ def test_five_thousand_participants_import_in_batches(
 def test_a_large_list_is_updated_in_batches(secretariat: Client, meeting: Meeting) -> None:
     confirm(secretariat, upload(secretariat, meeting, participants_csv(3000)))
     # Everyone moves up one place: every list number changes hands.
-    renumbered = participants_csv(3000).replace(",", ",", 1)
-    lines = renumbered.splitlines()
+    lines = participants_csv(3000).splitlines()
     shifted = [lines[0]] + [
         line.rsplit(",", 1)[0] + f",{int(line.rsplit(',', 1)[1]) % 3000 + 1}" for line in lines[1:]
     ]
