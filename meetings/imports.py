@@ -82,7 +82,7 @@ def limit_rows(rows: Iterable[Sequence[object]]) -> Iterator[Sequence[object]]:
             raise UnreadableFileError(
                 gettext(
                     "This file has more than %(max)d rows below its header; a list of "
-                    "participants can have at most %(max)d. Nothing was read."
+                    "participants can have at most %(max)d."
                 )
                 % {"max": most}
             )

@@ -577,7 +577,7 @@ def test_too_many_rows_are_refused(
     assertContains(
         response,
         "This file has more than 50 rows below its header; a list of participants can have "
-        "at most 50. Nothing was read.",
+        "at most 50.",
     )
     assertNotContains(response, "Confirm import")
     assert counts() == before
