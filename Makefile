@@ -22,6 +22,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 	$(SUDO) apt-get update -qq
 	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
 
+# The restore drill's test (tests/test_backup_restore.py) runs pg_dump and pg_restore.
+/usr/bin/pg_dump:
+	$(SUDO) apt-get update -qq
+	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client
+
 .PHONY: install run test lint bench
 install: $(VENV)/.installed
 
@@ -30,7 +35,7 @@ run: install
 	$(BIN)/python manage.py load_emg_record
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install /usr/bin/chromium /usr/bin/pdftotext
+test: install /usr/bin/chromium /usr/bin/pdftotext /usr/bin/pg_dump
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/pytest $(PYTEST_ARGS)
 

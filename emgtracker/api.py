@@ -27,6 +27,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework_csv.renderers import CSVRenderer as BaseCSVRenderer
 
+from emgtracker.spreadsheets import safe_row
+
 if TYPE_CHECKING:
     # Imported for types only: rest_framework.views loads this module's classes from the
     # REST_FRAMEWORK setting while it is itself being imported.
@@ -151,7 +153,10 @@ class StrictBooleanField(serializers.BooleanField):
 
 
 class CSVRenderer(BaseCSVRenderer):
-    """CSV of a list's page (``?format=csv`` or ``Accept: text/csv``), or of one object."""
+    """CSV of a list's page (``?format=csv`` or ``Accept: text/csv``), or of one object.
+
+    A text cell that a spreadsheet would run as a formula is written with a leading single
+    quote (emgtracker/spreadsheets.py)."""
 
     results_field = "results"
 
@@ -164,6 +169,11 @@ class CSVRenderer(BaseCSVRenderer):
             fields = list(renderer_context["view"].get_serializer().fields)
             return (",".join(fields) + "\r\n").encode()
         return super().render(data, media_type, renderer_context)
+
+    def tablize(self, data: Any, header: Any = None, labels: Any = None) -> Any:
+        # Every cell, the header row too, as a spreadsheet may open it safely.
+        for row in super().tablize(data, header=header, labels=labels):
+            yield safe_row(row)
 
 
 def _error(status: int, code: str, message: str, fields: Any = None) -> dict[str, Any]:

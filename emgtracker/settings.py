@@ -12,6 +12,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from emgtracker.spreadsheets import SafeCSV, SafeXLSX
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -74,6 +76,18 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Every file django-import-export writes, from any admin, neutralises cells that a spreadsheet
+# would run as formulas (emgtracker/spreadsheets.py).
+IMPORT_EXPORT_FORMATS = [SafeCSV, SafeXLSX]
+
+# Uploads of a meeting's list of participants (docs/workspace.md), refused before they are
+# read when over one of these. A meeting has at most a few thousand participants.
+IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=4 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
+IMPORT_XLSX_MAX_UNPACKED_BYTES = env.int("IMPORT_XLSX_MAX_UNPACKED_BYTES", default=40 * 1024 * 1024)
+IMPORT_XLSX_MAX_MEMBERS = env.int("IMPORT_XLSX_MAX_MEMBERS", default=100)
+IMPORT_XLSX_MAX_RATIO = env.int("IMPORT_XLSX_MAX_RATIO", default=100)
 
 # History is read in the admin; a "revert" would bypass the editorial workflow and its checks.
 SIMPLE_HISTORY_REVERT_DISABLED = True

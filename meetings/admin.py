@@ -18,6 +18,7 @@ from meetings.imports import (
     ParticipantImportForm,
     ParticipantImportResult,
     ParticipantResource,
+    UnreadableFileError,
     read_failure_message,
     result_messages,
 )
@@ -193,6 +194,9 @@ class AttendanceAdmin(ImportMixin, RulesModelAdmin):
             )
         try:
             response: HttpResponse = super().process_import(request, **kwargs)
+        except UnreadableFileError as error:
+            # The limits checked at the preview, checked again on the stored file.
+            return self._back_to_import(request, [gettext("Nothing was imported."), str(error)])
         except FileNotFoundError:
             # The uploaded file is kept from the preview to the confirmation, which removes
             # it: this preview was confirmed already (a second click), or its file is gone.

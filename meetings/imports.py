@@ -16,24 +16,28 @@ import csv
 import io
 import re
 import unicodedata
+import zipfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import tablib
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Model, Q
+from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
-from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.resources import ModelResource
 from import_export.results import Error, Result
 
+from emgtracker.spreadsheets import SafeCSV, SafeXLSX, starts_like_formula
 from meetings.models import Attendance, Entity, Meeting, Person
 
 NAME = "name"
@@ -44,6 +48,9 @@ REQUIRED_COLUMNS = (NAME, ENTITY)
 LIST_NUMBER_MAX = 32767
 # The first row of the file is the header, so data row ``i`` (from 0) is row ``i + 2``.
 FIRST_DATA_ROW = 2
+# Rows written, and names looked up, per query: SQLite allows 32,766 variables in one query
+# (999 before SQLite 3.32), PostgreSQL 65,535.
+BATCH_SIZE = 500
 
 
 class UnreadableFileError(ValueError):
@@ -54,38 +61,137 @@ class ParticipantFileError(Exception):
     """A problem with the file as a whole (its header row, no participants, no meeting)."""
 
 
-class ParticipantCSV(CSV):
+def check_size(size: int) -> None:
+    """Refuse a file larger than IMPORT_MAX_FILE_BYTES, before anything reads it."""
+    if size > settings.IMPORT_MAX_FILE_BYTES:
+        raise UnreadableFileError(
+            gettext(
+                "This file is %(size)s; the largest file accepted is %(max)s. A list of "
+                "participants is much smaller: check that this is the right file."
+            )
+            % {"size": filesizeformat(size), "max": filesizeformat(settings.IMPORT_MAX_FILE_BYTES)}
+        )
+
+
+def limit_rows(rows: Iterable[Sequence[object]]) -> Iterator[Sequence[object]]:
+    """The header and the rows below it, refusing a file of more than IMPORT_MAX_ROWS rows as
+    soon as it has one row too many (the rest is not read)."""
+    most = settings.IMPORT_MAX_ROWS
+    for index, row in enumerate(rows):
+        if index > most:
+            raise UnreadableFileError(
+                gettext(
+                    "This file has more than %(max)d rows below its header; a list of "
+                    "participants can have at most %(max)d."
+                )
+                % {"max": most}
+            )
+        yield row
+
+
+def check_workbook(data: bytes) -> None:
+    """Refuse an XLSX that would unpack too large (a "zip bomb"), from the sizes its zip
+    directory states, before any of it is unpacked.
+
+    Python's zipfile never unpacks a member beyond the size the directory states for it (it
+    stops there and reports a bad CRC), so the sizes checked here bound what openpyxl reads.
+    """
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        # Not a workbook at all: told as any file that cannot be read as XLSX.
+        raise ValueError("not a zip archive") from error
+    unpacked = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members)
+    if len(members) > settings.IMPORT_XLSX_MAX_MEMBERS:
+        raise UnreadableFileError(
+            gettext(
+                "This workbook holds %(count)d parts; a workbook of participants has far "
+                "fewer (at most %(max)d are accepted)."
+            )
+            % {"count": len(members), "max": settings.IMPORT_XLSX_MAX_MEMBERS}
+        )
+    if unpacked > settings.IMPORT_XLSX_MAX_UNPACKED_BYTES:
+        raise UnreadableFileError(
+            gettext(
+                "This workbook would unpack to %(size)s; at most %(max)s is accepted. Save "
+                "the list of participants alone, or as CSV."
+            )
+            % {
+                "size": filesizeformat(unpacked),
+                "max": filesizeformat(settings.IMPORT_XLSX_MAX_UNPACKED_BYTES),
+            }
+        )
+    if unpacked > settings.IMPORT_XLSX_MAX_RATIO * max(packed, 1):
+        raise UnreadableFileError(
+            gettext(
+                "This workbook unpacks to %(ratio)d times its size, which a list of "
+                "participants never does (at most %(max)d times is accepted)."
+            )
+            % {"ratio": unpacked // max(packed, 1), "max": settings.IMPORT_XLSX_MAX_RATIO}
+        )
+
+
+class ParticipantCSV(SafeCSV):
     """CSV as a spreadsheet reads it, so that row numbers in messages match the user's file.
 
     tablib drops blank lines, which would shift every later row number; this keeps them (and
     the import then ignores them). It also reads the semicolon-separated CSV that spreadsheets
-    write in locales where the comma is the decimal separator.
+    write in locales where the comma is the decimal separator. A file over the size or row
+    limits is refused.
     """
 
     def create_dataset(self, in_stream: str | bytes, **kwargs: Any) -> tablib.Dataset:
+        check_size(len(in_stream.encode() if isinstance(in_stream, str) else in_stream))
         if isinstance(in_stream, bytes):
             in_stream = in_stream.decode(self.encoding or "utf-8-sig")
         header_line = in_stream.split("\n", 1)[0]
         delimiter = max((",", ";", "\t"), key=header_line.count)
         reader = csv.reader(io.StringIO(in_stream, newline=""), delimiter=delimiter)
         try:
-            rows = list(reader)
+            rows = list(limit_rows(reader))
         except csv.Error as error:
             raise UnreadableFileError(
                 gettext("Row %(row)d: this is not a valid CSV file (%(error)s).")
                 % {"row": reader.line_num, "error": error}
             ) from error
-        dataset = tablib.Dataset()
-        if not rows:
-            return dataset
-        width = max(len(row) for row in rows)
-        dataset.headers = rows[0] + [""] * (width - len(rows[0]))
-        for row in rows[1:]:
-            dataset.append(row + [""] * (width - len(row)))
+        return _dataset(rows)
+
+
+class ParticipantXLSX(SafeXLSX):
+    """The first sheet of a workbook, refused unread when over the size, unpacked-size or
+    row limits. Blank rows are kept so that row numbers match the sheet."""
+
+    def create_dataset(self, in_stream: bytes, **kwargs: Any) -> tablib.Dataset:
+        import openpyxl
+
+        check_size(len(in_stream))
+        check_workbook(in_stream)
+        # 'data_only': a formula cell gives the value the spreadsheet last computed for it.
+        book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
+        try:
+            sheet = book.active
+            if sheet is None:
+                return tablib.Dataset()
+            rows = [list(row) for row in limit_rows(sheet.iter_rows(values_only=True))]
+        finally:
+            book.close()
+        return _dataset(rows)
+
+
+def _dataset(rows: Sequence[Sequence[object]]) -> tablib.Dataset:
+    """The rows as a dataset whose header is the first row, every row as wide as the widest."""
+    dataset = tablib.Dataset()
+    if not rows:
         return dataset
+    width = max(len(row) for row in rows)
+    dataset.headers = [*rows[0], *[""] * (width - len(rows[0]))]
+    for row in rows[1:]:
+        dataset.append([*row, *[""] * (width - len(row))])
+    return dataset
 
 
-IMPORT_FORMATS = [ParticipantCSV, XLSX]
+IMPORT_FORMATS = [ParticipantCSV, ParticipantXLSX]
 
 
 def read_failure_message(error: Exception, format_title: str) -> str:
@@ -309,6 +415,8 @@ def _read_row(
     elif has_control_character(name):
         plan.add_error(file_row, gettext("Row %(row)d: the name contains a control character."))
         name = ""  # Kept out of the lookups: PostgreSQL refuses a NUL even in a query.
+    elif starts_like_formula(name):
+        _refuse_formula(plan, file_row, NAME, name)
     elif len(name) > max_length(Person, "name"):
         plan.add_error(
             file_row,
@@ -320,6 +428,8 @@ def _read_row(
     entity = None
     if has_control_character(affiliation):
         plan.add_error(file_row, gettext("Row %(row)d: the entity contains a control character."))
+    elif starts_like_formula(affiliation):
+        _refuse_formula(plan, file_row, ENTITY, affiliation)
     elif affiliation:
         found = entities.find(affiliation)
         if not found:
@@ -364,11 +474,33 @@ def _read_row(
     return PlannedRow(file_row, name, entity, affiliation, number)
 
 
+def _refuse_formula(plan: ParticipantPlan, file_row: int, column: str, text: str) -> None:
+    # Refused rather than altered: a name is stored as the file spells it, and one that
+    # begins like a formula is a mistake or an attack, never a participant's name.
+    plan.add_error(
+        file_row,
+        gettext(
+            "Row %(row)d, column “%(column)s”: “%(text)s” begins with “%(first)s”, which a "
+            "spreadsheet runs as a formula. Remove that character from the file."
+        ),
+        column=column,
+        text=text[:40],
+        first={"\t": "tab", "\r": "carriage return"}.get(text[0], text[0]),
+    )
+
+
+def chunks(items: Sequence[Any], size: int = BATCH_SIZE) -> Iterator[Sequence[Any]]:
+    """``items`` in slices of ``size``: no query takes an unbounded list of values."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def _match_people(plan: ParticipantPlan, meeting: Meeting) -> None:
     """Find each row's person (by exact name) and attendance, and check list number clashes."""
     people_by_name: dict[str, list[Person]] = defaultdict(list)
-    for person in Person.objects.filter(name__in=[row.name for row in plan.rows if row.name]):
-        people_by_name[person.name].append(person)
+    for names in chunks([row.name for row in plan.rows if row.name]):
+        for person in Person.objects.filter(name__in=names):
+            people_by_name[person.name].append(person)
     attendances = list(meeting.attendances.select_related("person"))
     attendance_of_person = {attendance.person_id: attendance for attendance in attendances}
     holder_of_number = {a.list_number: a for a in attendances if a.list_number is not None}
@@ -420,15 +552,27 @@ def _match_people(plan: ParticipantPlan, meeting: Meeting) -> None:
             plan.renumbered_ids.append(row.attendance.pk)
 
 
-def unique_person_slug(name: str) -> str:
-    """slugify(name), with -2, -3… appended when another person already has that slug."""
+def new_person_slugs(names: Sequence[str]) -> list[str]:
+    """A slug for each new person: slugify(name), with -2, -3… appended when another person
+    (or an earlier name of ``names``) has it already. Existing slugs are read in batches."""
     # Leave room for the suffix; a name with no Latin letters slugifies to nothing.
-    base = slugify(name)[: max_length(Person, "slug") - 6].strip("-") or "person"
-    slug, n = base, 1
-    while Person.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    room = max_length(Person, "slug") - 6
+    bases = [slugify(name)[:room].strip("-") or "person" for name in names]
+    taken: set[str] = set()
+    for batch in chunks(sorted(set(bases)), BATCH_SIZE // 2):
+        similar = Q()
+        for base in batch:
+            similar |= Q(slug=base) | Q(slug__startswith=f"{base}-")
+        taken.update(Person.objects.filter(similar).values_list("slug", flat=True))
+    slugs = []
+    for base in bases:
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
 
 
 # The resource -------------------------------------------------------------------------------
@@ -463,6 +607,10 @@ class ParticipantResource(ModelResource):
         use_transactions = True
         skip_unchanged = True
         report_skipped = True
+        # Attendances are written BATCH_SIZE at a time, and the new people before them
+        # (before_import): a list of thousands takes a few dozen queries, not thousands.
+        use_bulk = True
+        batch_size = BATCH_SIZE
 
     def __init__(self, meeting: Meeting | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -521,9 +669,22 @@ class ParticipantResource(ModelResource):
         result.meeting = self.meeting
         return result
 
+    def get_bulk_update_fields(self) -> list[str]:
+        return ["person", "entity", "listed_affiliation", "list_number"]
+
     def before_import(self, dataset: tablib.Dataset, **kwargs: Any) -> None:
-        if self.plan.renumbered_ids:
-            Attendance.objects.filter(pk__in=self.plan.renumbered_ids).update(list_number=None)
+        for ids in chunks(self.plan.renumbered_ids):
+            Attendance.objects.filter(pk__in=ids).update(list_number=None)
+        newcomers = [row for row in self.plan.rows if row.person is None]
+        slugs = new_person_slugs([row.name for row in newcomers])
+        people = [
+            Person(slug=slug, name=row.name, entity=row.entity)
+            for row, slug in zip(newcomers, slugs, strict=True)
+        ]
+        # PostgreSQL and SQLite (3.35 and later) give bulk-created rows their ids.
+        Person.objects.bulk_create(people, batch_size=BATCH_SIZE)
+        for row, person in zip(newcomers, people, strict=True):
+            row.person = person
 
     def before_import_row(self, row: dict[str, Any], **kwargs: Any) -> None:
         self.planned = self.planned_rows[row["row"]]
@@ -544,10 +705,7 @@ class ParticipantResource(ModelResource):
         planned = self.planned
         assert planned is not None
         assert self.meeting is not None
-        if planned.person is None:
-            planned.person = Person.objects.create(
-                slug=unique_person_slug(planned.name), name=planned.name, entity=planned.entity
-            )
+        assert planned.person is not None  # before_import created the new people.
         instance.meeting = self.meeting
         instance.person = planned.person
         instance.entity = planned.entity
@@ -607,6 +765,14 @@ class ParticipantImportForm(ImportForm):
         help_text=_("The meeting whose list of participants this file is."),
     )
     field_order = ["meeting", "resource", "import_file", "format"]
+
+    def clean_import_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["import_file"]
+        try:
+            check_size(upload.size or 0)
+        except UnreadableFileError as error:
+            raise ValidationError(str(error), code="too_large") from error
+        return upload
 
 
 class ParticipantConfirmImportForm(ConfirmImportForm):

@@ -52,6 +52,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from emgtracker.spreadsheets import safe_row
 from meetings.models import Document, Entity, Meeting
 from workstreams.matrix import STATUS_SYMBOLS, Cell, cells_for
 from workstreams.models import LeadRole, ProgressUpdate, Workstream
@@ -574,9 +575,11 @@ def _pdf_bytes(cover: _Cover, fonts: _Fonts, story: list[Flowable]) -> bytes:
 def _csv_bytes(meetings: Sequence[Meeting], rows: Sequence[_StatusRow]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["workstream", "title", *(m.slug for m in meetings)])
+    writer.writerow(safe_row(["workstream", "title", *(m.slug for m in meetings)]))
     for row in rows:
-        writer.writerow([row.workstream.slug, row.workstream.title, *(c.status for c in row.cells)])
+        writer.writerow(
+            safe_row([row.workstream.slug, row.workstream.title, *(c.status for c in row.cells)])
+        )
     return out.getvalue().encode()
 
 

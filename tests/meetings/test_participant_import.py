@@ -5,19 +5,19 @@ would see (the page, the messages) and at what is in the database.
 """
 
 import io
-from typing import TYPE_CHECKING
+import zipfile
+from typing import TYPE_CHECKING, Any
 
 import openpyxl
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from meetings.imports import ParticipantResource
 from meetings.models import Attendance, Entity, Meeting, Person
 
 if TYPE_CHECKING:
@@ -358,24 +358,24 @@ def test_a_problem_arising_after_the_preview_writes_nothing(
     assert counts() == before, "not even the new people are written"
 
 
-def test_a_row_failing_to_save_undoes_the_whole_import(
+def test_a_batch_failing_to_save_undoes_the_whole_import(
     secretariat: Client, meeting: Meeting, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     preview = upload(secretariat, meeting, LIST)
     before = counts()
-    save = ParticipantResource.do_instance_save
+    bulk_create = QuerySet.bulk_create
 
-    def failing_save(self: ParticipantResource, instance: Attendance, is_create: bool) -> None:
-        if instance.person.name == "Cy Importtest":
-            raise IntegrityError("the database refused this row")
-        save(self, instance, is_create)
+    def failing_bulk_create(self: QuerySet[Any], objs: Any, *args: Any, **kwargs: Any) -> Any:
+        if self.model is Attendance:
+            raise IntegrityError("the database refused these rows")
+        return bulk_create(self, objs, *args, **kwargs)
 
-    monkeypatch.setattr(ParticipantResource, "do_instance_save", failing_save)
+    monkeypatch.setattr(QuerySet, "bulk_create", failing_bulk_create)
     done = confirm(secretariat, preview)
 
     assertContains(done, "Nothing was imported.")
-    assertContains(done, "Row 4: the database refused this row")
-    assert counts() == before, "neither the rows before it nor the new people are kept"
+    assertContains(done, "The database refused these rows")
+    assert counts() == before, "neither the other rows nor the new people are kept"
 
 
 def test_a_semicolon_separated_csv_is_read(secretariat: Client, meeting: Meeting) -> None:
@@ -453,3 +453,229 @@ def test_a_viewer_may_not_import(record: None, client: Client, meeting: Meeting)
     assert changelist.status_code == 200
     assertNotContains(changelist, import_url())
     assert counts() == before
+
+
+# Formula injection (issue 11, point 5): refused, naming the row and the column -----------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown", "first"),
+    [
+        ("=HYPERLINK(A1)", "=HYPERLINK(A1)", "="),
+        ("+1+cmd|/C calc!A0", "+1+cmd|/C calc!A0", "+"),
+        ("-2+3", "-2+3", "-"),
+        ("@SUM(1+1)", "@SUM(1+1)", "@"),
+        # A leading tab or carriage return is trimmed with the other white space; what
+        # follows is checked.
+        ('"\t=1+1"', "=1+1", "="),
+        ('"\r=1+1"', "=1+1", "="),
+    ],
+    ids=["equals", "plus", "minus", "at", "tab", "carriage-return"],
+)
+@pytest.mark.parametrize("column", ["name", "entity"])
+def test_a_cell_that_begins_like_a_formula_is_refused(
+    secretariat: Client, meeting: Meeting, cell: str, shown: str, first: str, column: str
+) -> None:
+    before = counts()
+    row = f"{cell},UNEP" if column == "name" else f"Ed Importtest,{cell}"
+    content = f"name,entity\nAna Importtest,UNEP\n{row}\n"
+
+    response = upload(secretariat, meeting, content)
+
+    assertContains(
+        response,
+        f"Row 3, column “{column}”: “{shown}” begins with “{first}”, which a spreadsheet runs "
+        "as a formula. Remove that character from the file.",
+        html=False,
+    )
+    assertNotContains(response, "Confirm import")
+    assert counts() == before
+
+
+def test_a_formula_in_an_xlsx_text_cell_is_refused(secretariat: Client, meeting: Meeting) -> None:
+    workbook = xlsx([["name", "entity"], ["Ana Importtest", "UNEP"], ["@SUM(A1)", "UNEP"]])
+
+    response = upload(secretariat, meeting, workbook, XLSX, "participants.xlsx")
+
+    assertContains(response, "Row 3, column “name”: “@SUM(A1)” begins with “@”")
+
+
+def test_dashes_and_apostrophes_inside_a_name_are_imported(
+    secretariat: Client, meeting: Meeting
+) -> None:
+    content = "name,entity\nAna-Maria O'Neil,UNEP\nBo Importtest-Smith,UN-Habitat\n"
+
+    confirm(secretariat, upload(secretariat, meeting, content))
+
+    assert attendance_rows(meeting) == [
+        ("Ana-Maria O'Neil", "UNEP", "UNEP", None),
+        ("Bo Importtest-Smith", "UN-Habitat", "UN-Habitat", None),
+    ]
+
+
+# Limits (issue 11, point 8): refused before the file is read, nothing written -------------------
+
+
+def participants_csv(rows: int) -> str:
+    entities = ["UNEP", "UNDP", "", "unesco"]
+    lines = [f"Participant Bulk{i:05d},{entities[i % 4]},{i}" for i in range(1, rows + 1)]
+    return "name,entity,list_number\n" + "\n".join(lines) + "\n"
+
+
+def bomb(unpacked: int = 0, members: int = 0) -> bytes:
+    """A real workbook, plus a part of ``unpacked`` zeros (which compresses a thousandfold) or
+    ``members`` extra little parts."""
+    stream = io.BytesIO(xlsx([["name", "entity"], ["Ana Importtest", "UNEP"]]))
+    with zipfile.ZipFile(stream, "a", zipfile.ZIP_DEFLATED) as archive:
+        if unpacked:
+            archive.writestr("xl/worksheets/sheet2.xml", b"0" * unpacked)
+        for n in range(members):
+            archive.writestr(f"xl/media/part{n}.xml", b"<x/>")
+    return stream.getvalue()
+
+
+def test_the_issues_five_megabyte_csv_is_refused_unread(
+    secretariat: Client, meeting: Meeting
+) -> None:
+    before = counts()
+    content = participants_csv(300_000)
+    assert len(content) > 5 * 1024 * 1024 > 4 * 1024 * 1024  # the default limit, 4 MB
+
+    response = upload(secretariat, meeting, content)
+
+    assert response.status_code == 200
+    assertContains(response, "the largest file accepted is 4.0\xa0MB.")
+    assertNotContains(response, "Confirm import")
+    assert counts() == before
+
+
+def test_a_file_over_a_configured_size_is_refused(
+    secretariat: Client, meeting: Meeting, settings: Any
+) -> None:
+    settings.IMPORT_MAX_FILE_BYTES = 100
+
+    response = upload(secretariat, meeting, LIST)
+
+    assertContains(
+        response, "This file is 157\xa0bytes; the largest file accepted is 100\xa0bytes."
+    )
+
+
+@pytest.mark.parametrize("file_format", [CSV, XLSX])
+def test_too_many_rows_are_refused(
+    secretariat: Client, meeting: Meeting, settings: Any, file_format: str
+) -> None:
+    settings.IMPORT_MAX_ROWS = 50
+    before = counts()
+    if file_format == CSV:
+        content: str | bytes = participants_csv(51)
+    else:
+        content = xlsx([["name", "entity"], *([f"P{i}", "UNEP"] for i in range(51))])
+
+    response = upload(secretariat, meeting, content, file_format, "participants")
+
+    assertContains(
+        response,
+        "This file has more than 50 rows below its header; a list of participants can have "
+        "at most 50.",
+    )
+    assertNotContains(response, "Confirm import")
+    assert counts() == before
+
+
+def test_the_default_row_limit_is_ten_thousand(secretariat: Client, meeting: Meeting) -> None:
+    response = upload(secretariat, meeting, participants_csv(10_001))
+
+    assertContains(response, "can have at most 10000.")
+
+
+def test_an_xlsx_that_unpacks_to_47_megabytes_is_refused(
+    secretariat: Client, meeting: Meeting
+) -> None:
+    before = counts()
+    workbook = bomb(unpacked=47 * 1024 * 1024)
+    assert len(workbook) < 200 * 1024  # Tiny to upload.
+
+    response = upload(secretariat, meeting, workbook, XLSX, "participants.xlsx")
+
+    assertContains(
+        response, "This workbook would unpack to 47.0\xa0MB; at most 40.0\xa0MB is accepted."
+    )
+    assertNotContains(response, "Confirm import")
+    assert counts() == before
+
+
+def test_a_zip_bomb_under_the_size_limit_is_refused_by_its_ratio(
+    secretariat: Client, meeting: Meeting
+) -> None:
+    before = counts()
+
+    response = upload(secretariat, meeting, bomb(unpacked=8 * 1024 * 1024), XLSX, "p.xlsx")
+
+    assertContains(response, "times its size, which a list of participants never does")
+    assert counts() == before
+
+
+def test_a_workbook_of_too_many_parts_is_refused(secretariat: Client, meeting: Meeting) -> None:
+    response = upload(secretariat, meeting, bomb(members=100), XLSX, "p.xlsx")
+
+    assertContains(response, "parts; a workbook of participants has far fewer (at most 100")
+
+
+def test_limits_are_checked_again_at_the_confirmation(
+    secretariat: Client, meeting: Meeting, settings: Any
+) -> None:
+    preview = upload(secretariat, meeting, LIST)
+    before = counts()
+    settings.IMPORT_MAX_ROWS = 2
+
+    done = confirm(secretariat, preview)
+
+    assertContains(done, "Nothing was imported.")
+    assertContains(done, "can have at most 2.")
+    assert counts() == before
+
+
+@pytest.mark.parametrize("file_format", [CSV, XLSX])
+def test_five_thousand_participants_import_in_batches(
+    secretariat: Client,
+    meeting: Meeting,
+    file_format: str,
+    django_assert_max_num_queries: Any,
+) -> None:
+    before = counts()
+    rows = 5000
+    if file_format == CSV:
+        content: str | bytes = participants_csv(rows)
+    else:
+        content = xlsx([["name", "entity"], *([f"P Bulk{i:05d}", "UNEP"] for i in range(rows))])
+
+    preview = upload(secretariat, meeting, content, file_format, "participants")
+    assertContains(preview, f"Participants of SOM29 senior: {rows} to add, 0 to update")
+    # A few hundred queries at most, not one or more a row (5,000): names and slugs looked up,
+    # people and attendances written, 500 at a time; the admin's log; the list shown after.
+    with django_assert_max_num_queries(250):
+        done = confirm(secretariat, preview)
+
+    assertContains(done, f"{rows} added, 0 updated, 0 unchanged.")
+    assert counts() == (before[0] + rows, before[1] + rows)
+    assert meeting.attendances.count() == rows
+    slugs = set(Person.objects.filter(name__contains="Bulk").values_list("slug", flat=True))
+    assert len(slugs) == rows
+
+
+def test_a_large_list_is_updated_in_batches(secretariat: Client, meeting: Meeting) -> None:
+    confirm(secretariat, upload(secretariat, meeting, participants_csv(3000)))
+    # Everyone moves up one place: every list number changes hands.
+    lines = participants_csv(3000).splitlines()
+    shifted = [lines[0]] + [
+        line.rsplit(",", 1)[0] + f",{int(line.rsplit(',', 1)[1]) % 3000 + 1}" for line in lines[1:]
+    ]
+
+    preview = upload(secretariat, meeting, "\n".join(shifted) + "\n")
+    done = confirm(secretariat, preview)
+
+    assertContains(done, "0 added, 3000 updated, 0 unchanged.")
+    numbers = dict(meeting.attendances.values_list("person__name", "list_number"))
+    assert numbers["Participant Bulk00001"] == 2
+    assert numbers["Participant Bulk03000"] == 1
