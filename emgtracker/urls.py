@@ -43,7 +43,9 @@ meeting_urls = (
         path("", meeting_views.meeting_list, name="list"),
         path("calendar.ics", meeting_feeds.meeting_calendar, name="calendar"),
         path("<slug:slug>/", workstream_views.meeting_detail, name="detail"),
-        path("<slug:slug>/documents/<int:pk>/", meeting_views.document_download, name="document"),
+        path(
+            "<slug:slug>/documents/<str:token>/", meeting_views.document_download, name="document"
+        ),
     ],
     "meetings",
 )
