@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
 from meetings.models import Document, Meeting
-from tests.factories import UserFactory
+from tests.factories import ProgressUpdateFactory, UserFactory
 from workstreams import services
 from workstreams.models import Job, ProgressUpdate, Workstream
 
@@ -205,19 +205,19 @@ def test_a_withdrawn_update_supersedes_the_pack_and_a_new_one_is_compiled(
     assert all(d["superseded_at"] for d in state["documents"])
 
 
-def test_a_submitted_update_returned_to_draft_supersedes_nothing(
+def test_an_update_returned_to_draft_that_no_pack_holds_changes_no_pack(
     first_pack: Job, django_capture_on_commit_callbacks: Any
 ) -> None:
-    """Only what a pack holds counts: an update that was never public changes no pack."""
-    update = ProgressUpdate.objects.filter(meeting__slug=SLUG).first()
-    assert update is not None
-    ProgressUpdate.objects.filter(pk=update.pk).update(state="submitted", published_at=None)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.briefing_packs_supersede(
-            update_id=0, meeting_id=update.meeting_id, reason="None held.", by=None
-        )
+    """The twin of withdrawal: a submitted update was never public, so no pack held it."""
+    meeting = Meeting.objects.get(slug=SLUG)
+    workstream = Workstream.objects.exclude(updates__meeting=meeting).first()
+    submitted = ProgressUpdateFactory(workstream=workstream, meeting=meeting, state="submitted")
+    _return_to_draft(submitted, django_capture_on_commit_callbacks)
+    assert ProgressUpdate.objects.get(pk=submitted.pk).state == "draft"
     assert Job.objects.count() == 1
-    assert all(not d.is_superseded for d in _pack(first_pack).values())
+    pack = _pack(first_pack)
+    assert not any(d.is_superseded for d in pack.values())
+    assert Client().get(_address(pack["pdf"])).status_code == 200
 
 
 def test_the_integer_address_and_a_wrong_token_are_404(first_pack: Job) -> None:
