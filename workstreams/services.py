@@ -15,9 +15,6 @@ from django.utils.translation import gettext as _
 
 from meetings.models import Document, Meeting
 from workstreams import outbox, webhooks
-
-if TYPE_CHECKING:
-    from workstreams.briefing import BriefingPack
 from workstreams.models import (
     Decision,
     Job,
@@ -27,6 +24,9 @@ from workstreams.models import (
     TimelineEntry,
     Workstream,
 )
+
+if TYPE_CHECKING:  # reportlab loads only in workers
+    from workstreams.briefing import BriefingPack
 
 logger = logging.getLogger(__name__)
 
