@@ -229,6 +229,9 @@ def test_the_integer_address_and_a_wrong_token_are_404(first_pack: Job) -> None:
         # The right token under another meeting's address names no document either.
         assert client.get(f"/meetings/som29-senior/documents/{pdf.token}/").status_code == 404
         assert client.get(_address(pdf)).status_code == 200
+        # Hostile addresses are a 404 too, before the database is asked.
+        for bad in ("a%00b", "x" * 65, "%C3%A9t%C3%A9", "..%2F..%2Fsettings.py"):
+            assert client.get(f"/meetings/{SLUG}/documents/{bad}/").status_code == 404
     assert len(pdf.token) >= 43
     tokens = set(Document.objects.values_list("token", flat=True))
     assert len(tokens) == Document.objects.count()
