@@ -6,7 +6,7 @@ the reverse) and are mounted here under the ``meetings`` and ``entities`` namesp
 """
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -43,7 +43,13 @@ meeting_urls = (
         path("", meeting_views.meeting_list, name="list"),
         path("calendar.ics", meeting_feeds.meeting_calendar, name="calendar"),
         path("<slug:slug>/", workstream_views.meeting_detail, name="detail"),
-        path("<slug:slug>/documents/<int:pk>/", meeting_views.document_download, name="document"),
+        # A token is URL-safe base64; anything else (an old numeric id is, but names no
+        # token) is refused before the database is asked.
+        re_path(
+            r"^(?P<slug>[-a-zA-Z0-9_]+)/documents/(?P<token>[-A-Za-z0-9_]{1,64})/$",
+            meeting_views.document_download,
+            name="document",
+        ),
     ],
     "meetings",
 )

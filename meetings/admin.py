@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
@@ -65,9 +66,31 @@ class AgendaItemInline(RulesTabularInline):
     autocomplete_fields = ["parent", "presenter_entity", "presenter"]
 
 
-class DocumentInline(RulesTabularInline):
+class DocumentColumns:
+    """Where a document is downloaded, and whether it is still current."""
+
+    @admin.display(description=_("Download"))
+    def download_link(self, document: Document) -> str:
+        if not document.pk or not document.file:
+            return "—"
+        url = reverse("meetings:document", args=[document.meeting.slug, document.token])
+        return format_html('<a href="{}">{}</a>', url, document.file.name.rsplit("/", 1)[-1])
+
+    @admin.display(description=_("Superseded"), ordering="superseded_at")
+    def superseded(self, document: Document) -> str:
+        """When and why, for a briefing pack that is no longer the current one."""
+        if document.superseded_at is None:
+            return "—"
+        return f"{document.superseded_at:%Y-%m-%d %H:%M %Z}: {document.superseded_reason}"
+
+
+class DocumentInline(DocumentColumns, RulesTabularInline):
     model = Document
-    fields = ["number", "symbol", "title", "kind"]
+    fields = ["number", "symbol", "title", "kind", "download_link", "superseded"]
+    readonly_fields = ["download_link", "superseded"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Document]:
+        return super().get_queryset(request).select_related("meeting")
 
 
 class AttendanceInline(RulesTabularInline):
@@ -137,10 +160,11 @@ class AgendaItemAdmin(RulesModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(RulesModelAdmin):
-    list_display = ["symbol", "title", "kind", "meeting"]
-    list_filter = ["kind", "meeting"]
+class DocumentAdmin(DocumentColumns, RulesModelAdmin):
+    list_display = ["symbol", "title", "kind", "meeting", "superseded"]
+    list_filter = ["kind", ("superseded_at", admin.EmptyFieldListFilter), "meeting"]
     list_select_related = ["meeting"]
+    readonly_fields = ["download_link", "superseded"]
     search_fields = ["symbol", "title"]
     autocomplete_fields = ["meeting"]
 

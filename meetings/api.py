@@ -21,9 +21,7 @@ class MeetingViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
         return (
             Meeting.objects.with_counts()
             .select_related("chair")
-            .prefetch_related(
-                Prefetch("documents", queryset=Document.objects.order_by("number", "symbol"))
-            )
+            .prefetch_related(Prefetch("documents", queryset=Document.objects.for_meeting()))
             .order_by("date", "som_number")
         )
 

@@ -4,6 +4,7 @@ This app imports nothing from ``workstreams``; workstreams point here, never the
 """
 
 import datetime
+import secrets
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -124,7 +125,7 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
                     "presenter_entity", "presenter"
                 ).order_by("position"),
             ),
-            models.Prefetch("documents", queryset=Document.objects.order_by("number", "symbol")),
+            models.Prefetch("documents", queryset=Document.objects.for_meeting()),
             models.Prefetch(
                 "attendances",
                 queryset=Attendance.objects.select_related("person", "entity").order_by(
@@ -316,8 +317,29 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def document_token() -> str:
+    """A download address that cannot be guessed: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+class DocumentQuerySet(models.QuerySet["Document"]):
+    def current(self) -> "DocumentQuerySet":
+        """Documents not superseded: a briefing pack replaced by a newer one, or one holding an
+        update that has since left the public record, is superseded."""
+        return self.filter(superseded_at__isnull=True)
+
+    def for_meeting(self) -> "DocumentQuerySet":
+        """A meeting's documents as its page and the API list them: the current ones."""
+        return self.current().order_by("number", "symbol")
+
+
 class Document(models.Model):
-    """A meeting document, with its symbol where the record gives one."""
+    """A meeting document, with its symbol where the record gives one.
+
+    Its file is downloaded at an address made of ``token``, never of its id, so that no one
+    finds a document by counting. Who may download it is a rule (``meetings.download_document``
+    in ``workstreams.permissions``).
+    """
 
     Kind = DocumentKind
 
@@ -331,11 +353,34 @@ class Document(models.Model):
     file = models.FileField(
         upload_to="documents/%Y/", blank=True, help_text=_("The document itself, where we hold it.")
     )
+    token = models.CharField(
+        max_length=64,
+        unique=True,
+        default=document_token,
+        editable=False,
+        help_text=_("The random part of its download address."),
+    )
+    superseded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When it stopped being current; only the secretariat may download it since."),
+    )
+    superseded_reason = models.CharField(
+        max_length=300, blank=True, editable=False, help_text=_("Why it is superseded.")
+    )
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting__date", "number", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "title"], name="document_title_unique"),
+            # A superseded briefing pack keeps its title beside the pack that replaced it.
+            models.UniqueConstraint(
+                fields=["meeting", "title"],
+                condition=Q(superseded_at__isnull=True),
+                name="document_title_unique",
+            ),
             models.UniqueConstraint(
                 fields=["symbol"], condition=~Q(symbol=""), name="document_symbol_unique"
             ),
@@ -346,10 +391,19 @@ class Document(models.Model):
             ),
             choices_check("kind", DocumentKind, "document_kind_valid"),
             models.CheckConstraint(condition=~Q(title=""), name="document_title_not_blank"),
+            models.CheckConstraint(
+                condition=Q(superseded_at__isnull=True, superseded_reason="")
+                | (Q(superseded_at__isnull=False) & ~Q(superseded_reason="")),
+                name="document_superseded_with_reason",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.symbol or self.title
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_at is not None
 
 
 class Sourced(models.Model):

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -15,9 +16,21 @@ class EntitySerializer(serializers.HyperlinkedModelSerializer):
 
 
 class DocumentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(
+        help_text="Where to download the file, where we hold it: a random address."
+    )
+
     class Meta:
         model = Document
-        fields = ["number", "symbol", "title", "kind"]
+        fields = ["number", "symbol", "title", "kind", "url"]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_url(self, document: Document) -> str | None:
+        if not document.file:
+            return None
+        path = reverse("meetings:document", args=[document.meeting.slug, document.token])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 @extend_schema_field(

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, models, transaction
 
-from meetings.models import AgendaItem, Attendance, Document, Entity, Meeting
+from meetings.models import AgendaItem, Attendance, Document, Entity, Meeting, document_token
 from workstreams.models import Decision, ProgressUpdate, Proposal, TimelineEntry, Workstream
 
 pytestmark = pytest.mark.usefixtures("record")
@@ -56,7 +56,29 @@ CASES: dict[str, Callable[[], None]] = {
         lambda: Meeting.objects.get(slug="som28"), start_time=datetime.time(10), time_zone="UTC"
     ),
     "document symbol twice": _copy(
-        lambda: Document.objects.get(symbol="EMG SOM28/mid-term/02"), title="Other", number=""
+        lambda: Document.objects.get(symbol="EMG SOM28/mid-term/02"),
+        title="Other",
+        number="",
+        token=document_token(),
+    ),
+    "document token twice": _copy(
+        lambda: Document.objects.get(symbol="EMG SOM28/mid-term/02"),
+        title="Other",
+        number="",
+        symbol="",
+    ),
+    "current document title twice": _copy(
+        lambda: Document.objects.get(symbol="EMG SOM28/mid-term/02"),
+        number="",
+        symbol="",
+        token=document_token(),
+    ),
+    "document superseded without a reason": _set(
+        lambda: Document.objects.get(symbol="EMG SOM28/mid-term/02"),
+        superseded_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+    ),
+    "document reason without being superseded": _set(
+        lambda: Document.objects.get(symbol="EMG SOM28/mid-term/02"), superseded_reason="Why."
     ),
     "agenda number twice": _copy(
         lambda: AgendaItem.objects.get(meeting__slug="som28-mid-term", number="3(a)"), position=99

@@ -143,6 +143,14 @@ class WorkstreamAdmin(RulesModelAdmin):
             workstreams=Workstream.objects.filter(pk=form.instance.pk)
         )
 
+    def delete_model(self, request: HttpRequest, obj: Workstream) -> None:
+        services.workstream_delete(workstream=obj, by=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Workstream]) -> None:
+        for workstream in queryset:
+            services.workstream_delete(workstream=workstream, by=request.user)
+
     @admin.display(description=_("Status now"), ordering="current_status")
     def status_now(self, workstream: Workstream) -> str:
         current = getattr(workstream, "current_status", None)
@@ -253,6 +261,14 @@ class ProgressUpdateAdmin(RefreshesTimeline, RulesModelAdmin):
         self, request: HttpRequest, obj: ProgressUpdate, form: Any, change: bool
     ) -> None:
         services.progress_update_save(update=obj, by=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: ProgressUpdate) -> None:
+        services.progress_update_delete(update=obj, by=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ProgressUpdate]) -> None:
+        for update in queryset.select_related("workstream", "meeting"):
+            services.progress_update_delete(update=update, by=request.user)
 
     # The workflow, as actions. Each is all-or-nothing over the selected updates.
 
@@ -413,8 +429,17 @@ def _document_links(job: Job) -> str:
         return "—"
     return format_html_join(
         ", ",
-        '<a href="{}">{}</a>',
-        ((reverse("meetings:document", args=[d.meeting.slug, d.pk]), d.title) for d in documents),
+        '<a href="{}">{}</a>{}',
+        (
+            (
+                reverse("meetings:document", args=[d.meeting.slug, d.token]),
+                d.title,
+                _(" (superseded: %(reason)s)") % {"reason": d.superseded_reason}
+                if d.is_superseded
+                else "",
+            )
+            for d in documents
+        ),
     )
 
 

@@ -67,6 +67,7 @@ class BriefingPack:
     pdf: bytes
     csv: bytes
     sections: int  # workstreams covered
+    contents: dict[int, int]  # the published updates it holds: id → version
 
 
 # Reading ---------------------------------------------------------------------------------------
@@ -628,4 +629,5 @@ def briefing_pack_build(*, meeting: Meeting, progress: Progress | None = None) -
         pdf=_pdf_bytes(cover, fonts, story),
         csv=_csv_bytes(meetings, rows),
         sections=len(updates),
+        contents={u.pk: u.version for u in updates},
     )

@@ -596,6 +596,14 @@ class Job(models.Model):
     total = models.PositiveIntegerField(default=0, help_text=_("Steps in all, once known."))
     error = models.TextField(blank=True, help_text=_("Why it failed."))
     documents = models.ManyToManyField(Document, blank=True, related_name="+")
+    contents = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The published updates the pack was compiled from, id to version: when one leaves "
+            "the public record, the pack is superseded."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

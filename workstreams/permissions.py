@@ -14,7 +14,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from meetings.models import Document
 from workstreams.models import (
+    Job,
     ProgressUpdate,
     ProgressUpdateQuerySet,
     WebhookDelivery,
@@ -137,6 +139,27 @@ rules.add_perm(
 )
 rules.add_perm("workstreams.publish_progressupdate", is_secretariat)
 rules.add_perm("workstreams.return_progressupdate", is_secretariat)
+
+
+# Documents are downloaded under the rules of what they hold. A current document is public;
+# a superseded one (a briefing pack replaced, or holding an update since withdrawn) is the
+# secretariat's alone. A pack is public only while every update it holds is still published:
+# that is checked again at each download, should a way of withdrawing an update ever forget
+# to supersede the packs that hold it.
+@rules.predicate
+def is_public_document(user: Any, document: Document | None) -> bool:
+    if document is None or document.superseded_at is not None:
+        return False
+    if document.kind != Document.Kind.BRIEFING_PACK:
+        return True
+    job = Job.objects.filter(documents=document).only("contents").first()
+    if job is None:  # a pack the secretariat uploaded by hand
+        return True
+    held = {int(pk) for pk in job.contents}
+    return ProgressUpdate.objects.published().filter(pk__in=held).count() == len(held)
+
+
+rules.add_perm("meetings.download_document", is_secretariat | is_public_document)
 
 # Background jobs (briefing packs): the secretariat asks for them; viewers may follow them.
 rules.add_perm("workstreams.view_job", is_secretariat | is_viewer)

@@ -291,10 +291,17 @@ class ReturnToDraftSerializer(serializers.Serializer):
 class JobDocumentSerializer(serializers.Serializer):
     title = serializers.CharField()
     kind = serializers.CharField()
-    url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(
+        help_text="The download address: random, not to be guessed. A superseded document "
+        "downloads for the secretariat only."
+    )
+    superseded_at = serializers.DateTimeField(
+        allow_null=True, help_text="When a newer pack, or a withdrawn update, superseded it."
+    )
+    superseded_reason = serializers.CharField(help_text="Why it is superseded, or empty.")
 
     def get_url(self, document: Document) -> str:
-        path = reverse("meetings:document", args=[document.meeting.slug, document.pk])
+        path = reverse("meetings:document", args=[document.meeting.slug, document.token])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 

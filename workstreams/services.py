@@ -3,7 +3,7 @@
 import datetime
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -25,6 +25,9 @@ from workstreams.models import (
     Workstream,
 )
 from workstreams.permissions import focal_point_entity_id, is_secretariat
+
+if TYPE_CHECKING:  # reportlab loads only in workers
+    from workstreams.briefing import BriefingPack
 
 logger = logging.getLogger(__name__)
 
@@ -261,6 +264,12 @@ def _presenting_entity(update: ProgressUpdate, *, by: Any, stored_entity_id: int
         raise ValidationError({"entity": message % {"entity": name}}, code="invalid")
 
 
+def _content(update: ProgressUpdate) -> list[Any]:
+    """What a briefing pack shows of an update: its editable fields."""
+    names = [f for f in EDITABLE_FIELDS if f not in {"state", "returned_reason"}]
+    return [getattr(update, ProgressUpdate._meta.get_field(f).attname) for f in names]  # type: ignore[union-attr]
+
+
 @transaction.atomic
 def progress_update_save(*, update: ProgressUpdate, by: Any) -> ProgressUpdate:
     """Create or edit an update as ``by``. Its editorial state changes only by the transitions.
@@ -270,6 +279,8 @@ def progress_update_save(*, update: ProgressUpdate, by: Any) -> ProgressUpdate:
     """
     stored_cell = (update.workstream_id, update.meeting_id)
     stored_entity_id = None
+    stored_state: str = ProgressUpdate.State.DRAFT
+    stored_values = _content(update)
     if update.pk is None:
         _require(by, "add", None)
         update.state = ProgressUpdate.State.DRAFT
@@ -279,6 +290,7 @@ def progress_update_save(*, update: ProgressUpdate, by: Any) -> ProgressUpdate:
         stored = ProgressUpdate.objects.get(pk=update.pk)
         stored_cell = (stored.workstream_id, stored.meeting_id)
         stored_entity_id = stored.entity_id
+        stored_state, stored_values = stored.state, _content(stored)
         _require(by, "change", stored)
         # A moved update is checked against the workstream it moves to as well.
         update.state, update.published_at = stored.state, stored.published_at
@@ -286,6 +298,11 @@ def progress_update_save(*, update: ProgressUpdate, by: Any) -> ProgressUpdate:
     _presenting_entity(update, by=by, stored_entity_id=stored_entity_id)
     update.full_clean()
     _write(update, by=by)
+    if stored_state == ProgressUpdate.State.PUBLISHED and stored_values != _content(update):
+        # The text the packs hold is no longer the public one.
+        _withdrawn(
+            update, by=by, why=_("was changed after it was published"), meeting_id=stored_cell[1]
+        )
     if update.pk is not None and stored_cell != (update.workstream_id, update.meeting_id):
         timeline_entry_refresh(
             workstream=Workstream.objects.get(pk=stored_cell[0]),
@@ -358,14 +375,68 @@ def progress_update_return_to_draft(
         raise ValidationError(
             _("Say why the update goes back to draft: its authors will read it."), code="required"
         )
+    was_published = update.state == ProgressUpdate.State.PUBLISHED
     update.returned_reason = reason
-    return _transition(
+    update = _transition(
         update=update,
         by=by,
         perm="return",
         allowed_from={ProgressUpdate.State.SUBMITTED, ProgressUpdate.State.PUBLISHED},
         to=ProgressUpdate.State.DRAFT,
         reason=_("Returned to draft: %(reason)s") % {"reason": reason},
+    )
+    if was_published:
+        _withdrawn(update, by=by, why=_("was returned to draft"))
+    return update
+
+
+@transaction.atomic
+def progress_update_delete(*, update: ProgressUpdate, by: Any) -> None:
+    """The secretariat deletes an update; its cell is derived again and, if it was public, the
+    packs that hold it are superseded."""
+    _require(by, "delete", update)
+    was_published = update.state == ProgressUpdate.State.PUBLISHED
+    label, update_id = str(update), update.pk
+    workstream, meeting = update.workstream, update.meeting
+    update._history_user = by  # type: ignore[attr-defined]
+    update.delete()
+    timeline_entry_refresh(workstream=workstream, meeting=meeting)
+    if was_published:
+        briefing_packs_supersede(
+            update_id=update_id,
+            meeting_id=meeting.pk,
+            reason=_("The update “%(update)s” was deleted.") % {"update": label},
+            by=by,
+        )
+
+
+@transaction.atomic
+def workstream_delete(*, workstream: Workstream, by: Any) -> None:
+    """The secretariat deletes a workstream, and its updates with it: the packs that hold one of
+    its published updates are superseded."""
+    if not by.has_perm("workstreams.delete_workstream", workstream):
+        raise PermissionDenied(_("You may not delete this workstream."))
+    published = [
+        (update.pk, update.meeting_id, str(update))
+        for update in workstream.updates.published().select_related("workstream", "meeting")
+    ]
+    workstream.delete()
+    for update_id, meeting_id, label in published:
+        briefing_packs_supersede(
+            update_id=update_id,
+            meeting_id=meeting_id,
+            reason=_("The update “%(update)s” was deleted with its workstream.")
+            % {"update": label},
+            by=by,
+        )
+
+
+def _withdrawn(update: ProgressUpdate, *, by: Any, why: str, meeting_id: int | None = None) -> None:
+    briefing_packs_supersede(
+        update_id=update.pk,
+        meeting_id=meeting_id or update.meeting_id,
+        reason=_("The update “%(update)s” %(why)s.") % {"update": update, "why": why},
+        by=by,
     )
 
 
@@ -381,6 +452,10 @@ def briefing_pack_request(*, meeting: Meeting, by: Any) -> Job:
     """The secretariat asks for a meeting's briefing pack; a worker compiles it."""
     if not by.has_perm("workstreams.add_job"):
         raise PermissionDenied(_("Only the secretariat compiles briefing packs."))
+    return _briefing_pack_enqueue(meeting=meeting, by=by)
+
+
+def _briefing_pack_enqueue(*, meeting: Meeting, by: Any) -> Job:
     job = Job.objects.create(kind=Job.Kind.BRIEFING_PACK, meeting=meeting, requested_by=by)
     outbox.outbox_enqueue(task="workstreams.briefing_pack_run", job_id=job.pk)
     return job
@@ -399,25 +474,14 @@ def briefing_pack_run(*, job_id: int) -> Job | None:
     )
     if not claimed:
         return None
-    job = Job.objects.select_related("meeting").get(pk=job_id)
+    job = Job.objects.select_related("meeting", "requested_by").get(pk=job_id)
 
     def progress(done: int, total: int) -> None:
         Job.objects.filter(pk=job_id).update(done=done, total=total)
 
     try:
         pack = briefing_pack_build(meeting=job.meeting, progress=progress)
-        with transaction.atomic():
-            documents = [
-                _briefing_document(job.meeting, label, extension, getattr(pack, extension))
-                for extension, label in BRIEFING_PACK_FILES
-            ]
-            job.documents.set(documents)
-            Job.objects.filter(pk=job_id).update(
-                state=Job.State.DONE,
-                done=pack.sections,
-                total=pack.sections,
-                finished_at=timezone.now(),
-            )
+        _briefing_pack_keep(job=job, pack=pack)
     except Exception as failure:
         logger.exception("Briefing pack job %s failed", job_id)
         Job.objects.filter(pk=job_id).update(
@@ -429,15 +493,84 @@ def briefing_pack_run(*, job_id: int) -> Job | None:
     return job
 
 
-def _briefing_document(meeting: Meeting, label: str, extension: str, content: bytes) -> Document:
-    """The meeting's current pack in one format: regenerating replaces the file, keeps the row."""
-    document, _created = Document.objects.get_or_create(
-        meeting=meeting,
-        title=_("Briefing pack (%(format)s)") % {"format": label},
-        defaults={"kind": Document.Kind.BRIEFING_PACK},
+@transaction.atomic
+def _briefing_pack_keep(*, job: Job, pack: "BriefingPack") -> None:
+    """Keep a compiled pack as the meeting's current one, in new documents with new addresses.
+
+    The pack it replaces is superseded. An update withdrawn while the pack was being compiled
+    makes the new pack superseded at birth, and another one is compiled.
+    """
+    meeting = Meeting.objects.select_for_update().get(pk=job.meeting_id)
+    published = dict(
+        ProgressUpdate.objects.published().filter(pk__in=pack.contents).values_list("pk", "version")
     )
-    old_name = document.file.name if document.file else ""
-    document.file.save(f"{meeting.slug}-briefing-pack.{extension}", ContentFile(content), save=True)
-    if old_name and old_name != document.file.name:
-        document.file.storage.delete(old_name)
-    return document
+    now = timezone.now()
+    stale = published != pack.contents
+    if not stale:
+        Document.objects.current().filter(meeting=meeting, kind=Document.Kind.BRIEFING_PACK).update(
+            superseded_at=now, superseded_reason=_("Replaced by a newer pack.")
+        )
+    documents = [
+        Document.objects.create(
+            meeting=meeting,
+            title=_("Briefing pack (%(format)s)") % {"format": label},
+            kind=Document.Kind.BRIEFING_PACK,
+            file=ContentFile(
+                getattr(pack, extension), name=f"{meeting.slug}-briefing-pack.{extension}"
+            ),
+            superseded_at=now if stale else None,
+            superseded_reason=_("An update it holds changed while it was compiled.")
+            if stale
+            else "",
+        )
+        for extension, label in BRIEFING_PACK_FILES
+    ]
+    job.documents.set(documents)
+    Job.objects.filter(pk=job.pk).update(
+        state=Job.State.DONE,
+        done=pack.sections,
+        total=pack.sections,
+        contents={str(pk): version for pk, version in pack.contents.items()},
+        finished_at=now,
+    )
+    if stale:
+        _briefing_pack_enqueue(meeting=meeting, by=job.requested_by)
+
+
+@transaction.atomic
+def briefing_packs_supersede(
+    *, update_id: int, meeting_id: int, reason: str, by: Any
+) -> list[Document]:
+    """An update left the public record (returned to draft, changed, deleted): each current
+    pack that holds it is superseded, saying why, and the meeting's pack is compiled again.
+
+    Returns the documents superseded. A new pack is asked for once: not when one is already
+    queued, which will read the record as it is once this commits.
+    """
+    meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
+    if meeting is None:
+        return []
+    holding = Job.objects.filter(meeting=meeting, contents__has_key=str(update_id))
+    documents = list(
+        Document.objects.current().filter(
+            pk__in=Job.documents.through.objects.filter(job__in=holding).values("document_id")
+        )
+    )
+    if not documents:
+        return []
+    now = timezone.now()
+    Document.objects.filter(pk__in=[d.pk for d in documents]).update(
+        superseded_at=now, superseded_reason=Truncator(reason).chars(300)
+    )
+    queued = Job.objects.filter(
+        meeting=meeting, kind=Job.Kind.BRIEFING_PACK, state=Job.State.QUEUED
+    ).exists()
+    if not queued:
+        _briefing_pack_enqueue(meeting=meeting, by=by if getattr(by, "pk", None) else None)
+    logger.info(
+        "Briefing pack of %s superseded (%s); %s",
+        meeting,
+        reason,
+        "a new one was already queued" if queued else "a new one is queued",
+    )
+    return documents

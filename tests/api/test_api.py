@@ -48,6 +48,7 @@ def test_meeting_payload(client: Client) -> None:
         "symbol": "EMG SOM28/mid-term/02",
         "title": "Provisional Agenda",
         "kind": "agenda",
+        "url": None,
     }
     assert meeting == {
         "slug": "som28-mid-term",

@@ -73,13 +73,13 @@ class TestEmbeddedDefault:
         assert (job.state, job.done, job.total) == ("done", 12, 12)
         _assert_pack_holds_every_presenter(job)
         pdf = job.documents.get(title="Briefing pack (PDF)")
-        download = Client().get(f"/meetings/{SOM28_MID_TERM}/documents/{pdf.pk}/")
+        download = Client().get(f"/meetings/{SOM28_MID_TERM}/documents/{pdf.token}/")
         assert download.status_code == 200
         assert b"".join(download.streaming_content).startswith(b"%PDF")
         page = client.get(f"/admin/meetings/meeting/{meeting.pk}/change/").content.decode()
         assert "Briefing pack (PDF)" in page
 
-    def test_compiling_again_replaces_the_files(
+    def test_compiling_again_supersedes_the_previous_pack(
         self, django_capture_on_commit_callbacks: Any
     ) -> None:
         secretariat = UserFactory(role="secretariat")
@@ -88,11 +88,14 @@ class TestEmbeddedDefault:
             first = services.briefing_pack_request(meeting=meeting, by=secretariat)
         with django_capture_on_commit_callbacks(execute=True):
             second = services.briefing_pack_request(meeting=meeting, by=secretariat)
-        first_ids = set(Job.objects.get(pk=first.pk).documents.values_list("pk", flat=True))
-        assert first_ids == set(
-            Job.objects.get(pk=second.pk).documents.values_list("pk", flat=True)
-        )
-        assert meeting.documents.filter(kind="briefing_pack").count() == 3
+        old = Job.objects.get(pk=first.pk).documents.all()
+        new = Job.objects.get(pk=second.pk).documents.all()
+        assert {d.superseded_reason for d in old} == {"Replaced by a newer pack."}
+        assert all(d.superseded_at for d in old)
+        assert not any(d.is_superseded for d in new)
+        assert not {d.token for d in old} & {d.token for d in new}
+        assert meeting.documents.filter(kind="briefing_pack").count() == 6
+        assert meeting.documents.current().filter(kind="briefing_pack").count() == 3
 
     def test_running_a_job_twice_compiles_it_once(
         self, django_capture_on_commit_callbacks: Any
@@ -175,7 +178,9 @@ class TestEmbeddedDefault:
                 {
                     "title": document.title,
                     "kind": document.kind,
-                    "url": f"http://testserver/meetings/{SOM28_MID_TERM}/documents/{document.pk}/",
+                    "url": f"http://testserver/meetings/{SOM28_MID_TERM}/documents/{document.token}/",
+                    "superseded_at": None,
+                    "superseded_reason": "",
                 }
             ],
             "created_at": job.created_at.isoformat().replace("+00:00", "Z"),
