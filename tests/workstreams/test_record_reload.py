@@ -14,10 +14,11 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
-from meetings.models import AgendaItem, Entity, Intervention, Meeting
+from meetings.models import AgendaItem, Document, Entity, Intervention, Meeting
 from tests.factories import UserFactory
-from workstreams import record, webhooks
+from workstreams import record, services, webhooks
 from workstreams.models import (
+    Job,
     LoadedRow,
     OutboxMessage,
     ProgressUpdate,
@@ -254,6 +255,28 @@ class TestTheRecordStillCorrectsWhatNobodyTouched:
         # The status did not change: no event.
         assert OutboxMessage.objects.count() == outbox
         assert not record_load().changed
+
+    def test_a_record_correction_supersedes_the_packs_holding_the_old_text(
+        self, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+    ) -> None:
+        meeting = _update().meeting
+        with django_capture_on_commit_callbacks(execute=True):
+            first = services.briefing_pack_request(
+                meeting=meeting, by=UserFactory(role="secretariat")
+            )
+        old = set(Job.objects.get(pk=first.pk).documents.values_list("pk", flat=True))
+        assert len(old) == 3
+        _record_says(monkeypatch, _correct_update_summary)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            record_load()
+
+        superseded = Document.objects.filter(pk__in=old)
+        assert {d.superseded_at is not None for d in superseded} == {True}
+        assert "corrected from the EMG record" in superseded.first().superseded_reason
+        current = Document.objects.current().filter(meeting=meeting, file__gt="")
+        assert len(current) == 3
+        assert not old & {d.pk for d in current}
 
     def test_a_record_correction_follows_a_person_who_made_it_first(
         self, secretariat: Client, monkeypatch: pytest.MonkeyPatch

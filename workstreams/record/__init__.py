@@ -47,7 +47,11 @@ from workstreams.models import (
     Workstream,
     WorkstreamLead,
 )
-from workstreams.services import timeline_entry_refresh, workstream_status_now_refresh
+from workstreams.services import (
+    briefing_packs_supersede,
+    timeline_entry_refresh,
+    workstream_status_now_refresh,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -326,6 +330,14 @@ class _Loader:
             changed.append("version")
         obj._change_reason = HISTORY_REASON  # type: ignore[attr-defined]
         obj.save(update_fields=changed)
+        if isinstance(obj, ProgressUpdate) and obj.state == ProgressUpdate.State.PUBLISHED:
+            # The packs that hold the text as it was no longer show the public record.
+            briefing_packs_supersede(
+                update_id=obj.pk,
+                meeting_id=obj.meeting_id,
+                reason=f"The update “{obj}” was corrected from the EMG record.",
+                by=None,
+            )
         self.fingerprint(label, key, obj, digest)
         self.report.updated[plural] += 1
         self.report.corrected.append(RowNote(noun, key, differences=differences))
