@@ -6,6 +6,8 @@ template or widget that needs an inline script or style attribute is caught here
 """
 
 import pytest
+from django.contrib import admin
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from meetings.models import Meeting
@@ -148,3 +150,20 @@ def test_style_attribute_is_reported(page: Page, csp_violations: list[str]) -> N
         csp_violations
     )
     csp_violations.clear()
+
+
+def test_every_admin_list_and_form_runs_without_violation(page: Page) -> None:
+    """As a superuser, who sees every screen: each model's list, add form and a change form."""
+    UserFactory(username="root", is_superuser=True)
+    log_in(page, "root", PASSWORD)
+    for model in admin.site._registry:
+        opts = model._meta
+        page.goto(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        expect(page.locator("#changelist")).to_be_visible()
+        if page.locator("a.addlink").count():
+            page.locator("a.addlink").first.click()
+            expect(page.locator("#content-main form")).to_be_visible()
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            page.goto(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[first.pk]))
+            expect(page.locator("#content-main")).to_be_visible()
