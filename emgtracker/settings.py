@@ -310,7 +310,6 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     for feature in (
         "accelerometer",
         "autoplay",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",
@@ -329,8 +328,8 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
         "xr-spatial-tracking",
     )
 }
-# Django's defaults, stated so that a reader finds them: no full URL leaves the site, and no
-# window opened from elsewhere keeps a handle on ours.
+# Django's defaults, stated so that a reader finds them: no address of ours is sent to another
+# site, and no window opened from elsewhere keeps a handle on ours.
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
