@@ -7,9 +7,10 @@ the reverse) and are mounted here under the ``meetings`` and ``entities`` namesp
 
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from emgtracker.apidocs import RedocView, SwaggerView
 from meetings import api as meeting_api
 from meetings import feeds as meeting_feeds
 from meetings import views as meeting_views
@@ -65,8 +66,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((router.urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("api/docs/", SwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", RedocView.as_view(url_name="schema"), name="api-redoc"),
     path("meetings/", include(meeting_urls)),
     path("entities/", include(entity_urls)),
     path("", include("workstreams.urls")),

@@ -23,18 +23,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import tablib
+from diff_match_patch import diff_match_patch
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Model, Q
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 from import_export.forms import ConfirmImportForm, ImportForm
-from import_export.resources import ModelResource
+from import_export.resources import Diff, ModelResource
 from import_export.results import Error, Result
 
 from emgtracker.spreadsheets import SafeCSV, SafeXLSX, starts_like_formula
@@ -584,6 +587,33 @@ class ParticipantImportResult(Result):
     meeting: Meeting | None = None
 
 
+class StyleFreeDiff(Diff):
+    """The preview's changes as bare <ins> and <del>: diff-match-patch writes them with
+    style="..." attributes, which the Content-Security-Policy refuses. import-export's
+    import.css colours them already."""
+
+    TAGS = {
+        diff_match_patch.DIFF_INSERT: "ins",
+        diff_match_patch.DIFF_DELETE: "del",
+        diff_match_patch.DIFF_EQUAL: "span",
+    }
+
+    def as_html(self) -> list[SafeString]:
+        differ = diff_match_patch()
+        cells = []
+        for before, after in zip(self.left, self.right, strict=False):
+            if before != after and self.new:
+                before = ""
+            diffs = differ.diff_main(str(before), str(after))
+            differ.diff_cleanupSemantic(diffs)
+            cells.append(
+                format_html_join(
+                    "", "<{0}>{1}</{0}>", ((self.TAGS[op], text) for op, text in diffs if text)
+                )
+            )
+        return cells
+
+
 class ParticipantResource(ModelResource):
     """Attendances of one meeting, from a checked :class:`ParticipantPlan`.
 
@@ -618,6 +648,9 @@ class ParticipantResource(ModelResource):
         self.plan = ParticipantPlan()
         self.planned_rows: dict[int, PlannedRow] = {}
         self.planned: PlannedRow | None = None
+
+    def get_diff_class(self) -> type[Diff]:
+        return StyleFreeDiff
 
     @classmethod
     def get_result_class(cls) -> type[ParticipantImportResult]:

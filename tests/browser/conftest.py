@@ -7,13 +7,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 # Playwright's synchronous API runs an event loop in the test's thread; the test's own ORM calls
 # are still synchronous, so Django's guard against ORM use from async code must stand aside.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+# Every page reports each Content-Security-Policy violation to the test as it happens, so that a
+# violation on a page the test has already left is not lost with that page's window.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "inline"} ` +
+      `at ${event.documentURI}` + (event.sample ? `: ${event.sample}` : ""),
+  );
+});
+"""
+# Chromium also writes a violation to the console, including those of workers and of a page's
+# first bytes, before any script of ours can listen.
+CSP_CONSOLE_MARKERS = ("Content Security Policy", "Refused to")
 
 
 def _chromium() -> str:
@@ -35,14 +49,34 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Page]:
+def csp_violations() -> list[str]:
+    """The Content-Security-Policy violations the test's page met; any left fail the test."""
+    return []
+
+
+@pytest.fixture
+def page(
+    browser: Browser, live_server: Any, request: pytest.FixtureRequest, csp_violations: list[str]
+) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.expose_function("reportCspViolation", lambda text: csp_violations.append(text))
+    context.add_init_script(REPORT_VIOLATIONS)
     page = context.new_page()
+    page.on("console", lambda message: _record_console(message, csp_violations))
     page.set_default_timeout(15_000)
     yield page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{request.node.name}.png", full_page=True)
     context.close()
+    if csp_violations:
+        pytest.fail(
+            "Content-Security-Policy violations:\n" + "\n".join(csp_violations), pytrace=False
+        )
+
+
+def _record_console(message: ConsoleMessage, violations: list[str]) -> None:
+    if any(marker in message.text for marker in CSP_CONSOLE_MARKERS):
+        violations.append(f"console: {message.text}")
 
 
 def log_in(page: Page, username: str, password: str) -> None:
