@@ -10,7 +10,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from emgtracker.apidocs import RedocView, SwaggerView
+from emgtracker.apidocs import RedocView, SwaggerView, redoc_bundle
 from meetings import api as meeting_api
 from meetings import feeds as meeting_feeds
 from meetings import views as meeting_views
@@ -68,6 +68,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("api/redoc/redoc.standalone.js", redoc_bundle, name="api-redoc-bundle"),
     path("meetings/", include(meeting_urls)),
     path("entities/", include(entity_urls)),
     path("", include("workstreams.urls")),

@@ -5,6 +5,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
@@ -63,6 +64,9 @@ def page(
     context.add_init_script(REPORT_VIOLATIONS)
     page = context.new_page()
     page.on("console", lambda message: _record_console(message, csp_violations))
+    # Nothing may load from another host (a CDN, fonts, a logo): every request stays on this site.
+    here = urlsplit(live_server.url).netloc
+    page.on("request", lambda r: _record_elsewhere(r.url, here, csp_violations))
     page.set_default_timeout(15_000)
     yield page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -70,8 +74,16 @@ def page(
     context.close()
     if csp_violations:
         pytest.fail(
-            "Content-Security-Policy violations:\n" + "\n".join(csp_violations), pytrace=False
+            "Content-Security-Policy violations or requests to other hosts:\n"
+            + "\n".join(csp_violations),
+            pytrace=False,
         )
+
+
+def _record_elsewhere(url: str, here: str, violations: list[str]) -> None:
+    parts = urlsplit(url)
+    if parts.scheme in {"http", "https", "ws", "wss"} and parts.netloc != here:
+        violations.append(f"request to another host: {url}")
 
 
 def _record_console(message: ConsoleMessage, violations: list[str]) -> None:
