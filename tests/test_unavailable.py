@@ -1,6 +1,5 @@
 """Point 7: a database that stalls answers 503 in seconds; /healthz and /readyz say so."""
 
-import logging
 import socket
 import threading
 import time
@@ -169,7 +168,9 @@ def _sleeping_first(seconds: float) -> Callable[..., Any]:
     """An execute wrapper: the request's first query is preceded by a ``pg_sleep``."""
     slept: list[bool] = []
 
-    def wrapper(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+    def wrapper(
+        execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
         if not slept:
             slept.append(True)
             context["cursor"].execute("SELECT pg_sleep(%s)", [seconds])

@@ -74,7 +74,9 @@ def test_a_nul_byte_in_an_api_path_is_not_found(secretariat: Client, url: str) -
 
 
 def test_a_nul_byte_in_a_write_path_is_not_found(secretariat: Client) -> None:
-    response = secretariat.patch(f"{UPDATES}1%00/", {"summary": "x"}, content_type="application/json")
+    response = secretariat.patch(
+        f"{UPDATES}1%00/", {"summary": "x"}, content_type="application/json"
+    )
     assert response.status_code == 404
     assert _error(response)["code"] == "not_found"
 
