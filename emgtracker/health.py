@@ -1,12 +1,19 @@
 """Health checks for load balancers and the compose file: JSON, no login, no throttle, never
-cached, and no session (they are plain Django views, outside the API)."""
+cached, and no session.
 
+They are answered by a middleware, first in the chain: before the Host header is checked (a
+health check asks by the container's address, which ALLOWED_HOSTS rightly does not list), before
+the HTTPS redirect (it asks over plain HTTP, inside the network) and before the access log (it
+asks every few seconds).
+"""
+
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -74,3 +81,17 @@ def _migrations() -> str:
         return f"failed: {len(unapplied)} unapplied"
     _migrated = True
     return "ok"
+
+
+class HealthCheckMiddleware:
+    PATHS: dict[str, Callable[[HttpRequest], HttpResponseBase]] = {
+        "/healthz": healthz,
+        "/readyz": readyz,
+    }
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        view = self.PATHS.get(request.path_info)
+        return view(request) if view else self.get_response(request)

@@ -10,7 +10,6 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from emgtracker import health
 from meetings import api as meeting_api
 from meetings import feeds as meeting_feeds
 from meetings import views as meeting_views
@@ -57,9 +56,6 @@ entity_urls = (
 )
 
 urlpatterns = [
-    # For load balancers and health checks: JSON, no login, no throttle, never cached.
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((router.urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

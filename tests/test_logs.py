@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from emgtracker.logs import logging_config
@@ -24,6 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 FIELDS = {"time", "level", "logger", "message", "request_id", "user", "client", "task_id"}
 
 Lines = Callable[[], list[dict[str, Any]]]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts() -> None:
+    cache.clear()
 
 
 @pytest.fixture
@@ -72,17 +78,17 @@ def test_a_requests_lines_carry_its_id_user_and_client(json_lines: Lines) -> Non
     ["x" * 65, "two words", "<script>alert(1)</script>", 'a"}, {"level": "DEBUG', "é"],
 )
 def test_a_hostile_request_id_is_replaced(json_lines: Lines, hostile: str) -> None:
-    response = Client().get("/healthz", HTTP_X_REQUEST_ID=hostile)
+    response = Client().get("/api/v1/", HTTP_X_REQUEST_ID=hostile)
     issued = response["X-Request-ID"]
     assert issued != hostile
     assert re.fullmatch(r"[0-9a-f]{32}", issued)
-    assert [line["message"] for line in _of_request(json_lines(), issued)] == ["GET /healthz 200"]
+    assert [line["message"] for line in _of_request(json_lines(), issued)] == ["GET /api/v1/ 200"]
     assert not _of_request(json_lines(), hostile)
 
 
 def test_a_request_without_an_id_gets_one_of_its_own(json_lines: Lines) -> None:
-    first = Client().get("/healthz")["X-Request-ID"]
-    second = Client().get("/healthz")["X-Request-ID"]
+    first = Client().get("/api/v1/")["X-Request-ID"]
+    second = Client().get("/api/v1/")["X-Request-ID"]
     assert len({first, second}) == 2
     (line,) = _of_request(json_lines(), second)
     assert (line["user"], line["client"]) == (None, "127.0.0.1")
