@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-pytestmark = pytest.mark.skipif(
+postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="The timeouts are PostgreSQL's (DATABASE_URL)."
 )
 
@@ -82,6 +82,7 @@ def _fault(caplog: pytest.LogCaptureFixture) -> BaseException | None:
     return error.__cause__ if error is not None else None
 
 
+@postgresql_only
 @pytest.mark.usefixtures("stalled_database")
 def test_a_stalled_database_gives_the_api_a_503_within_seconds(
     client: Client, caplog: pytest.LogCaptureFixture
@@ -100,6 +101,7 @@ def test_a_stalled_database_gives_the_api_a_503_within_seconds(
     assert isinstance(_fault(caplog), psycopg.errors.ConnectionTimeout)
 
 
+@postgresql_only
 @pytest.mark.usefixtures("stalled_database")
 def test_a_stalled_database_gives_a_page_a_503_within_seconds(client: Client) -> None:
     response, took = _timed(lambda: client.get("/workstreams/"))
@@ -110,6 +112,7 @@ def test_a_stalled_database_gives_a_page_a_503_within_seconds(client: Client) ->
     assert "Unavailable for a moment" in response.content.decode()
 
 
+@postgresql_only
 @pytest.mark.usefixtures("stalled_database")
 def test_readyz_names_the_database_and_healthz_still_answers(client: Client) -> None:
     response, took = _timed(lambda: client.get("/readyz"))
@@ -167,6 +170,7 @@ def test_readyz_names_a_cache_that_does_not_answer(client: Client, settings: Any
     assert response.json()["checks"]["database"] == "ok"
 
 
+@postgresql_only
 @pytest.mark.usefixtures("record")
 def test_the_statement_timeout_reaches_the_server() -> None:
     with connection.cursor() as cursor:
@@ -189,6 +193,7 @@ def _sleeping_first(seconds: float) -> Callable[..., Any]:
     return wrapper
 
 
+@postgresql_only
 @pytest.mark.usefixtures("statement_timeout_300ms")
 def test_a_statement_over_the_timeout_gives_a_503(
     client: Client, caplog: pytest.LogCaptureFixture
@@ -201,6 +206,7 @@ def test_a_statement_over_the_timeout_gives_a_503(
     assert isinstance(_fault(caplog), psycopg.errors.QueryCanceled)
 
 
+@postgresql_only
 @pytest.mark.usefixtures("statement_timeout_300ms")
 def test_a_statement_under_the_timeout_is_answered(client: Client) -> None:
     with connection.execute_wrapper(_sleeping_first(0.05)):
