@@ -1,5 +1,6 @@
 """Point 7: a database that stalls answers 503 in seconds; /healthz and /readyz say so."""
 
+import json
 import socket
 import threading
 import time
@@ -9,8 +10,10 @@ from typing import Any
 import psycopg
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
+
+from emgtracker.api import server_error
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="The timeouts are PostgreSQL's (DATABASE_URL)."
@@ -214,3 +217,21 @@ def test_a_statement_under_the_timeout_is_answered(client: Client) -> None:
     assert response.status_code == 200
     # (These tests run without a transaction of their own, so the record may not be there.)
     assert response.json()["results"] is not None
+
+
+def test_a_database_error_outside_a_view_is_still_a_503(rf: Any) -> None:
+    """A middleware's query (saving a session) fails after the view: Django's 500 handler is
+    asked, and answers 503 too."""
+    try:
+        raise OperationalError("the server closed the connection")
+    except OperationalError:
+        api = server_error(rf.get("/api/v1/updates/"))
+        page = server_error(rf.get("/workstreams/"))
+    assert (api.status_code, api["Retry-After"]) == (503, "30")
+    assert json.loads(api.content)["error"]["code"] == "unavailable"
+    assert (page.status_code, page["Content-Type"]) == (503, "text/html; charset=utf-8")
+    # Any other crash is still a 500.
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        assert server_error(rf.get("/api/v1/updates/")).status_code == 500
