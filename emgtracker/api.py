@@ -8,16 +8,19 @@ Every error, from any endpoint, is JSON of one shape::
 """
 
 import re
+import sys
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
+from django.db import OperationalError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.defaults import bad_request as page_bad_request
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as page_server_error
 from rest_framework import exceptions, filters, pagination, permissions, serializers
@@ -176,7 +179,7 @@ class CSVRenderer(BaseCSVRenderer):
             yield safe_row(row)
 
 
-def _error(status: int, code: str, message: str, fields: Any = None) -> dict[str, Any]:
+def error_body(status: int, code: str, message: str, fields: Any = None) -> dict[str, Any]:
     body: dict[str, Any] = {"status": status, "code": code, "message": message}
     if fields:
         body["fields"] = fields
@@ -190,7 +193,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         status = 409 if code == "stale" else 400
         fields = exc.message_dict if hasattr(exc, "error_dict") else None
         message = " ".join(exc.messages)
-        return Response(_error(status, code, message, fields), status=status)
+        return Response(error_body(status, code, message, fields), status=status)
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, Http404):
@@ -206,11 +209,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             detail if isinstance(detail, dict) else {api_settings.NON_FIELD_ERRORS_KEY: detail}
         )
         message = _("The request was refused: see the fields.")
-        response.data = _error(response.status_code, "invalid", message, fields)
+        response.data = error_body(response.status_code, "invalid", message, fields)
     else:
         code = getattr(exc, "default_code", "error")
         message = str(detail.get("detail", detail)) if isinstance(detail, dict) else str(detail)
-        response.data = _error(response.status_code, code, message)
+        response.data = error_body(response.status_code, code, message)
     return response
 
 
@@ -310,13 +313,32 @@ def _filter_names(view: Any) -> list[str]:
 def not_found(request: HttpRequest, exception: Exception | None = None) -> Any:
     """Unknown URLs under /api/ answer in the API's error shape; others get the site's page."""
     if request.path.startswith("/api/"):
-        return JsonResponse(_error(404, "not_found", _("No such resource.")), status=404)
+        return JsonResponse(error_body(404, "not_found", _("No such resource.")), status=404)
     return page_not_found(request, exception or Http404())
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> Any:
+    """A request Django refused before any view saw it: under /api/, in the API's shape. A body
+    over the limit is 413; too many parameters or an unreadable request is 400."""
+    if not request.path.startswith("/api/"):
+        return page_bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        message = _("The request body is too large.")
+        return JsonResponse(error_body(413, "too_large", message), status=413)
+    if isinstance(exception, TooManyFieldsSent):
+        message = _("Too many parameters.")
+        return JsonResponse(error_body(400, "too_many_parameters", message), status=400)
+    return JsonResponse(error_body(400, "bad_request", _("The request was refused.")), status=400)
+
+
 def server_error(request: HttpRequest) -> Any:
+    if isinstance(sys.exc_info()[1], OperationalError):
+        # A database error outside a view (a middleware saving the session): still a 503.
+        from emgtracker.unavailable import unavailable  # it imports this module
+
+        return unavailable(request)
     if request.path.startswith("/api/"):
         return JsonResponse(
-            _error(500, "server_error", _("Something went wrong on our side.")), status=500
+            error_body(500, "server_error", _("Something went wrong on our side.")), status=500
         )
     return page_server_error(request)

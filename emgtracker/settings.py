@@ -13,6 +13,7 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from emgtracker.logs import logging_config
 from emgtracker.spreadsheets import SafeCSV, SafeXLSX
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -36,6 +37,11 @@ else:
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# How many proxies we run in front of the site, each appending to X-Forwarded-For. The client's
+# address is the entry that many from the end; 0 ignores the header, which a client can forge.
+# The throttles, the logs and the login lockout all read it (emgtracker/client.py).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
 INSTALLED_APPS = [
     "emgtracker.apps.EMGAdminConfig",
     "django.contrib.auth",
@@ -58,9 +64,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
+    # /healthz and /readyz, answered before the Host check, the HTTPS redirect and the log.
+    "emgtracker.health.HealthCheckMiddleware",
+    # The policies go on every page, the 503 and the refusals below included.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Then: every log line of the request carries its id, user and client address.
+    "emgtracker.request_context.RequestContextMiddleware",
+    # A stalled or failing database answers 503 with Retry-After, not a 500 after a timeout.
+    "emgtracker.unavailable.DatabaseUnavailableMiddleware",
+    # Hostile requests (a NUL in the path, an oversized API body) stop here with a 4xx.
+    "emgtracker.limits.RequestLimitsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -119,9 +134,20 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+# A database that stops answering must fail a request in seconds (a 503), not hold it until the
+# worker is killed: a limit on connecting (libpq counts whole seconds, 2 at least) and on each
+# statement, enforced by the server.
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+DATABASE_STATEMENT_TIMEOUT_MS = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=5000)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+            "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}",
+        }
+    )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # Take the write lock at BEGIN so concurrent writers wait instead of failing.
@@ -146,9 +172,19 @@ if REDIS_URL:
             },
         }
     }
+    # The same Redis, errors and all, for the throttles: they must know when it is down, to
+    # count in the process instead (emgtracker/throttling.py).
+    CACHES["throttle"] = {
+        **CACHES["default"],
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+    }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Two names for one store: local-memory caches of the same LOCATION share their entries.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
@@ -162,6 +198,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# The worker logs through LOGGING below (JSON, with the task's id), not Celery's own set-up.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A write hands its task to the broker after commit; with Redis down it must give up quickly
 # and leave the task in the outbox, not hold the request.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
@@ -248,16 +286,18 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "emgtracker.api.Pagination",
     # JSON bodies only: a form cannot say null, and reads an empty field as one.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["emgtracker.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
         "emgtracker.api.CSVRenderer",
     ],
+    # Counted in Redis, and in the process while Redis is down: never switched off.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "emgtracker.throttling.AnonRateThrottle",
+        "emgtracker.throttling.UserRateThrottle",
     ],
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/minute"),
         "user": env.str("API_THROTTLE_USER", default="600/minute"),
@@ -347,12 +387,10 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-}
+# One JSON object a line in production (time, level, logger, message, request id, user, client
+# address, task id); plain text with debug on, for reading in a terminal. docs/configuration.md.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
 
 # Production hardening: `manage.py check --deploy` passes with no warning when debug is off.
 if not DEBUG:

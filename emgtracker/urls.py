@@ -74,5 +74,6 @@ urlpatterns = [
     path("", include("workstreams.urls")),
 ]
 
+handler400 = "emgtracker.api.bad_request"
 handler404 = "emgtracker.api.not_found"
 handler500 = "emgtracker.api.server_error"

@@ -6,6 +6,7 @@ from typing import Any
 import factory
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from meetings.models import Attendance, Document, Entity, Intervention, Meeting, Person
 from workstreams.models import (
@@ -41,6 +42,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     def entity(self, create: bool, acronym: str | None, **kwargs: Any) -> None:
         if acronym:
             FocalPoint.objects.create(user=self, entity=Entity.objects.get(acronym=acronym))
+
+
+def api_token(user: User) -> str:
+    """A new API token for ``user``: the key to send after ``Authorization: Token``."""
+    return str(Token.objects.create(user=user).key)
 
 
 class ProgressUpdateFactory(factory.django.DjangoModelFactory):

@@ -198,7 +198,8 @@ class BriefingPackViewSet(APIConventions, viewsets.GenericViewSet):
         meeting = get_object_or_404(Meeting, slug=meeting_slug)
         job = services.briefing_pack_request(meeting=meeting, by=request.user)
         data = self.get_serializer(job).data
-        return Response(data, status=202, headers={"Location": data["url"]})
+        # A plain str: WSGI servers refuse a header value of a str subclass (DRF's Hyperlink).
+        return Response(data, status=202, headers={"Location": str(data["url"])})
 
 
 class JobViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
