@@ -113,6 +113,9 @@ def test_a_stalled_database_gives_a_page_a_503_within_seconds(client: Client) ->
     assert response["Content-Type"].startswith("text/html")
     assert response["Retry-After"] == "30"
     assert "Unavailable for a moment" in response.content.decode()
+    # The error page is a page like the others: under the same policies.
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "camera=()" in response["Permissions-Policy"]
 
 
 @postgresql_only
