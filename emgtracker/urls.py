@@ -10,6 +10,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from accounts import api as account_api
 from meetings import api as meeting_api
 from meetings import feeds as meeting_feeds
 from meetings import views as meeting_views
@@ -37,6 +38,7 @@ router.register(
 )
 router.register("jobs", workstream_api.JobViewSet, basename="job")
 router.register("webhooks", workstream_api.WebhookSubscriptionViewSet, basename="webhook")
+router.register("tokens", account_api.ApiTokenViewSet, basename="token")
 
 meeting_urls = (
     [

@@ -7,6 +7,7 @@ import factory
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from accounts.services import api_token_create
 from meetings.models import Attendance, Document, Entity, Intervention, Meeting, Person
 from workstreams.models import (
     Decision,
@@ -19,6 +20,11 @@ from workstreams.models import (
 from workstreams.services import timeline_entry_refresh
 
 PASSWORD = "a-long-test-password-1"
+
+
+def api_token(user: User) -> str:
+    """A new API token of ``user``: the key to send as ``Authorization: Token <key>``."""
+    return api_token_create(user=user, name="test")[1]
 
 
 class UserFactory(factory.django.DjangoModelFactory):

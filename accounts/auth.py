@@ -1,0 +1,38 @@
+"""Token authentication for the API: knox's hashed tokens, refused once the password changed."""
+
+from typing import Any
+
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+from rest_framework import exceptions
+
+
+class TokenAuthentication(KnoxTokenAuthentication):
+    """``Authorization: Token <key>``: a token of an active user, unexpired, made since the
+    user's password last changed."""
+
+    def validate_user(self, auth_token: Any) -> tuple[Any, Any]:
+        user = auth_token.user
+        if not user.is_active:
+            auth_token.delete()
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if not constant_time_compare(auth_token.password_mark, user.get_session_auth_hash()):
+            auth_token.delete()
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        return user, auth_token
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    target_class = "accounts.auth.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <key>`: make a token at /admin/ (API tokens) or "
+            "POST /api/v1/tokens/ from a logged-in session.",
+        }
