@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -12,6 +13,14 @@ from rest_framework import exceptions
 class TokenAuthentication(KnoxTokenAuthentication):
     """``Authorization: Token <key>``: a token of an active user, unexpired, made since the
     user's password last changed."""
+
+    def _cleanup_token(self, auth_token: Any) -> bool:
+        # Knox also sweeps the user's other expired tokens here, a query on every request; they
+        # are swept when the user makes a token instead (accounts.services.api_token_create).
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            auth_token.delete()
+            return True
+        return False
 
     def validate_user(self, auth_token: Any) -> tuple[Any, Any]:
         user = auth_token.user

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -26,6 +27,7 @@ def api_token_create(
     limit = knox_settings.TOKEN_LIMIT_PER_USER
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()  # one count at a time
+        user.auth_token_set.filter(expiry__lte=timezone.now()).delete()
         if limit is not None and user.auth_token_set.count() >= limit:
             raise ValidationError(
                 _("You have %(limit)d tokens, the most one login may hold: revoke one first.")
