@@ -1,6 +1,5 @@
 from typing import Any
 
-from django.utils.translation import gettext_lazy
 from knox.settings import knox_settings
 from rest_framework import serializers
 
@@ -8,11 +7,20 @@ from accounts.models import ApiToken
 from emgtracker.api import StrictCharField
 
 
+class JSONIntegerField(serializers.IntegerField):
+    """A whole number only as a JSON number: not the text "7", not true."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return int(super().to_internal_value(data))
+
+
 class ApiTokenSerializer(serializers.ModelSerializer):
     """One of the login's API tokens; its key is never shown after it was made."""
 
     name = StrictCharField(max_length=100, help_text="What the token is for.")
-    days = serializers.IntegerField(
+    days = JSONIntegerField(
         write_only=True,
         required=False,
         min_value=1,
@@ -24,11 +32,6 @@ class ApiTokenSerializer(serializers.ModelSerializer):
         model = ApiToken
         fields = ["id", "name", "created", "expiry", "days"]
         read_only_fields = ["id", "created", "expiry"]
-
-    def validate_days(self, value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise serializers.ValidationError(gettext_lazy("A whole number of days."))
-        return value
 
 
 class ApiTokenCreatedSerializer(ApiTokenSerializer):

@@ -17,7 +17,13 @@ def _fresh_throttle_counts(record: None) -> None:
 
 
 def log_in(
-    client: Client, username: str, password: str, *, code: str = "", address: str = ADDRESS, **headers: Any
+    client: Client,
+    username: str,
+    password: str,
+    *,
+    code: str = "",
+    address: str = ADDRESS,
+    **headers: Any,
 ) -> HttpResponse:
     """The admin's login form, posted from ``address``."""
     data = {"username": username, "password": password, "otp_token": code, "next": "/admin/"}

@@ -38,7 +38,9 @@ def test_twenty_wrong_passwords_lock_the_account_until_the_lockout_ends(settings
     # From another address too: the account itself is locked.
     assert log_in(Client(), "amina", PASSWORD, address="198.51.100.9").status_code == 429
 
-    with time_machine.travel(timezone.now() + settings.AXES_COOLOFF_TIME + datetime.timedelta(minutes=1)):
+    with time_machine.travel(
+        timezone.now() + settings.AXES_COOLOFF_TIME + datetime.timedelta(minutes=1)
+    ):
         assert log_in(client, "amina", PASSWORD).status_code == 302
         assert in_workspace(client)
 
