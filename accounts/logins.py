@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models import Max, Q
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +45,7 @@ def lockout_end(request: HttpRequest, username: str) -> datetime.datetime:
 def lockout_response(
     request: HttpRequest, original_response: Any = None, credentials: Any = None
 ) -> HttpResponse:
-    """The answer to a login while locked out: the admin's page, or the API's JSON error."""
+    """The answer to a login while locked out: a page saying until when."""
     username = str((credentials or {}).get("username") or request.POST.get("username") or "")
     until = lockout_end(request, username)
     wait = max(60, int((until - timezone.now()).total_seconds()))
@@ -53,13 +53,9 @@ def lockout_response(
         "Too many failed logins for this account or from this address. "
         "Try again after %(time)s UTC (in about %(minutes)d minutes)."
     ) % {"time": until.strftime("%H:%M"), "minutes": (wait + 59) // 60}
-    if request.path.startswith("/api/"):
-        body = {"error": {"status": 429, "code": "locked_out", "message": message}}
-        response: HttpResponse = JsonResponse(body, status=429)
-    else:
-        response = render(
-            request, "accounts/locked_out.html", {"message": message, "until": until}, status=429
-        )
+    # Only the admin's form logs in with a password: the API takes tokens and sessions.
+    context = {"message": message, "until": until}
+    response = render(request, "accounts/locked_out.html", context, status=429)
     response["Retry-After"] = str(wait)
     return response
 
