@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -28,7 +29,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)  # admin_view lets only a logged-in staff member in
     context = {
         **admin.site.each_context(request),
-        "title": "Two-factor authentication",
+        "title": _("Two-factor authentication"),
         "required": second_factor_required(user),
     }
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
