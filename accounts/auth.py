@@ -1,5 +1,6 @@
 """Token authentication for the API: knox's hashed tokens, refused once the password changed."""
 
+import re
 from typing import Any
 
 from django.utils import timezone
@@ -7,12 +8,22 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+from knox.settings import knox_settings
 from rest_framework import exceptions
+
+KEY = re.compile(rb"[0-9a-f]{%d}" % knox_settings.AUTH_TOKEN_CHARACTER_LENGTH)
 
 
 class TokenAuthentication(KnoxTokenAuthentication):
     """``Authorization: Token <key>``: a token of an active user, unexpired, made since the
     user's password last changed."""
+
+    def authenticate_credentials(self, token: bytes) -> tuple[Any, Any]:
+        # Knox decodes the key as UTF-8 unguarded: a header byte that is not would be a 500.
+        # A key is hexadecimal; anything else names no token, and costs no query.
+        if not KEY.fullmatch(token):
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        return super().authenticate_credentials(token)  # type: ignore[no-any-return]
 
     def _cleanup_token(self, auth_token: Any) -> bool:
         # Knox also sweeps the user's other expired tokens here, a query on every request; they

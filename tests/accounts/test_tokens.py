@@ -105,6 +105,22 @@ def test_a_user_cannot_see_or_revoke_another_users_token() -> None:
     assert _works(other_key)
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["Token é", "Token \xff\xfe", "Token abc", "Token " + "g" * 64, "Token", "Token a b"],
+)
+def test_a_malformed_token_is_401_in_the_error_shape(value: str) -> None:
+    response = Client(HTTP_AUTHORIZATION=value).get("/api/v1/updates/")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
+
+
+def test_a_key_with_a_real_tokens_start_and_a_bad_byte_is_401() -> None:
+    key = api_token(UserFactory(role="viewer"))
+    assert _with(key[:15] + "zz\xe9").get("/api/v1/updates/").status_code == 401
+    assert _works(key)
+
+
 def test_anonymous_clients_get_401() -> None:
     response = Client().get(TOKENS)
     assert response.status_code == 401
