@@ -23,7 +23,7 @@ class TokenAuthentication(KnoxTokenAuthentication):
         # A key is hexadecimal; anything else names no token, and costs no query.
         if not KEY.fullmatch(token):
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        return super().authenticate_credentials(token)  # type: ignore[no-any-return]
+        return super().authenticate_credentials(token)
 
     def _cleanup_token(self, auth_token: Any) -> bool:
         # Knox also sweeps the user's other expired tokens here, a query on every request; they
