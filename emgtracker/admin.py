@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import (
@@ -19,6 +20,19 @@ class EMGAdminSite(admin.AdminSite):
     site_title = _("EMG workspace")
     index_title = _("Workspace")
     index_template = "admin/emg_index.html"
+
+    @property
+    def login_form(self) -> Any:  # type: ignore[override]
+        # Imported here: the site is built before the apps are ready.
+        from accounts.forms import LoginForm
+
+        return LoginForm
+
+    def get_urls(self) -> list[URLResolver | URLPattern]:
+        from accounts.views import two_factor
+
+        mine = [path("two-factor/", self.admin_view(two_factor), name="two_factor_setup")]
+        return mine + super().get_urls()
 
     def index(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

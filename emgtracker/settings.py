@@ -6,6 +6,7 @@ Production sets ``DJANGO_DEBUG=false`` with ``SECRET_KEY`` and ``ALLOWED_HOSTS``
 ``DATABASE_URL`` / ``REDIS_URL`` for PostgreSQL and Redis. See docs/configuration.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -54,13 +55,18 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "rules",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
     "meetings",
     "workstreams",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -84,14 +90,21 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # A login that must have a second factor reaches nothing but its enrolment until it has one.
+    "accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Who may do what is decided by the rules in workstreams/permissions.py; the model backend
 # remains for superusers and passwords. Role groups carry no table permissions of their own.
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out login before any password is checked (docs/workspace.md).
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -107,6 +120,37 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
 IMPORT_XLSX_MAX_UNPACKED_BYTES = env.int("IMPORT_XLSX_MAX_UNPACKED_BYTES", default=40 * 1024 * 1024)
 IMPORT_XLSX_MAX_MEMBERS = env.int("IMPORT_XLSX_MAX_MEMBERS", default=100)
 IMPORT_XLSX_MAX_RATIO = env.int("IMPORT_XLSX_MAX_RATIO", default=100)
+
+# Logins (docs/workspace.md#logins). The client's address comes from NUM_PROXIES trusted
+# proxies, as for the API's throttling and the logs (emgtracker/client.py).
+# django-axes: after AXES_FAILURE_LIMIT failures an account, and separately an address, is
+# locked out for AXES_COOLOFF_MINUTES. `manage.py axes_reset` lifts every lockout.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "emgtracker.client.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.logins.lockout_response"
+# A success does not wipe the count: it would wipe the address's count too, which an attacker
+# holding one login could use to keep guessing others from the same address.
+AXES_RESET_ON_SUCCESS = False
+# A failed attempt during a lockout does not start the wait again: the message's time holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The second factor (TOTP, with recovery codes): offered to every login with a role, and required
+# of these roles ("superuser" names superusers). Required of the secretariat when debug is off.
+OTP_REQUIRED_FOR_ROLES = env.list(
+    "OTP_REQUIRED_FOR_ROLES", default=[] if DEBUG else ["secretariat", "superuser"]
+)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="EMG Workstream Tracker")
+# API tokens (django-rest-knox): stored as a hash, for TOKEN_TTL_DAYS unless asked for less.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=90)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": 20,
+}
+# Knox's own migrations would make a table for its model, which ours replaces: none is made.
+MIGRATION_MODULES = {"knox": None}
 
 # History is read in the admin; a "revert" would bypass the editorial workflow and its checks.
 SIMPLE_HISTORY_REVERT_DISABLED = True
@@ -275,7 +319,7 @@ WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", de
 # The API (docs/api.md): public reads, token or session writes, one error shape.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Anyone reads; a write needs a login, and the service it calls asks the rules.

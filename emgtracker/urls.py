@@ -10,6 +10,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from accounts import api as account_api
 from emgtracker.apidocs import RedocView, SwaggerView, redoc_bundle
 from meetings import api as meeting_api
 from meetings import feeds as meeting_feeds
@@ -38,6 +39,7 @@ router.register(
 )
 router.register("jobs", workstream_api.JobViewSet, basename="job")
 router.register("webhooks", workstream_api.WebhookSubscriptionViewSet, basename="webhook")
+router.register("tokens", account_api.ApiTokenViewSet, basename="token")
 
 meeting_urls = (
     [

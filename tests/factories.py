@@ -6,8 +6,8 @@ from typing import Any
 import factory
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from accounts.services import api_token_create
 from meetings.models import Attendance, Document, Entity, Intervention, Meeting, Person
 from workstreams.models import (
     Decision,
@@ -20,6 +20,11 @@ from workstreams.models import (
 from workstreams.services import timeline_entry_refresh
 
 PASSWORD = "a-long-test-password-1"
+
+
+def api_token(user: User) -> str:
+    """A new API token of ``user``: the key to send as ``Authorization: Token <key>``."""
+    return api_token_create(user=user, name="test")[1]
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -42,11 +47,6 @@ class UserFactory(factory.django.DjangoModelFactory):
     def entity(self, create: bool, acronym: str | None, **kwargs: Any) -> None:
         if acronym:
             FocalPoint.objects.create(user=self, entity=Entity.objects.get(acronym=acronym))
-
-
-def api_token(user: User) -> str:
-    """A new API token for ``user``: the key to send after ``Authorization: Token``."""
-    return str(Token.objects.create(user=user).key)
 
 
 class ProgressUpdateFactory(factory.django.DjangoModelFactory):

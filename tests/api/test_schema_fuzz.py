@@ -25,7 +25,6 @@ from django.core.cache import cache
 from django.db import close_old_connections, models, transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from rest_framework.settings import api_settings
 from schemathesis.core import NOT_SET
 from schemathesis.core.failures import Failure
@@ -38,7 +37,7 @@ from schemathesis.openapi.checks import RejectedPositiveData
 
 from emgtracker.wsgi import application
 from meetings.models import Entity, Meeting, Person
-from tests.factories import ProgressUpdateFactory, UserFactory
+from tests.factories import ProgressUpdateFactory, UserFactory, api_token
 from workstreams.models import Decision, ProgressUpdate, Proposal, Workstream
 
 # The schema the application serves, loaded at import. Schemathesis' fixture-based loader
@@ -308,8 +307,7 @@ def _call(case: Case, **kwargs: Any) -> Response:
 @pytest.fixture
 def secretariat(record: None) -> dict[str, str]:
     """Headers of a secretariat login, which may do every write."""
-    token = Token.objects.create(user=UserFactory(role="secretariat"))
-    return {"Authorization": f"Token {token.key}"}
+    return {"Authorization": f"Token {api_token(UserFactory(role='secretariat'))}"}
 
 
 @pytest.mark.usefixtures("known", "_in_process")

@@ -7,9 +7,8 @@ from urllib.parse import urlencode
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
-from tests.factories import ProgressUpdateFactory, UserFactory
+from tests.factories import ProgressUpdateFactory, UserFactory, api_token
 from workstreams.models import ProgressUpdate, Workstream
 
 pytestmark = pytest.mark.usefixtures("record")
@@ -31,8 +30,7 @@ def _client(role: str | None) -> Client:
         if role == "focal_point"
         else UserFactory(role=role)
     )
-    token = Token.objects.create(user=user)
-    return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return Client(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
 
 
 def _post(client: Client, url: str, data: dict[str, Any] | None = None) -> Any:

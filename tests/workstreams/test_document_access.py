@@ -15,10 +15,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
 from meetings.models import Document, Meeting
-from tests.factories import ProgressUpdateFactory, UserFactory
+from tests.factories import ProgressUpdateFactory, UserFactory, api_token
 from workstreams import services
 from workstreams.models import Job, ProgressUpdate, Workstream
 
@@ -58,8 +57,7 @@ def _address(document: Document) -> str:
 
 
 def _api(role: str) -> Client:
-    token = Token.objects.create(user=UserFactory(role=role))
-    return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return Client(HTTP_AUTHORIZATION=f"Token {api_token(UserFactory(role=role))}")
 
 
 def _logged_in(role: str) -> Client:

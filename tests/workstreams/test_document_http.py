@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from meetings.models import Document, Meeting
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_token
 from workstreams import services
 from workstreams.models import ProgressUpdate
 
@@ -48,7 +47,7 @@ def _pdf_text(content: bytes) -> str:
 @pytest.mark.usefixtures("live_record")
 def test_a_withdrawn_pack_stops_downloading_and_the_new_one_downloads(live_server: Any) -> None:
     secretariat = UserFactory(role="secretariat")
-    key = Token.objects.create(user=secretariat).key
+    key = api_token(secretariat)
     browser = Client()
     browser.force_login(secretariat)
     session = browser.cookies["sessionid"].value

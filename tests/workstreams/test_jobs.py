@@ -17,12 +17,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from kombu import pools as kombu_pools
-from rest_framework.authtoken.models import Token
 
 from emgtracker.celery import app as celery_app
 from meetings.models import Meeting
 from tests.conftest import wait_for
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_token
 from workstreams import outbox, services
 from workstreams.models import Job, OutboxMessage, ProgressUpdate
 
@@ -30,8 +29,7 @@ SOM28_MID_TERM = "som28-mid-term"
 
 
 def _token_client(role: str, **kwargs: Any) -> Client:
-    token = Token.objects.create(user=UserFactory(role=role, **kwargs))
-    return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return Client(HTTP_AUTHORIZATION=f"Token {api_token(UserFactory(role=role, **kwargs))}")
 
 
 def _pdf_text(content: bytes) -> str:

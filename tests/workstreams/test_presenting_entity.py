@@ -8,10 +8,9 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from meetings.models import Entity, Meeting
-from tests.factories import ProgressUpdateFactory, UserFactory
+from tests.factories import ProgressUpdateFactory, UserFactory, api_token
 from workstreams import services
 from workstreams.models import ProgressUpdate, Workstream
 
@@ -38,7 +37,7 @@ def _api(role: str) -> Client:
         if role == "focal_point"
         else UserFactory(role=role)
     )
-    return Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return Client(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
 
 
 def _entity(acronym: str) -> Entity:

@@ -33,12 +33,11 @@ from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from meetings.models import Meeting
 from tests.conftest import wait_for
-from tests.factories import ProgressUpdateFactory, UserFactory
+from tests.factories import ProgressUpdateFactory, UserFactory, api_token
 from workstreams import services, tasks, webhooks
 from workstreams.models import (
     Decision,
@@ -483,7 +482,7 @@ class TestDelivery:
 
 
 def _token_client(user: User) -> Client:
-    return Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return Client(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
 
 
 @pytest.mark.usefixtures("record")

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Q
 
+from accounts.services import second_factor_setup
 from meetings.models import Entity
 from workstreams.models import FocalPoint
 from workstreams.permissions import FOCAL_POINT, ROLES
@@ -27,9 +28,22 @@ class Command(BaseCommand):
             "--entity", help="The acronym of the entity a focal point speaks for, e.g. UNESCO."
         )
         parser.add_argument("--email", default="")
+        parser.add_argument(
+            "--totp",
+            action="store_true",
+            help="Set up two-factor authentication: prints the authenticator's otpauth:// URI "
+            "and the recovery codes, once.",
+        )
 
     def handle(
-        self, *args: Any, username: str, role: str, entity: str | None, email: str, **options: Any
+        self,
+        *args: Any,
+        username: str,
+        role: str,
+        entity: str | None,
+        email: str,
+        totp: bool,
+        **options: Any,
     ) -> None:
         if User.objects.filter(username=username).exists():
             raise CommandError(f"A user named “{username}” exists already.")
@@ -40,8 +54,19 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get(name=role))
             if focal_entity is not None:
                 FocalPoint.objects.create(user=user, entity=focal_entity)
+            if totp:
+                device, codes = second_factor_setup(user=user)
         speaks_for = f" for {focal_entity}" if focal_entity else ""
         self.stdout.write(self.style.SUCCESS(f"Created {username} ({role}{speaks_for})."))
+        if totp:
+            # Shown once: neither is stored where it can be read back.
+            self.stdout.write(
+                "Two-factor authentication is on. Add this to an authenticator app "
+                "(or make a QR code of it):"
+            )
+            self.stdout.write(device.config_url)
+            self.stdout.write("Recovery codes, each good once:")
+            self.stdout.write(" ".join(codes))
 
     def _entity(self, role: str, acronym: str | None) -> Entity | None:
         if role != FOCAL_POINT:
