@@ -135,6 +135,9 @@ AXES_LOCKOUT_CALLABLE = "accounts.logins.lockout_response"
 AXES_RESET_ON_SUCCESS = False
 # A failed attempt during a lockout does not start the wait again: the message's time holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Our own login log (accounts/logins.py, logger emgtracker.auth) says who, from where and what;
+# axes's lines would repeat it and announce itself at every start of every command.
+AXES_VERBOSE = False
 # The second factor (TOTP, with recovery codes): offered to every login with a role, and required
 # of these roles ("superuser" names superusers). Required of the secretariat when debug is off.
 OTP_REQUIRED_FOR_ROLES = env.list(
