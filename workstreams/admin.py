@@ -93,34 +93,38 @@ class CurrentStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class RefreshesTimeline:
-    """The admin of something a status is derived from (a decision, a proposal, an update):
-    each change re-derives the rows of the workstreams it touched, before and after."""
-
-    def _refresh(self, workstream_ids: set[Any]) -> None:
-        workstreams = Workstream.objects.filter(pk__in=workstream_ids - {None})
-        services.workstream_timeline_refresh(workstreams=workstreams)
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)  # type: ignore[misc]
-        self._refresh({form.initial.get("workstream"), obj.workstream_id})
+class KeepsTimelineCells:
+    """The admin of something a status is derived from (a decision, a proposal, an update): its
+    timeline cell goes with it and is derived again by the service, so no one needs leave to
+    delete a cell by hand."""
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)  # type: ignore[misc]
-        # Its timeline cell goes with it and is derived again at once: no one deletes a cell
-        # by hand, and no one needs leave to.
         perms_needed.discard(TimelineEntry._meta.verbose_name)
         return deleted, counts, perms_needed, protected
 
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        workstream_id = obj.workstream_id
-        super().delete_model(request, obj)  # type: ignore[misc]
-        self._refresh({workstream_id})
 
+class RecordOfMeetingAdmin(KeepsTimelineCells, RulesModelAdmin):
+    """Decisions and proposals: saved and deleted through their services."""
+
+    @staticmethod
+    def save_service(row: Any, *, by: Any) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def delete_service(row: Any, *, by: Any) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        self.save_service(obj, by=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self.delete_service(obj, by=request.user)
+
+    @transaction.atomic
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        workstream_ids = set(queryset.values_list("workstream_id", flat=True))
-        super().delete_queryset(request, queryset)  # type: ignore[misc]
-        self._refresh(workstream_ids)
+        for row in queryset:
+            self.delete_service(row, by=request.user)
 
 
 @admin.register(Workstream)
@@ -215,7 +219,7 @@ FOCAL_POINT_FIELDSETS = [
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(RefreshesTimeline, RulesModelAdmin):
+class ProgressUpdateAdmin(KeepsTimelineCells, RulesModelAdmin):
     form = ProgressUpdateForm
     list_display = ["workstream", "meeting", "status", "state", "entity", "presenter", "updated_at"]
     list_filter = ["state", "status", "meeting", ("entity", admin.RelatedOnlyFieldListFilter)]
@@ -363,7 +367,15 @@ class ProgressUpdateAdmin(RefreshesTimeline, RulesModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(RefreshesTimeline, RulesModelAdmin):
+class DecisionAdmin(RecordOfMeetingAdmin):
+    @staticmethod
+    def save_service(decision: Decision, *, by: Any) -> None:
+        services.decision_save(decision=decision, by=by)
+
+    @staticmethod
+    def delete_service(decision: Decision, *, by: Any) -> None:
+        services.decision_delete(decision=decision, by=by)
+
     list_display = ["workstream", "meeting", "kind", "text"]
     list_filter = ["kind", "meeting"]
     list_select_related = ["workstream", "meeting"]
@@ -372,7 +384,15 @@ class DecisionAdmin(RefreshesTimeline, RulesModelAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(RefreshesTimeline, RulesModelAdmin):
+class ProposalAdmin(RecordOfMeetingAdmin):
+    @staticmethod
+    def save_service(proposal: Proposal, *, by: Any) -> None:
+        services.proposal_save(proposal=proposal, by=by)
+
+    @staticmethod
+    def delete_service(proposal: Proposal, *, by: Any) -> None:
+        services.proposal_delete(proposal=proposal, by=by)
+
     list_display = ["title", "kind", "meeting", "entity", "workstream"]
     list_filter = ["kind", "meeting"]
     list_select_related = ["meeting", "entity", "workstream"]
@@ -474,15 +494,7 @@ class MeetingWorkspaceAdmin(MeetingAdmin):
     actions = ["briefing_pack"]
 
     def save_model(self, request: HttpRequest, obj: Meeting, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if not change:
-            webhooks.webhook_meeting_added(meeting=obj)
-        elif {"date", "som_number"} & set(form.changed_data):
-            # Another meeting may now be the latest with a record, for any workstream.
-            at_meeting = TimelineEntry.objects.filter(meeting=obj).values("workstream")
-            services.workstream_status_now_refresh(
-                workstreams=Workstream.objects.filter(pk__in=at_meeting)
-            )
+        services.meeting_save(meeting=obj, by=request.user, changed=form.changed_data)
 
     def has_briefing_pack_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("workstreams.add_job")

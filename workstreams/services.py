@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -438,6 +439,77 @@ def _withdrawn(update: ProgressUpdate, *, by: Any, why: str, meeting_id: int | N
         reason=_("The update “%(update)s” %(why)s.") % {"update": update, "why": why},
         by=by,
     )
+
+
+# Decisions, proposals and meetings: the rest of the record --------------------------------
+
+
+def _record_require(by: Any, action: str, row: models.Model) -> None:
+    perm = f"{row._meta.app_label}.{action}_{row._meta.model_name}"
+    if not by.has_perm(perm, row if row.pk else None):
+        raise PermissionDenied(_("You may not %(action)s this.") % {"action": action})
+
+
+def _timeline_refresh_of(workstream_ids: set[int | None]) -> None:
+    """Re-derive the rows of the workstreams a change touched, before and after it."""
+    workstream_timeline_refresh(
+        workstreams=Workstream.objects.filter(pk__in=workstream_ids - {None})
+    )
+
+
+def _record_save(row: Decision | Proposal, *, by: Any) -> None:
+    _record_require(by, "change" if row.pk else "add", row)
+    before = type(row).objects.filter(pk=row.pk).values_list("workstream_id", flat=True).first()
+    row.full_clean()
+    row.save()
+    _timeline_refresh_of({before, row.workstream_id})
+
+
+def _record_delete(row: Decision | Proposal, *, by: Any) -> None:
+    _record_require(by, "delete", row)
+    workstream_id = row.workstream_id
+    row.delete()
+    _timeline_refresh_of({workstream_id})
+
+
+@transaction.atomic
+def decision_save(*, decision: Decision, by: Any) -> Decision:
+    """Add or change a decision of the Senior Officials; the status cells it moves follow."""
+    _record_save(decision, by=by)
+    return decision
+
+
+@transaction.atomic
+def decision_delete(*, decision: Decision, by: Any) -> None:
+    _record_delete(decision, by=by)
+
+
+@transaction.atomic
+def proposal_save(*, proposal: Proposal, by: Any) -> Proposal:
+    """Add or change a proposal put to a meeting; a concept note may set its workstream's cell."""
+    _record_save(proposal, by=by)
+    return proposal
+
+
+@transaction.atomic
+def proposal_delete(*, proposal: Proposal, by: Any) -> None:
+    _record_delete(proposal, by=by)
+
+
+@transaction.atomic
+def meeting_save(*, meeting: Meeting, by: Any, changed: Iterable[str] = ()) -> Meeting:
+    """Add a meeting (announced to webhook subscribers) or change one. A new date or SOM number
+    can make another meeting the latest with a record, so the workstreams it holds cells of
+    have their status now stored again."""
+    created = meeting.pk is None
+    _record_require(by, "add" if created else "change", meeting)
+    meeting.save()
+    if created:
+        webhooks.webhook_meeting_added(meeting=meeting)
+    elif {"date", "som_number"} & set(changed):
+        at_meeting = TimelineEntry.objects.filter(meeting=meeting).values("workstream")
+        workstream_status_now_refresh(workstreams=Workstream.objects.filter(pk__in=at_meeting))
+    return meeting
 
 
 # Jobs: the briefing pack -------------------------------------------------------------------
