@@ -172,3 +172,15 @@ def test_the_health_check_fails_when_readyz_says_not_ready(
     handler.status = 503
     assert _health_check(port, "emg.example.org") != 0
     assert handler.seen == [("/readyz", "emg.example.org", "https")]
+
+
+def test_only_the_migrations_run_without_the_statement_timeout() -> None:
+    """A migration may rewrite a large table; a request must not hold the database for long."""
+    services = COMPOSE["services"]
+    assert services["migrate"]["environment"]["DATABASE_STATEMENT_TIMEOUT_MS"] == "0"
+    for name in ["web", "worker", "beat"]:
+        assert "DATABASE_STATEMENT_TIMEOUT_MS" not in services[name]["environment"]
+        assert (
+            services[name]["environment"]["DATABASE_URL"]
+            == (services["migrate"]["environment"]["DATABASE_URL"])
+        )
