@@ -265,6 +265,26 @@ def _presenting_entity(update: ProgressUpdate, *, by: Any, stored_entity_id: int
         raise ValidationError({"entity": message % {"entity": name}}, code="invalid")
 
 
+def _presenting_person(update: ProgressUpdate, *, by: Any, stored_presenter_id: int | None) -> None:
+    """A focal point names as presenter someone of their own entity, or keeps the presenter the
+    secretariat (or the record) set; the secretariat names anyone."""
+    own = focal_point_entity_id(by)
+    if own is None or by.is_superuser or is_secretariat(by):
+        return
+    if update.presenter_id is None or update.presenter_id == stored_presenter_id:
+        return
+    if update.presenter is not None and update.presenter.entity_id != own:
+        raise ValidationError(
+            {
+                "presenter": _(
+                    "A focal point names a presenter of their own entity; %(person)s is not."
+                )
+                % {"person": update.presenter.name}
+            },
+            code="invalid",
+        )
+
+
 def _content(update: ProgressUpdate) -> list[Any]:
     """What a briefing pack shows of an update: its editable fields."""
     names = [f for f in EDITABLE_FIELDS if f not in {"state", "returned_reason"}]
@@ -279,7 +299,7 @@ def progress_update_save(*, update: ProgressUpdate, by: Any) -> ProgressUpdate:
     refused with ``StaleUpdate``.
     """
     stored_cell = (update.workstream_id, update.meeting_id)
-    stored_entity_id = None
+    stored_entity_id = stored_presenter_id = None
     stored_state: str = ProgressUpdate.State.DRAFT
     stored_values = _content(update)
     if update.pk is None:
@@ -290,13 +310,14 @@ def progress_update_save(*, update: ProgressUpdate, by: Any) -> ProgressUpdate:
     else:
         stored = ProgressUpdate.objects.get(pk=update.pk)
         stored_cell = (stored.workstream_id, stored.meeting_id)
-        stored_entity_id = stored.entity_id
+        stored_entity_id, stored_presenter_id = stored.entity_id, stored.presenter_id
         stored_state, stored_values = stored.state, _content(stored)
         _require(by, "change", stored)
         # A moved update is checked against the workstream it moves to as well.
         update.state, update.published_at = stored.state, stored.published_at
     _require(by, "change", update)
     _presenting_entity(update, by=by, stored_entity_id=stored_entity_id)
+    _presenting_person(update, by=by, stored_presenter_id=stored_presenter_id)
     update.full_clean()
     _write(update, by=by)
     if stored_state == ProgressUpdate.State.PUBLISHED and stored_values != _content(update):

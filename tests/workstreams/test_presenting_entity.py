@@ -77,6 +77,23 @@ class TestAPI:
         assert response.json()["entity"] == "unesco"
         assert _created().get().entity == _entity("UNESCO")
 
+    def test_a_focal_point_naming_a_presenter_of_another_entity_is_refused(self) -> None:
+        response = _api("focal_point").post(
+            UPDATES, {**NEW, "presenter": "andrea-rizzo"}, content_type="application/json"
+        )
+        assert response.status_code == 400, response.content
+        error = response.json()["error"]
+        assert list(error["fields"]) == ["presenter"]
+        assert "Andrea Rizzo is not" in error["fields"]["presenter"][0]
+        assert not _created().exists()
+
+    def test_a_focal_point_naming_a_presenter_of_their_own_entity_works(self) -> None:
+        response = _api("focal_point").post(
+            UPDATES, {**NEW, "presenter": "bernard-combes"}, content_type="application/json"
+        )
+        assert response.status_code == 201, response.content
+        assert _created().get().presenter.slug == "bernard-combes"
+
     def test_a_focal_point_naming_their_own_entity_works(self) -> None:
         response = _api("focal_point").post(
             UPDATES, {**NEW, "entity": "unesco"}, content_type="application/json"
