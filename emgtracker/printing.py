@@ -44,7 +44,8 @@ class StaticFilesOnly(weasyprint.URLFetcher):
         if not url.startswith(prefix):
             raise RefusedFetch(f"Printed documents read only our static files, not {url!r}.")
         name = unquote(urlsplit(url[len(prefix) :]).path)
-        path = _static_path(name) if name and ".." not in name.split("/") else None
+        inside = name and not name.startswith("/") and ".." not in name.split("/")
+        path = _static_path(name) if inside else None
         if path is None:
             raise RefusedFetch(f"No static file {name!r}.")
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -53,14 +54,18 @@ class StaticFilesOnly(weasyprint.URLFetcher):
         )
 
 
-def pdf_from_template(template: str, context: dict[str, Any]) -> bytes:
-    """Render an HTML template to PDF. Resources come from our static files only."""
-    html = render_to_string(template, context)
+def pdf_from_html(html: str) -> bytes:
+    """An HTML document as PDF. Resources come from our static files only."""
     document = weasyprint.HTML(
         string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticFilesOnly(fail_on_errors=False)
     )
     pdf: bytes = document.write_pdf()
     return pdf
+
+
+def pdf_from_template(template: str, context: dict[str, Any]) -> bytes:
+    """Render an HTML template (templates/documents/) to PDF."""
+    return pdf_from_html(render_to_string(template, context))
 
 
 def docx_from_template(
