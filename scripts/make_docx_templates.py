@@ -135,4 +135,4 @@ def briefing_pack() -> docx.document.Document:
 
 
 if __name__ == "__main__":
-    briefing_pack().save(DOCUMENTS / "briefing_pack.docx")
+    briefing_pack().save(str(DOCUMENTS / "briefing_pack.docx"))

@@ -1,18 +1,21 @@
 """The briefing pack: a meeting's published progress updates as a DOCX, a PDF and a CSV."""
 
 import csv
+import importlib.util
 import io
 import re
 import subprocess
+from pathlib import Path
 from typing import Any, cast
 
 import docx
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from meetings.models import Document, Meeting, Person
 from tests.factories import ProgressUpdateFactory, grow_record
-from workstreams.briefing import BriefingPack, briefing_pack_build
+from workstreams.briefing import DOCX_TEMPLATE, BriefingPack, briefing_pack_build
 from workstreams.models import ProgressUpdate, Workstream
 
 pytestmark = pytest.mark.usefixtures("record")
@@ -355,3 +358,21 @@ def test_query_count_does_not_grow_with_the_updates(django_assert_num_queries: A
         pack = briefing_pack_build(meeting=senior)
     assert pack.sections == 31
     assert len(_csv_rows(pack)[1]) == 31
+
+
+def test_the_committed_word_template_is_what_its_script_writes() -> None:
+    """templates/documents/briefing_pack.docx is made by scripts/make_docx_templates.py: a
+    layout change is made in the script, run, and committed with the file it writes."""
+    script = Path(settings.BASE_DIR) / "scripts" / "make_docx_templates.py"
+    spec = importlib.util.spec_from_file_location("make_docx_templates", script)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    written = module.briefing_pack()
+    committed = docx.Document(str(DOCX_TEMPLATE))
+    assert committed.element.xml == written.element.xml
+    assert [s.footer.paragraphs[0].text for s in committed.sections] == [
+        s.footer.paragraphs[0].text for s in written.sections
+    ]
+    assert committed.core_properties.title == "Briefing pack: {{ cover.label }}"
