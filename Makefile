@@ -22,13 +22,24 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 	$(SUDO) apt-get update -qq
 	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
 
+# The briefing pack's PDF: WeasyPrint lays it out with Pango and subsets its fonts with HarfBuzz
+# (Debian bookworm's libraries, as in the Dockerfile), in DejaVu Sans. Installed where missing.
+WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+.PHONY: weasyprint-libs
+weasyprint-libs:
+	@missing=$$(for p in $(WEASYPRINT_DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
 # The restore drill's test (tests/test_backup_restore.py) runs pg_dump and pg_restore.
 /usr/bin/pg_dump:
 	$(SUDO) apt-get update -qq
 	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client
 
 .PHONY: install run test lint bench
-install: $(VENV)/.installed
+install: $(VENV)/.installed weasyprint-libs
 
 run: install
 	$(BIN)/python manage.py migrate --noinput

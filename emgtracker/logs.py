@@ -73,4 +73,6 @@ def logging_config(*, log_format: str, level: str) -> dict[str, Any]:
             }
         },
         "root": {"handlers": ["console"], "level": level},
+        # WeasyPrint logs each layout step of a briefing pack at INFO, fontTools each subset.
+        "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
     }

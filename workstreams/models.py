@@ -245,6 +245,18 @@ class ProgressUpdateQuerySet(models.QuerySet["ProgressUpdate"]):
     def published(self) -> "ProgressUpdateQuerySet":
         return self.filter(state=ProgressUpdate.State.PUBLISHED)
 
+    def presented(self) -> "ProgressUpdateQuerySet":
+        """Published updates as a meeting shows them (its page, its briefing pack): with the
+        workstream, presenter, entity, agenda item and source, in agenda order then by title,
+        updates without an agenda item last on every database."""
+        return (
+            self.published()
+            .select_related(
+                "workstream", "presenter__entity", "entity", "agenda_item", "source__meeting"
+            )
+            .order_by(F("agenda_item__position").asc(nulls_last=True), "workstream__title")
+        )
+
     def awaiting_review(self) -> "ProgressUpdateQuerySet":
         """The admin landing panel: submitted updates, oldest first."""
         return (

@@ -27,7 +27,7 @@ from workstreams.models import (
 )
 from workstreams.permissions import focal_point_entity_id, is_secretariat
 
-if TYPE_CHECKING:  # reportlab loads only in workers
+if TYPE_CHECKING:  # WeasyPrint loads only in workers
     from workstreams.briefing import BriefingPack
 
 logger = logging.getLogger(__name__)
@@ -556,7 +556,7 @@ def _briefing_pack_enqueue(*, meeting: Meeting, by: Any) -> Job:
 
 def briefing_pack_run(*, job_id: int) -> Job | None:
     """Compile the pack of a queued job; safe to run twice (a second run finds it taken)."""
-    from workstreams.briefing import briefing_pack_build  # reportlab loads only in workers
+    from workstreams.briefing import briefing_pack_build  # WeasyPrint loads only in workers
 
     now = timezone.now()
     claimable = Q(state=Job.State.QUEUED) | Q(

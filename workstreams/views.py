@@ -113,9 +113,7 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Meeting.objects.for_detail().prefetch_related(
             Prefetch(
                 "updates",
-                queryset=ProgressUpdate.objects.published()
-                .select_related("workstream", "presenter", "entity", "agenda_item")
-                .order_by("agenda_item__position", "workstream__title"),
+                queryset=ProgressUpdate.objects.presented(),
                 to_attr="published_updates",
             ),
             Prefetch(

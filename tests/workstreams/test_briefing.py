@@ -1,18 +1,21 @@
 """The briefing pack: a meeting's published progress updates as a DOCX, a PDF and a CSV."""
 
 import csv
+import importlib.util
 import io
+import re
 import subprocess
+from pathlib import Path
 from typing import Any, cast
 
 import docx
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from meetings.models import Document, Meeting, Person
 from tests.factories import ProgressUpdateFactory, grow_record
-from workstreams import briefing
-from workstreams.briefing import BriefingPack, briefing_pack_build
+from workstreams.briefing import DOCX_TEMPLATE, BriefingPack, briefing_pack_build
 from workstreams.models import ProgressUpdate, Workstream
 
 pytestmark = pytest.mark.usefixtures("record")
@@ -267,17 +270,9 @@ def test_names_and_punctuation_beyond_ascii_render_and_markup_is_text() -> None:
         assert "Report in 2024 – “soon”." in text
 
 
-@pytest.fixture
-def no_dejavu(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Any:
-    """A system without DejaVu: the pack falls back to the Vera that ships with reportlab."""
-    monkeypatch.setattr(briefing, "DEJAVU", tmp_path)
-    briefing._fonts.cache_clear()
-    yield
-    briefing._fonts.cache_clear()
-
-
-@pytest.mark.usefixtures("no_dejavu")
-def test_without_dejavu_the_fallback_font_still_has_accents_and_dashes() -> None:
+def test_the_pdf_embeds_dejavu_which_has_the_status_symbols() -> None:
+    """The print stylesheet asks for DejaVu Sans (make and the Dockerfile install it): the
+    status symbols and accents are drawn from it, not dropped."""
     person = Person.objects.create(slug="helene-pitkanen", name="Hélène Pitkänen")
     _publish_at_som29_senior(
         Workstream.objects.get(slug="img-biodiversity"),
@@ -285,11 +280,65 @@ def test_without_dejavu_the_fallback_font_still_has_accents_and_dashes() -> None
         summary="The IMG’s work – phase two.",
     )
     pack = _build("som29-senior")
+    fonts = subprocess.run(
+        ["pdffonts", "-"], input=pack.pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert "DejaVu-Sans" in fonts
+    assert "Type 3" not in fonts
     text = _pdf_text(pack.pdf)
     assert "Hélène Pitkänen (UNESCO)" in text
-    assert "The IMG’s work – phase two." in text
-    # Vera has no status symbols: the status is written without one rather than with a box.
-    assert "Status: Active" in text
+    assert "Status: ● Active" in text
+
+
+# One context, two documents --------------------------------------------------------------------
+
+LABELS = [
+    "Agenda item:",
+    "Lead entities:",
+    "Presented by:",
+    "Status:",
+    "Summary",
+    "Next steps",
+    "Expected to continue in:",
+    "Source:",
+]
+
+
+def _outline(text: str, titles: list[str]) -> list[str]:
+    """The workstream titles and section labels of the progress part, in the order they come."""
+    progress = text[text.index("Progress by workstream") : text.index("Status across meetings")]
+    markers = sorted(set(titles), key=len, reverse=True) + LABELS
+    pattern = "|".join(re.escape(m) for m in markers)
+    return re.findall(pattern, progress)
+
+
+@pytest.mark.parametrize("slug", ["som28-mid-term", "som29-mid-term"])
+def test_the_pdf_and_the_docx_hold_the_same_sections_in_the_same_order(slug: str) -> None:
+    pack = _build(slug)
+    document = _docx(pack)
+    titles = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert len(titles) == pack.sections > 0
+    docx_paragraphs = _flat(" ".join(p.text for p in document.paragraphs))
+    docx_outline = _outline(docx_paragraphs, titles)
+    pdf_outline = _outline(_pdf_text(pack.pdf), titles)
+    assert pdf_outline == docx_outline
+    # Every section: its title, then its facts in one order, then its text.
+    assert docx_outline.count("Presented by:") == pack.sections
+    first = docx_outline[: docx_outline.index(titles[1])] if len(titles) > 1 else docx_outline
+    assert first[:6] == [titles[0], *LABELS[:5]]
+    cover = ["Meeting", "Date", "Venue", "Document symbol", "Generated"]
+    for text in (_pdf_text(pack.pdf, "-f", "1", "-l", "1"), docx_paragraphs):
+        positions = [text.index(label) for label in cover]
+        assert positions == sorted(positions)
+
+
+def test_an_empty_meeting_says_so_in_both_documents_at_the_same_place() -> None:
+    pack = _build("som29-senior")
+    document = _docx(pack)
+    for text in (_pdf_text(pack.pdf), _flat(" ".join(p.text for p in document.paragraphs))):
+        assert _outline(text, []) == []
+        between = text[text.index("Progress by workstream") : text.index("Status across")]
+        assert EMPTY in between
 
 
 # Queries ---------------------------------------------------------------------------------------
@@ -309,3 +358,21 @@ def test_query_count_does_not_grow_with_the_updates(django_assert_num_queries: A
         pack = briefing_pack_build(meeting=senior)
     assert pack.sections == 31
     assert len(_csv_rows(pack)[1]) == 31
+
+
+def test_the_committed_word_template_is_what_its_script_writes() -> None:
+    """templates/documents/briefing_pack.docx is made by scripts/make_docx_templates.py: a
+    layout change is made in the script, run, and committed with the file it writes."""
+    script = Path(settings.BASE_DIR) / "scripts" / "make_docx_templates.py"
+    spec = importlib.util.spec_from_file_location("make_docx_templates", script)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    written = module.briefing_pack()
+    committed = docx.Document(str(DOCX_TEMPLATE))
+    assert committed.element.xml == written.element.xml
+    assert [s.footer.paragraphs[0].text for s in committed.sections] == [
+        s.footer.paragraphs[0].text for s in written.sections
+    ]
+    assert committed.core_properties.title == "Briefing pack: {{ cover.label }}"

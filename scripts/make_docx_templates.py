@@ -1,0 +1,138 @@
+"""Write the Word templates of the printed documents (templates/documents/*.docx).
+
+The DOCX layout lives in the committed template; this script is how it was made, kept so that a
+change to the layout is a reviewed change to code. Run it after editing, and commit the result:
+
+    .venv/bin/python scripts/make_docx_templates.py
+
+The Jinja tags in the text are docxtpl's: ``{%p ... %}`` owns its paragraph, ``{%tr ... %}`` its
+table row and ``{%tc ... %}`` its table cell (https://docxtpl.readthedocs.io).
+"""
+
+from pathlib import Path
+
+import docx
+import docx.document
+import docx.table
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+DOCUMENTS = Path(__file__).resolve().parent.parent / "templates" / "documents"
+
+
+def _tag(document: docx.document.Document, tag: str) -> None:
+    """A paragraph holding only a docxtpl block tag: it vanishes when rendered."""
+    document.add_paragraph(f"{{%p {tag} %}}")
+
+
+def _field(document: docx.document.Document, label: str, value: str) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.add_run(f"{label}: ").bold = True
+    paragraph.add_run(f"{{{{ {value} }}}}")
+
+
+def _paragraphs(document: docx.document.Document, label: str, name: str) -> None:
+    """A labelled block of paragraphs; a line break inside one stays a line break."""
+    document.add_paragraph().add_run(label).bold = True
+    _tag(document, f"for paragraph in section.{name}")
+    document.add_paragraph("{{ paragraph }}")
+    _tag(document, "endfor")
+
+
+def _cover(document: docx.document.Document) -> None:
+    properties = document.core_properties
+    properties.title = "Briefing pack: {{ cover.label }}"
+    properties.subject = "{{ cover.title }}"
+    properties.author = properties.last_modified_by = "EMG Workstream Tracker"
+    properties.comments = properties.keywords = ""
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.footer.paragraphs[0].text = "EMG briefing pack – {{ cover.label }}"
+    document.add_paragraph("UNITED NATIONS")
+    document.add_paragraph("ENVIRONMENT MANAGEMENT GROUP")
+    document.add_heading("{{ cover.title }}", level=0)
+    document.add_paragraph("Briefing pack: progress by workstream", style="Subtitle")
+    _field(document, "Meeting", "cover.label")
+    _field(document, "Date", "cover.date")
+    _tag(document, "if cover.time")
+    _field(document, "Time", "cover.time")
+    _tag(document, "endif")
+    _field(document, "Venue", "cover.venue")
+    _field(document, "Document symbol", "cover.symbol")
+    document.add_paragraph("Generated {{ cover.generated }}")
+    document.add_page_break()
+
+
+def _sections(document: docx.document.Document) -> None:
+    document.add_heading("Progress by workstream", level=1)
+    _tag(document, "for section in sections")
+    document.add_heading("{{ section.title }}", level=2)
+    _tag(document, "if section.agenda_item")
+    _field(document, "Agenda item", "section.agenda_item")
+    _tag(document, "endif")
+    _field(document, "Lead entities", "section.leads")
+    _field(document, "Presented by", "section.presenter")
+    _field(document, "Status", "section.status")
+    _paragraphs(document, "Summary", "summary")
+    _tag(document, "if section.next_steps")
+    _paragraphs(document, "Next steps", "next_steps")
+    _tag(document, "endif")
+    _tag(document, "if section.continue_in")
+    _field(document, "Expected to continue in", "section.continue_in")
+    _tag(document, "endif")
+    _tag(document, "if section.provenance")
+    document.add_paragraph().add_run("Source: {{ section.provenance }}").italic = True
+    _tag(document, "endif")
+    _tag(document, "else")
+    document.add_paragraph("No progress update has been published for this meeting.")
+    _tag(document, "endfor")
+
+
+def _cells(row: docx.table._Row, texts: list[str], *, bold: bool) -> None:
+    for cell, text in zip(row.cells, texts, strict=True):
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = bold
+        run.font.size = Pt(8)
+
+
+def _repeat_header(table: docx.table.Table) -> None:
+    """Mark the first row as a header row, repeated at the top of every page."""
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(header)
+
+
+def _status_table(document: docx.document.Document) -> None:
+    # The table grows a column a meeting; it gets a landscape page of its own.
+    previous = document.sections[-1]
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = previous.page_height, previous.page_width
+    document.add_heading("Status across meetings", level=1)
+    table = document.add_table(rows=4, cols=4)
+    table.style = "Table Grid"
+    meeting = "{{ meeting.short_label }}\n{{ meeting.date_display }}"
+    loop = ["{%tc for meeting in meetings %}", meeting, "{%tc endfor %}"]
+    _cells(table.rows[0], ["Workstream", *loop], bold=True)
+    _cells(table.rows[1], ["{%tr for row in rows %}", "", "", ""], bold=False)
+    cells = ["{%tc for cell in row.cells %}", "{{ cell.label }}", "{%tc endfor %}"]
+    _cells(table.rows[2], ["{{ row.title }}", *cells], bold=False)
+    _cells(table.rows[3], ["{%tr endfor %}", "", "", ""], bold=False)
+    _repeat_header(table)
+    table.columns[0].width = Mm(70)
+
+
+def briefing_pack() -> docx.document.Document:
+    document = docx.Document()
+    _cover(document)
+    _sections(document)
+    _status_table(document)
+    return document
+
+
+if __name__ == "__main__":
+    briefing_pack().save(str(DOCUMENTS / "briefing_pack.docx"))
