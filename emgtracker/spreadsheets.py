@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 

@@ -1,13 +1,10 @@
-from typing import Any
-from urllib.parse import urlencode
-
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
 from emgtracker.admin import RulesModelAdmin, RulesTabularInline
 from meetings.imports.admin import ParticipantImportMixin
 from meetings.models import (

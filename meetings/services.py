@@ -86,17 +86,18 @@ def _create_people(plan: AttendancePlan) -> None:
 
 
 def _write_attendances(plan: AttendancePlan) -> None:
-    created, updated = [], []
+    created: list[Attendance] = []
+    updated: list[Attendance] = []
     for planned in plan.rows:
         change = planned.change(plan.numbered)
         if change == Change.SKIP:
             continue
-        person, entity, affiliation, number = planned.values(plan.numbered)
+        assert planned.person is not None  # _create_people created the new people.
         attendance = planned.attendance or Attendance(meeting=plan.meeting)
-        attendance.person_id = person
-        attendance.entity_id = entity
-        attendance.listed_affiliation = affiliation
-        attendance.list_number = number
+        attendance.person = planned.person
+        attendance.entity = planned.row.entity
+        attendance.listed_affiliation = planned.row.listed_affiliation
+        attendance.list_number = planned.values(plan.numbered)[3]
         (created if change == Change.NEW else updated).append(attendance)
     Attendance.objects.bulk_create(created, batch_size=BATCH_SIZE)
     Attendance.objects.bulk_update(

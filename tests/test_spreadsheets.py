@@ -9,7 +9,6 @@ import csv
 import io
 from typing import Any
 
-import openpyxl
 import pytest
 from django.conf import settings
 from django.contrib import admin
@@ -39,12 +38,6 @@ HARMLESS = ["Ordinary text, with a - dash", "2023-10-10", "-3", "-0.5", "+44", "
 
 def read_csv(content: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(content.decode(), newline="")))
-
-
-def read_xlsx(content: bytes) -> list[list[Any]]:
-    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
-    assert sheet is not None
-    return [[cell for cell in row] for row in sheet.iter_rows()]
 
 
 # The one function -------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -36,6 +37,11 @@ def read_participants(data: bytes, file_format: str) -> ParticipantList:
     """The file's participants, checked row by row. Raises what read_table raises for a file
     that cannot be read (read_failure_message says what to tell the user)."""
     return participant_list(read_table(data, file_format))
+
+
+def chosen_format(form: ParticipantImportForm | ParticipantConfirmForm) -> str:
+    """The format of a valid form ("csv" or "xlsx"; its choices are indexes into FORMATS)."""
+    return FORMATS[int(form.cleaned_data["format"])]
 
 
 class ParticipantImportMixin(admin.ModelAdmin):
@@ -75,7 +81,7 @@ class ParticipantImportMixin(admin.ModelAdmin):
         form = ParticipantImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self._render(request, {"form": form})
-        meeting, file_format = form.cleaned_data["meeting"], FORMATS[int(form.cleaned_data["format"])]
+        meeting, file_format = form.cleaned_data["meeting"], chosen_format(form)
         data = form.cleaned_data["import_file"].read()
         try:
             found = read_participants(data, file_format)
@@ -104,23 +110,27 @@ class ParticipantImportMixin(admin.ModelAdmin):
         form = ParticipantConfirmForm(request.POST)
         if not form.is_valid():
             return self._back(request, gettext("The preview was incomplete: nothing was imported."))
-        meeting, file_format = form.cleaned_data["meeting"], FORMATS[int(form.cleaned_data["format"])]
+        meeting, file_format = form.cleaned_data["meeting"], chosen_format(form)
         nothing = gettext("Nothing was imported.")
         try:
             # The file is kept from the preview to the confirmation, which removes it: this
             # preview was confirmed already (a second click), or its file is gone.
             data = take_upload(form.cleaned_data["import_file_name"])
         except FileNotFoundError:
-            return self._back(request, gettext("This preview has already been imported or has expired."))
+            return self._back(
+                request, gettext("This preview has already been imported or has expired.")
+            )
         try:
             found = read_participants(data, file_format)
         except Exception as error:  # The limits, checked again on the kept file.
             return self._back(request, nothing, read_failure_message(error, file_format))
         if found.errors:
             return self._back(request, nothing, *found.errors)
+        user = request.user
+        assert isinstance(user, User)  # The admin's views are for logged-in staff only.
         try:
             result = attendance_import(
-                meeting=meeting, rows=found.rows, numbered=found.numbered, by=request.user
+                meeting=meeting, rows=found.rows, numbered=found.numbered, by=user
             )
         except ImportRefused as refused:
             # The record changed since the preview: the service has undone everything.
@@ -142,11 +152,16 @@ class ParticipantImportMixin(admin.ModelAdmin):
         )
         # Show the list just imported.
         query = urlencode({"meeting__id__exact": meeting.pk})
-        changelist = reverse("admin:meetings_attendance_changelist", current_app=self.admin_site.name)
+        changelist = reverse(
+            "admin:meetings_attendance_changelist", current_app=self.admin_site.name
+        )
         return HttpResponseRedirect(f"{changelist}?{query}")
 
     def _preview(
-        self, plan: AttendancePlan, form: ParticipantImportForm, confirm_form: ParticipantConfirmForm
+        self,
+        plan: AttendancePlan,
+        form: ParticipantImportForm,
+        confirm_form: ParticipantConfirmForm,
     ) -> dict[str, Any]:
         return {
             "form": form,
