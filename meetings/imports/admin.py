@@ -29,7 +29,7 @@ from meetings.imports.forms import (
     take_upload,
 )
 from meetings.imports.plan import AttendancePlan, Change, attendance_plan
-from meetings.imports.rows import ParticipantList, participant_list
+from meetings.imports.rows import ParticipantList, in_file_order, participant_list
 from meetings.services import ImportRefused, attendance_import
 
 
@@ -90,7 +90,7 @@ class ParticipantImportMixin(admin.ModelAdmin):
             return self._render(request, {"form": form})
         # Every problem at once: the rows', and their clashes with the meeting's list.
         plan = attendance_plan(meeting=meeting, rows=found.rows, numbered=found.numbered)
-        if problems := [*found.errors, *plan.errors]:
+        if problems := in_file_order(found.problems, plan.problems):
             context = {"form": form, "problems": problems, "whole_file": not found.rows}
             return self._render(request, context)
         confirm_form = ParticipantConfirmForm(

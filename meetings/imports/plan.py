@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
-from meetings.imports.rows import ParticipantRow, max_length
+from meetings.imports.rows import ParticipantRow, Problems, max_length
 from meetings.models import Attendance, Meeting, Person
 
 # Rows written, and names looked up, per query: PostgreSQL takes at most 65,535 values in one
@@ -61,11 +61,10 @@ class PlannedRow:
 
 
 @dataclass
-class AttendancePlan:
+class AttendancePlan(Problems):
     meeting: Meeting
     numbered: bool
     rows: list[PlannedRow] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
     # Attendances whose list number changes: cleared before any row is written, so that a
     # renumbered list never meets the (meeting, list_number) unique constraint half-way.
     renumbered_ids: list[int] = field(default_factory=list)
@@ -97,12 +96,13 @@ def attendance_plan(
             # Namesakes: the one already on this meeting's list is the one meant.
             candidates = [p for p in candidates if p.pk in attendance_of_person]
             if len(candidates) != 1:
-                plan.errors.append(
+                plan.add(
+                    planned.row.file_row,
                     gettext(
                         "Row %(row)d: more than one person in the record is named “%(name)s”; "
                         "add this participant by hand."
-                    )
-                    % {"row": planned.row.file_row, "name": planned.row.name}
+                    ),
+                    name=planned.row.name,
                 )
                 continue
         if candidates:
@@ -125,17 +125,15 @@ def _check_list_numbers(plan: AttendancePlan, attendances: list[Attendance]) -> 
             and (person is None or holder.person_id != person.pk)
             and holder.person_id not in in_file
         ):
-            plan.errors.append(
+            plan.add(
+                row.file_row,
                 gettext(
                     "Row %(row)d: list number %(number)d is already given to “%(holder)s” at "
                     "%(meeting)s, who is not in this file."
-                )
-                % {
-                    "row": row.file_row,
-                    "number": row.list_number,
-                    "holder": holder.person.name,
-                    "meeting": plan.meeting.short_label,
-                }
+                ),
+                number=row.list_number,
+                holder=holder.person.name,
+                meeting=plan.meeting.short_label,
             )
         before = planned.attendance
         if before is not None and before.list_number not in (None, row.list_number):

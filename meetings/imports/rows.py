@@ -10,6 +10,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 from django.db.models import Model
 from django.utils.translation import gettext
@@ -38,17 +39,40 @@ class ParticipantRow:
     list_number: int | None
 
 
+# A problem and the row of the file it is on; 0 for the file as a whole.
+Problem = tuple[int, str]
+
+
+def in_file_order(*problems: list[Problem]) -> list[str]:
+    """The messages of ``problems``, the file's first, then row by row as the file has them."""
+    return [message for _row, message in sorted(chain(*problems), key=lambda p: p[0])]
+
+
 @dataclass
-class ParticipantList:
+class Problems:
+    """Problems found, each with its row in the file (0 for the file as a whole)."""
+
+    problems: list[Problem] = field(default_factory=list, kw_only=True)
+
+    def add(self, file_row: int, message: str, **params: object) -> None:
+        """Record a problem with a row; ``message`` is a translated text with %(row)d in it."""
+        self.problems.append((file_row, message % {"row": file_row, **params}))
+
+    def add_to_file(self, message: str) -> None:
+        """Record a problem with the file as a whole, listed before the rows'."""
+        self.problems.append((0, message))
+
+    @property
+    def errors(self) -> list[str]:
+        return in_file_order(self.problems)
+
+
+@dataclass
+class ParticipantList(Problems):
     """A file's participants, checked; ``numbered`` if the file has a list_number column."""
 
     rows: list[ParticipantRow] = field(default_factory=list)
     numbered: bool = False
-    errors: list[str] = field(default_factory=list)
-
-    def add(self, file_row: int, message: str, **params: object) -> None:
-        """Record a problem with a row; ``message`` is a translated text with %(row)d in it."""
-        self.errors.append(message % {"row": file_row, **params})
 
 
 @dataclass(frozen=True)
@@ -138,7 +162,7 @@ def participant_list(table: Sequence[Sequence[object]]) -> ParticipantList:
             continue  # A blank line between participants, or below the last one.
         found.rows.append(_read_row(found, index + FIRST_DATA_ROW, values, columns, entities))
     if not found.rows:
-        found.errors.append(gettext("The file has a header row but no participants below it."))
+        found.add_to_file(gettext("The file has a header row but no participants below it."))
     _refuse_repeats(found)
     return found
 
@@ -147,7 +171,7 @@ def _read_header(headers: Sequence[object], found: ParticipantList) -> Columns |
     columns = [column_key(header) for header in headers]
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
-        found.errors.append(
+        found.add_to_file(
             gettext(
                 "Row 1: the header row needs the columns %(needed)s; it is missing %(missing)s. "
                 "The first row of the file must be the header row."
@@ -160,11 +184,11 @@ def _read_header(headers: Sequence[object], found: ParticipantList) -> Columns |
         return None
     for name in (*REQUIRED_COLUMNS, LIST_NUMBER):
         if columns.count(name) > 1:
-            found.errors.append(
+            found.add_to_file(
                 gettext("Row 1: the header row has more than one “%(column)s” column.")
                 % {"column": name}
             )
-    if found.errors:
+    if found.problems:
         return None
     return Columns(
         name=columns.index(NAME),

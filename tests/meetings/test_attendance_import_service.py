@@ -154,3 +154,19 @@ def test_meetings_never_imports_workstreams() -> None:
             offending += [f"{module}: {n}" for n in names if n.split(".")[0] == "workstreams"]
     assert offending == []
     assert (root / "imports" / "admin.py").exists(), "the walk reads the import's modules"
+
+
+def test_problems_are_listed_in_the_order_of_the_file(record: None, client: Client) -> None:
+    """A clash with the meeting's list (found by the plan) and a bad cell (found reading the
+    rows) come out row by row, as the user reads their file."""
+    client.force_login(user_in("secretariat", "sec"))
+    meeting = Meeting.objects.get(slug="som29-senior")
+    Person.objects.create(slug="sam-twin", name="Sam Twin")
+    Person.objects.create(slug="sam-twin-2", name="Sam Twin")
+
+    response = upload(client, meeting, "name,entity\nSam Twin,UNEP\nBo Importtest,UNEPP\n")
+
+    html = response.content.decode()
+    namesake = html.index("Row 2: more than one person in the record is named")
+    unknown = html.index("Row 3: unknown entity “UNEPP”.")
+    assert namesake < unknown
