@@ -1,9 +1,6 @@
 """The attendance import's write, meetings.services.attendance_import, called as the admin and a
-future intake of meeting reports call it; and the confirmation's kept upload, which a forged
-name cannot reach."""
-
-import ast
-from pathlib import Path
+future intake of meeting reports call it; the confirmation's kept upload, which a forged name
+cannot reach; and the order problems are listed in."""
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -136,24 +133,6 @@ def test_the_name_a_preview_gives_reads_its_upload(
 
     assertContains(response, "5 added, 0 updated, 0 unchanged.")
     assert not (UPLOADS / name).exists(), "the confirmation removes the kept upload"
-
-
-def test_meetings_never_imports_workstreams() -> None:
-    """The one-way rule: the import and its service live in meetings, below workstreams."""
-    root = Path(__file__).resolve().parents[2] / "meetings"
-    offending = []
-    for module in root.rglob("*.py"):
-        for node in ast.walk(ast.parse(module.read_text())):
-            names = (
-                [alias.name for alias in node.names]
-                if isinstance(node, ast.Import)
-                else [node.module or ""]
-                if isinstance(node, ast.ImportFrom)
-                else []
-            )
-            offending += [f"{module}: {n}" for n in names if n.split(".")[0] == "workstreams"]
-    assert offending == []
-    assert (root / "imports" / "admin.py").exists(), "the walk reads the import's modules"
 
 
 def test_problems_are_listed_in_the_order_of_the_file(record: None, client: Client) -> None:
