@@ -15,7 +15,6 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from emgtracker.logs import logging_config
-from emgtracker.spreadsheets import SafeCSV, SafeXLSX
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -63,7 +62,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
-    "import_export",
     "meetings",
     "workstreams",
     "accounts",
@@ -108,10 +106,6 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-
-# Every file django-import-export writes, from any admin, neutralises cells that a spreadsheet
-# would run as formulas (emgtracker/spreadsheets.py).
-IMPORT_EXPORT_FORMATS = [SafeCSV, SafeXLSX]
 
 # Uploads of a meeting's list of participants (docs/workspace.md), refused before they are
 # read when over one of these. A meeting has at most a few thousand participants.

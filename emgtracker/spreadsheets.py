@@ -7,17 +7,14 @@ machine. As OWASP recommends (CSV Injection), such a text cell is written with a
 in front, which spreadsheets show as text. Real numbers stay numbers: an ``int``, a ``float``,
 a ``Decimal`` or text that is exactly a number (``-3``, ``-0.5``, ``1e-3``) is left as it is.
 
-The API's CSV (emgtracker/api.py), the briefing pack's CSV (workstreams/briefing.py), the
-admin's import-export formats (meetings/imports.py) and ``export_record`` all write through
-:func:`safe_cell`.
+The API's CSV (emgtracker/api.py), the briefing pack's CSV (workstreams/briefing.py) and
+``export_record`` all write through :func:`safe_cell`; the participants import
+(meetings/imports/rows.py) refuses a cell that :func:`starts_like_formula`.
 """
 
 import re
 from collections.abc import Iterable
 from typing import Any
-
-import tablib
-from import_export.formats.base_formats import CSV, XLSX
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -39,27 +36,3 @@ def safe_cell(value: Any) -> Any:
 
 def safe_row(row: Iterable[Any]) -> list[Any]:
     return [safe_cell(value) for value in row]
-
-
-def safe_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
-    """A copy of ``dataset`` with every cell (and header) made safe."""
-    safe = tablib.Dataset(headers=safe_row(dataset.headers) if dataset.headers else None)
-    for row in dataset:
-        safe.append(safe_row(row))
-    return safe
-
-
-class SafeCSV(CSV):
-    """import-export's CSV, with every exported cell made safe (import-export's own escaping
-    only drops a leading ``=``)."""
-
-    def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> Any:
-        return super().export_data(safe_dataset(dataset), **kwargs)
-
-
-class SafeXLSX(XLSX):
-    """import-export's XLSX, with every exported cell made safe: openpyxl would otherwise
-    store text that begins with ``=`` as a live formula."""
-
-    def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> Any:
-        return super().export_data(safe_dataset(dataset), **kwargs)

@@ -1,28 +1,12 @@
-from typing import Any
-from urllib.parse import urlencode
-
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportMixin
-from import_export.forms import ImportForm
-from import_export.results import Result
 
 from emgtracker.admin import RulesModelAdmin, RulesTabularInline
-from meetings.imports import (
-    IMPORT_FORMATS,
-    ParticipantConfirmImportForm,
-    ParticipantImportForm,
-    ParticipantImportResult,
-    ParticipantResource,
-    UnreadableFileError,
-    read_failure_message,
-    result_messages,
-)
+from meetings.imports.admin import ParticipantImportMixin
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -170,102 +154,14 @@ class DocumentAdmin(DocumentColumns, RulesModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ImportMixin, RulesModelAdmin):
+class AttendanceAdmin(ParticipantImportMixin, RulesModelAdmin):
+    """Attendances, and *Import* for a meeting's list of participants (meetings/imports/)."""
+
     list_display = ["person", "listed_affiliation", "entity", "meeting", "list_number"]
     list_filter = ["meeting", ("entity", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["person", "entity", "meeting"]
     search_fields = ["person__name", "listed_affiliation", "entity__acronym"]
     autocomplete_fields = ["meeting", "person", "entity"]
-
-    # A meeting's list of participants, imported from a file: see meetings/imports.py.
-    resource_classes = [ParticipantResource]
-    import_formats = IMPORT_FORMATS
-    import_form_class = ParticipantImportForm
-    confirm_form_class = ParticipantConfirmImportForm
-    import_template_name = "admin/meetings/attendance/import.html"
-
-    def has_import_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("meetings.add_attendance")
-
-    def get_import_form_initial(self, request: HttpRequest) -> dict[str, Any]:
-        # A link such as ?meeting=3 opens the import page with that meeting chosen.
-        return {"meeting": request.GET.get("meeting")}
-
-    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
-        # Called with the import form, the confirmation form, or an unbound or invalid form.
-        cleaned_data = getattr(kwargs.get("form"), "cleaned_data", {})
-        return {"meeting": cleaned_data.get("meeting")}
-
-    def get_confirm_form_initial(
-        self, request: HttpRequest, import_form: ImportForm | None
-    ) -> dict[str, Any]:
-        initial: dict[str, Any] = super().get_confirm_form_initial(request, import_form)
-        if import_form is not None:
-            initial["meeting"] = import_form.cleaned_data["meeting"].pk
-        return initial
-
-    def add_data_read_fail_error_to_form(self, form: ImportForm, e: Exception) -> None:
-        format_class = self.get_import_formats()[int(form.cleaned_data["format"])]
-        form.add_error("import_file", read_failure_message(e, format_class().get_title()))
-
-    def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        if request.method != "POST" or not self.has_import_permission(request):
-            refused: HttpResponse = super().process_import(request, **kwargs)  # 405 or 403
-            return refused
-        if not self.create_confirm_form(request).is_valid():
-            return self._back_to_import(
-                request, [gettext("The preview was incomplete: nothing was imported.")]
-            )
-        try:
-            response: HttpResponse = super().process_import(request, **kwargs)
-        except UnreadableFileError as error:
-            # The limits checked at the preview, checked again on the stored file.
-            return self._back_to_import(request, [gettext("Nothing was imported."), str(error)])
-        except FileNotFoundError:
-            # The uploaded file is kept from the preview to the confirmation, which removes
-            # it: this preview was confirmed already (a second click), or its file is gone.
-            return self._back_to_import(
-                request,
-                [gettext("This preview has already been imported or has expired.")],
-            )
-        return response
-
-    def process_result(self, result: Result, request: HttpRequest) -> HttpResponse:
-        if result.has_errors() or result.has_validation_errors():
-            # The record changed since the preview, or a row failed to save: import_data
-            # has rolled the whole import back.
-            return self._back_to_import(
-                request, [gettext("Nothing was imported."), *result_messages(result)]
-            )
-        response: HttpResponse = super().process_result(result, request)
-        if isinstance(result, ParticipantImportResult) and result.meeting is not None:
-            # Show the list just imported.
-            query = urlencode({"meeting__id__exact": result.meeting.pk})
-            response = HttpResponseRedirect(f"{response['Location']}?{query}")
-        return response
-
-    def add_success_message(self, result: Result, request: HttpRequest) -> None:
-        meeting = result.meeting if isinstance(result, ParticipantImportResult) else None
-        messages.success(
-            request,
-            gettext(
-                "Participants of %(meeting)s imported: %(new)d added, %(update)d updated, "
-                "%(skip)d unchanged."
-            )
-            % {
-                "meeting": meeting.short_label if meeting else "",
-                "new": result.totals["new"],
-                "update": result.totals["update"],
-                "skip": result.totals["skip"],
-            },
-        )
-
-    def _back_to_import(self, request: HttpRequest, problems: list[str]) -> HttpResponse:
-        """Back to an empty import page, saying why nothing was imported."""
-        for problem in problems:
-            messages.error(request, problem)
-        url = reverse("admin:meetings_attendance_import", current_app=self.admin_site.name)
-        return HttpResponseRedirect(url)
 
 
 @admin.register(Intervention)

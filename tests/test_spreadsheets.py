@@ -9,16 +9,14 @@ import csv
 import io
 from typing import Any
 
-import openpyxl
 import pytest
-import tablib
 from django.conf import settings
+from django.contrib import admin
 from django.test import Client
 from django.utils import timezone
 
 from emgtracker.api import CSVRenderer
-from emgtracker.spreadsheets import SafeCSV, SafeXLSX, safe_cell
-from meetings.imports import IMPORT_FORMATS
+from emgtracker.spreadsheets import safe_cell
 from meetings.models import Attendance, Meeting, Person
 from tests.factories import ProgressUpdateFactory
 from workstreams.briefing import briefing_pack_build
@@ -40,12 +38,6 @@ HARMLESS = ["Ordinary text, with a - dash", "2023-10-10", "-3", "-0.5", "+44", "
 
 def read_csv(content: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(content.decode(), newline="")))
-
-
-def read_xlsx(content: bytes) -> list[list[Any]]:
-    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
-    assert sheet is not None
-    return [[cell for cell in row] for row in sheet.iter_rows()]
 
 
 # The one function -------------------------------------------------------------------------------
@@ -141,39 +133,16 @@ def test_briefing_pack_csv_keeps_ordinary_titles(record: None) -> None:
     assert not any(row["title"].startswith("'") for row in rows)
 
 
-# import-export's formats, as the admin exports with them ----------------------------------------
+# No other writer: the admin exports no spreadsheet --------------------------------------------
 
 
-def dataset() -> tablib.Dataset:
-    data = tablib.Dataset(headers=["name", "number", "date", "text"])
-    for attack in ATTACKS:
-        data.append([attack, -5, "2023-10-10", "Ordinary text"])
-    return data
-
-
-@pytest.mark.parametrize("file_format", [SafeCSV, IMPORT_FORMATS[0]], ids=["csv", "participants"])
-def test_admin_csv_export_neutralises_cells(file_format: type[SafeCSV]) -> None:
-    rows = read_csv(file_format().export_data(dataset()).encode())
-
-    assert [row["name"] for row in rows] == ["'" + attack for attack in ATTACKS]
-    assert {(row["number"], row["date"], row["text"]) for row in rows} == {
-        ("-5", "2023-10-10", "Ordinary text")
-    }
-
-
-@pytest.mark.parametrize("file_format", [SafeXLSX, IMPORT_FORMATS[1]], ids=["xlsx", "participants"])
-def test_admin_xlsx_export_neutralises_cells(file_format: type[SafeXLSX]) -> None:
-    header, *rows = read_xlsx(file_format().export_data(dataset()))
-
-    assert [cell.value for cell in header] == ["name", "number", "date", "text"]
-    for attack, row in zip(ATTACKS, rows, strict=True):
-        name, number, date, text = row
-        # Text, not a formula (openpyxl stores text beginning with = as a formula).
-        assert (name.value, name.data_type) == ("'" + attack, "s")
-        assert (number.value, number.data_type) == (-5, "n")
-        assert (date.value, text.value) == ("2023-10-10", "Ordinary text")
-
-
-def test_every_import_export_format_of_the_project_is_safe() -> None:
-    assert [SafeCSV, SafeXLSX] == settings.IMPORT_EXPORT_FORMATS
-    assert all(issubclass(f, SafeCSV | SafeXLSX) for f in IMPORT_FORMATS)
+def test_the_admin_offers_no_spreadsheet_export() -> None:
+    """The writers above are every spreadsheet the product writes: django-import-export, whose
+    exports the admin would write unchecked, is gone (the participants import reads files only,
+    meetings/imports/), and no admin offers an export of its own."""
+    assert "import_export" not in settings.INSTALLED_APPS
+    assert not [
+        model_admin
+        for model_admin in admin.site._registry.values()
+        if hasattr(model_admin, "get_export_formats") or hasattr(model_admin, "export_action")
+    ]

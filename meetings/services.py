@@ -1,0 +1,105 @@
+"""Writes to the meetings' record that span rows: typed, keyword-only, atomic."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils.translation import gettext
+
+from meetings.imports.plan import (
+    BATCH_SIZE,
+    AttendancePlan,
+    Change,
+    attendance_plan,
+    chunks,
+    new_person_slugs,
+)
+from meetings.imports.rows import ParticipantRow
+from meetings.models import Attendance, Meeting, Person
+
+
+class ImportRefused(Exception):
+    """The list cannot be imported as it stands; ``messages`` name the rows of the file."""
+
+    def __init__(self, messages: Sequence[str]) -> None:
+        super().__init__(*messages)
+        self.messages = list(messages)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    meeting: Meeting
+    added: int
+    updated: int
+    unchanged: int
+
+
+@transaction.atomic
+def attendance_import(
+    *, meeting: Meeting, rows: Sequence[ParticipantRow], numbered: bool, by: User
+) -> ImportResult:
+    """Write a meeting's list of participants: the attendances of ``rows``, adding anyone not
+    yet in the record as a person, and (if ``numbered``, the file having a list_number column)
+    their numbers on the list. Adds and updates; never removes an attendance.
+
+    The list is matched again under a lock on the meeting, so that what changed since a
+    preview is refused the same way; ImportRefused, or any database error, undoes it all.
+    People and attendances are written BATCH_SIZE to a query.
+    """
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    plan = attendance_plan(meeting=meeting, rows=rows, numbered=numbered)
+    if plan.errors:
+        raise ImportRefused(plan.errors)
+    result = ImportResult(
+        meeting, plan.count(Change.NEW), plan.count(Change.UPDATE), plan.count(Change.SKIP)
+    )
+    for ids in chunks(plan.renumbered_ids):
+        Attendance.objects.filter(pk__in=ids).update(list_number=None)
+    _create_people(plan)
+    _write_attendances(plan)
+    LogEntry.objects.log_actions(
+        user_id=by.pk,
+        queryset=[meeting],
+        action_flag=CHANGE,
+        change_message=gettext(
+            "Imported participants: %(new)d added, %(update)d updated, %(skip)d unchanged."
+        )
+        % {"new": result.added, "update": result.updated, "skip": result.unchanged},
+        single_object=True,
+    )
+    return result
+
+
+def _create_people(plan: AttendancePlan) -> None:
+    newcomers = [planned for planned in plan.rows if planned.person is None]
+    slugs = new_person_slugs([planned.row.name for planned in newcomers])
+    people = [
+        Person(slug=slug, name=planned.row.name, entity=planned.row.entity)
+        for planned, slug in zip(newcomers, slugs, strict=True)
+    ]
+    # PostgreSQL gives bulk-created rows their ids.
+    Person.objects.bulk_create(people, batch_size=BATCH_SIZE)
+    for planned, person in zip(newcomers, people, strict=True):
+        planned.person = person
+
+
+def _write_attendances(plan: AttendancePlan) -> None:
+    created: list[Attendance] = []
+    updated: list[Attendance] = []
+    for planned in plan.rows:
+        change = planned.change(plan.numbered)
+        if change == Change.SKIP:
+            continue
+        assert planned.person is not None  # _create_people created the new people.
+        attendance = planned.attendance or Attendance(meeting=plan.meeting)
+        attendance.person = planned.person
+        attendance.entity = planned.row.entity
+        attendance.listed_affiliation = planned.row.listed_affiliation
+        attendance.list_number = planned.values(plan.numbered)[3]
+        (created if change == Change.NEW else updated).append(attendance)
+    Attendance.objects.bulk_create(created, batch_size=BATCH_SIZE)
+    Attendance.objects.bulk_update(
+        updated, ["person", "entity", "listed_affiliation", "list_number"], batch_size=BATCH_SIZE
+    )
