@@ -22,6 +22,7 @@ from delivery.webhooks.services import (
     webhook_status_changed,
     webhook_subscription_create,
     webhook_subscription_resume,
+    webhook_subscription_save,
     webhook_subscription_update,
     webhook_update_published,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "webhook_status_changed",
     "webhook_subscription_create",
     "webhook_subscription_resume",
+    "webhook_subscription_save",
     "webhook_subscription_update",
     "webhook_update_published",
     "webhook_url_validate",

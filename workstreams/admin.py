@@ -24,6 +24,7 @@ from delivery.interface import (
     webhook_message_id,
     webhook_secret_generate,
     webhook_subscription_resume,
+    webhook_subscription_save,
 )
 from emgtracker.admin import ReadOnly, RulesModelAdmin, RulesTabularInline
 from meetings.admin import MeetingAdmin
@@ -694,7 +695,7 @@ class WebhookSubscriptionAdmin(RulesModelAdmin):
     ) -> None:
         if not change:
             obj.owner = request.user  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
+        webhook_subscription_save(subscription=obj)
         generated = getattr(form, "generated_secret", None)
         if generated:
             self.message_user(

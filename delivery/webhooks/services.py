@@ -75,24 +75,36 @@ def webhook_events_clean(events: Any) -> list[str]:
 
 
 @transaction.atomic
+def webhook_subscription_save(*, subscription: WebhookSubscription) -> WebhookSubscription:
+    """Check and save a subscription, new or changed: the one write of both, which the API and
+    the admin call. With no secret, one is generated; the caller shows it to the consumer once.
+
+    A change writes only what a consumer may change, so that a worker counting a failure at the
+    same moment does not lose its count.
+    """
+    webhook_url_validate(subscription.url)
+    subscription.events = webhook_events_clean(subscription.events)
+    if subscription.secret:
+        webhook_secret_validate(subscription.secret)
+    else:
+        subscription.secret = webhook_secret_generate()
+    if subscription._state.adding:
+        subscription.save()
+    else:
+        subscription.save(update_fields=["url", "events", "active", "secret"])
+    return subscription
+
+
 def webhook_subscription_create(
     *, owner: Any, url: str, events: list[str], active: bool = True, secret: str = ""
 ) -> WebhookSubscription:
-    """Register ``url`` for ``events``; with no ``secret``, one is generated. The caller shows
-    the secret to the consumer once: it is not shown again."""
-    webhook_url_validate(url)
-    if secret:
-        webhook_secret_validate(secret)
-    return WebhookSubscription.objects.create(
-        owner=owner,
-        url=url,
-        events=webhook_events_clean(events),
-        active=active,
-        secret=secret or webhook_secret_generate(),
+    """Register ``url`` for ``events``; with no ``secret``, one is generated."""
+    subscription = WebhookSubscription(
+        owner=owner, url=url, events=events, active=active, secret=secret
     )
+    return webhook_subscription_save(subscription=subscription)
 
 
-@transaction.atomic
 def webhook_subscription_update(
     *,
     subscription: WebhookSubscription,
@@ -102,22 +114,11 @@ def webhook_subscription_update(
     secret: str | None = None,
 ) -> WebhookSubscription:
     """Change what is given of a subscription, checked as on creation; the rest stays."""
-    changes: dict[str, Any] = {}
-    if url is not None:
-        webhook_url_validate(url)
-        changes["url"] = url
-    if events is not None:
-        changes["events"] = webhook_events_clean(events)
-    if active is not None:
-        changes["active"] = active
-    if secret:
-        webhook_secret_validate(secret)
-        changes["secret"] = secret
+    changes = {"url": url, "events": events, "active": active, "secret": secret or None}
     for name, value in changes.items():
-        setattr(subscription, name, value)
-    if changes:
-        subscription.save(update_fields=list(changes))
-    return subscription
+        if value is not None:
+            setattr(subscription, name, value)
+    return webhook_subscription_save(subscription=subscription)
 
 
 def webhook_subscription_resume(*, subscription: WebhookSubscription) -> WebhookSubscription:

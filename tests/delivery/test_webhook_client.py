@@ -193,3 +193,25 @@ class TestOneValidator:
         assert "secret" not in response.json()
         subscription.refresh_from_db()
         assert (subscription.secret, subscription.url) == (new, "https://hooks.example.org/v2")
+
+
+class TestSubscriptionWrites:
+    def test_a_change_keeps_a_failure_counted_meanwhile(self) -> None:
+        """The admin and the API change a subscription through one service, which writes only
+        what a consumer may change: a worker's count of failures, made while the form was
+        open, is not overwritten by the form's stale copy."""
+        subscription = _subscribe("https://hooks.example.org/", secret=SECRET)
+        WebhookSubscription.objects.filter(pk=subscription.pk).update(consecutive_failures=3)
+        webhooks.webhook_subscription_update(subscription=subscription, active=False)
+        subscription.refresh_from_db()
+        assert (subscription.active, subscription.consecutive_failures) == (False, 3)
+
+    def test_a_change_is_checked_as_a_creation_is(self, settings: Any) -> None:
+        settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+        subscription = _subscribe("https://hooks.example.org/", secret=SECRET)
+        with pytest.raises(ValidationError, match="private, loopback or reserved"):
+            webhooks.webhook_subscription_update(
+                subscription=subscription, url="http://0x7f.1/hook"
+            )
+        subscription.refresh_from_db()
+        assert subscription.url == "https://hooks.example.org/"
