@@ -8,7 +8,9 @@ the address, the ``Host`` header names the host, and the ``sni_hostname`` reques
 names the host for TLS (https://www.python-httpx.org/advanced/extensions/#sni_hostname).
 httpx does no lookup of its own for an address, so DNS cannot swap it between check and connect.
 
-No redirect is followed, no proxy from the environment is used (it would connect elsewhere), and
+No redirect is followed, no proxy from the environment is used (it would connect to the host by
+its name, past the check: ``trust_env=False``, and httpx ignores them beside a transport of one's
+own anyway), and
 one deadline, ``WEBHOOK_TIMEOUT_SECONDS``, bounds the whole exchange: httpx's own timeouts bound
 each read, and a receiver that trickles its answer a byte at a time would never trip them.
 """
@@ -112,6 +114,10 @@ def _outcome(status: int, reason: str, content: bytes) -> Result:
     return Result(status=status, error=f"{error}: {excerpt}" if excerpt else error)
 
 
+def _timed_out(seconds: float) -> Result:
+    return Result(error=_("Timed out after %(seconds)g s.") % {"seconds": seconds})
+
+
 def _exchange(url: httpx.URL, *, host: str, body: bytes, headers: dict[str, str]) -> Result:
     """POST to ``url`` (whose host is the checked address) as ``host``, within the deadline."""
     timeout = float(settings.WEBHOOK_TIMEOUT_SECONDS)
@@ -128,14 +134,14 @@ def _exchange(url: httpx.URL, *, host: str, body: bytes, headers: dict[str, str]
             )
             with stream as response:
                 content = _read_some(response)
-        if deadline.expired.is_set():  # cut short in the headers, which then seemed to end
-            raise httpx.ReadTimeout("deadline")
-        return _outcome(response.status_code, response.reason_phrase, content)
     except (httpx.HTTPError, OSError) as failure:
         if deadline.expired.is_set() or isinstance(failure, httpx.TimeoutException):
-            return Result(error=_("Timed out after %(seconds)g s.") % {"seconds": timeout})
+            return _timed_out(timeout)
         cause = _root_cause(failure)
         return Result(error=f"{type(cause).__name__}: {cause}")
+    if deadline.expired.is_set():  # cut short in the headers, which then seemed to end
+        return _timed_out(timeout)
+    return _outcome(response.status_code, response.reason_phrase, content)
 
 
 def webhook_post(url: str, body: bytes, headers: dict[str, str]) -> Result:
