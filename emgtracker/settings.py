@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "simple_history",
     "meetings",
     "workstreams",
+    "delivery",
     "accounts",
 ]
 

@@ -17,9 +17,9 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from delivery.tasks import notices_send
 from emgtracker.logs import logging_config
 from tests.factories import UserFactory, api_token
-from workstreams.tasks import notices_send
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = {"time", "level", "logger", "message", "request_id", "user", "client", "task_id"}
@@ -100,7 +100,7 @@ def test_a_request_without_an_id_gets_one_of_its_own(json_lines: Lines) -> None:
 @pytest.mark.usefixtures("record")
 def test_a_task_line_carries_the_task_id(json_lines: Lines) -> None:
     notices_send.apply(task_id="task-5b1c")
-    (line,) = [line for line in json_lines() if line["logger"] == "workstreams.tasks"]
+    (line,) = [line for line in json_lines() if line["logger"] == "delivery.tasks"]
     assert line["message"].startswith("Notices: sent")
     assert (line["task_id"], line["request_id"]) == ("task-5b1c", None)
 

@@ -17,10 +17,18 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from delivery.interface import (
+    URL_MAX_LENGTH,
+    webhook_events_clean,
+    webhook_message_id,
+    webhook_secret_generate,
+    webhook_subscription_resume,
+    webhook_subscription_save,
+)
 from emgtracker.admin import ReadOnly, RulesModelAdmin, RulesTabularInline
 from meetings.admin import MeetingAdmin
 from meetings.models import Entity, Meeting, Person
-from workstreams import services, webhooks
+from workstreams import services
 from workstreams.models import (
     Decision,
     FocalPoint,
@@ -593,7 +601,7 @@ class OutboxMessageAdmin(ReadOnly, RulesModelAdmin):
 class WebhookSubscriptionForm(forms.ModelForm):
     url = forms.CharField(
         label=_("URL"),
-        max_length=webhooks.URL_MAX_LENGTH,
+        max_length=URL_MAX_LENGTH,
         help_text=_("Called with a POST for each event; redirects are not followed."),
     )
     events = forms.MultipleChoiceField(
@@ -615,22 +623,16 @@ class WebhookSubscriptionForm(forms.ModelForm):
         model = WebhookSubscription
         fields = ["url", "events", "active", "secret"]
 
-    def clean_url(self) -> str:
-        url: str = self.cleaned_data["url"]
-        webhooks.webhook_url_validate(url)
-        return url
-
     def clean_events(self) -> list[str]:
-        return webhooks.webhook_events_clean(self.cleaned_data["events"])
+        return webhook_events_clean(self.cleaned_data["events"])
 
     def clean_secret(self) -> str:
         secret: str = self.cleaned_data["secret"]
         if secret:
-            webhooks.webhook_secret_validate(secret)
-            return secret
+            return secret  # checked by the model's validation, as the URL is
         if self.instance.pk is not None:
             return self.instance.secret
-        secret = self.generated_secret = webhooks.webhook_secret_generate()
+        secret = self.generated_secret = webhook_secret_generate()
         return secret
 
 
@@ -704,7 +706,7 @@ class WebhookSubscriptionAdmin(RulesModelAdmin):
     ) -> None:
         if not change:
             obj.owner = request.user  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
+        webhook_subscription_save(subscription=obj)
         generated = getattr(form, "generated_secret", None)
         if generated:
             self.message_user(
@@ -718,7 +720,7 @@ class WebhookSubscriptionAdmin(RulesModelAdmin):
     def resume(self, request: HttpRequest, queryset: QuerySet[WebhookSubscription]) -> None:
         paused = list(queryset.filter(paused_at__isnull=False))
         for subscription in paused:
-            webhooks.webhook_subscription_resume(subscription=subscription)
+            webhook_subscription_resume(subscription=subscription)
         self.message_user(
             request,
             ngettext(
@@ -764,7 +766,7 @@ class WebhookDeliveryAdmin(ReadOnly, RulesModelAdmin):
 
     @admin.display(description=_("webhook-id"))
     def webhook_id(self, delivery: WebhookDelivery) -> str:
-        return webhooks.webhook_message_id(delivery)
+        return webhook_message_id(delivery)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[WebhookDelivery]:
         visible = webhook_subscriptions_visible_to(request.user)

@@ -9,9 +9,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from delivery.interface import webhook_subscription_resume
 from emgtracker.api import APIConventions, RulesPermission
 from meetings.models import Meeting
-from workstreams import services, webhooks
+from workstreams import services
 from workstreams.filters import (
     DecisionFilter,
     ProgressUpdateFilter,
@@ -253,5 +254,5 @@ class WebhookSubscriptionViewSet(APIConventions, viewsets.ModelViewSet):
     @action(detail=True, methods=["post"], filterset_class=None)
     def resume(self, request: Request, pk: str | None = None) -> Response:
         """Lift a pause after repeated failures: new events are delivered again."""
-        subscription = webhooks.webhook_subscription_resume(subscription=self.get_object())
+        subscription = webhook_subscription_resume(subscription=self.get_object())
         return Response(self.get_serializer(subscription).data)

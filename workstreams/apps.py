@@ -7,4 +7,4 @@ class WorkstreamsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the rules every permission check of the admin, the API and the services asks.
-        from workstreams import permissions, tasks  # noqa: F401  (tasks: for outbox_send)
+        from workstreams import permissions, tasks  # noqa: F401  (tasks: for delivery's outbox)

@@ -15,6 +15,12 @@ from django.db.models import F, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from delivery.webhooks.validation import (
+    SECRET_MAX_LENGTH,
+    URL_MAX_LENGTH,
+    webhook_secret_validate,
+    webhook_url_validate,
+)
 from emgtracker.db import choices_check
 from meetings.models import AgendaItem, Document, Entity, Meeting, Person, Sourced
 
@@ -682,12 +688,15 @@ class WebhookSubscription(models.Model):
 
     Event = WebhookEvent
 
-    url = models.URLField(max_length=500)
+    # The one validator of each, run by the admin's form (the model's validation), the API's
+    # serializer and the services alike (delivery/webhooks/validation.py).
+    url = models.CharField(max_length=URL_MAX_LENGTH, validators=[webhook_url_validate])
     events = models.JSONField(
         default=list, help_text=_("The events to send, e.g. update.published.")
     )
     secret = models.CharField(
-        max_length=150,
+        max_length=SECRET_MAX_LENGTH,
+        validators=[webhook_secret_validate],
         help_text=_(
             "Signs each delivery (webhook-signature), in the Standard Webhooks form: whsec_ and "
             "the base64 of the key."

@@ -14,8 +14,13 @@ from django.utils import timezone
 from django.utils.text import Truncator, get_text_list
 from django.utils.translation import gettext as _
 
+from delivery.interface import (
+    outbox_enqueue,
+    webhook_meeting_added,
+    webhook_status_changed,
+    webhook_update_published,
+)
 from meetings.models import Document, Entity, Meeting
-from workstreams import outbox, webhooks
 from workstreams.models import (
     Decision,
     Job,
@@ -78,7 +83,7 @@ def timeline_entry_refresh(*, workstream: Workstream, meeting: Meeting) -> Timel
             entry.save(update_fields=[f.removesuffix("_id") for f in changed])
     if status != previous:
         workstream_status_now_refresh(workstreams=Workstream.objects.filter(pk=workstream.pk))
-        webhooks.webhook_status_changed(
+        webhook_status_changed(
             workstream=workstream, meeting=meeting, previous=previous, status=status
         )
     return entry if wanted is not None else None
@@ -357,7 +362,7 @@ def _transition(
     update.published_at = timezone.now() if to == ProgressUpdate.State.PUBLISHED else None
     _write(update, by=by, reason=reason)
     if to == ProgressUpdate.State.PUBLISHED:
-        webhooks.webhook_update_published(update=update)
+        webhook_update_published(update=update)
     return update
 
 
@@ -526,7 +531,7 @@ def meeting_save(*, meeting: Meeting, by: Any, changed: Iterable[str] = ()) -> M
     _record_require(by, "add" if created else "change", meeting)
     meeting.save()
     if created:
-        webhooks.webhook_meeting_added(meeting=meeting)
+        webhook_meeting_added(meeting=meeting)
     elif {"date", "som_number"} & set(changed):
         at_meeting = TimelineEntry.objects.filter(meeting=meeting).values("workstream")
         workstream_status_now_refresh(workstreams=Workstream.objects.filter(pk__in=at_meeting))
@@ -550,7 +555,7 @@ def briefing_pack_request(*, meeting: Meeting, by: Any) -> Job:
 
 def _briefing_pack_enqueue(*, meeting: Meeting, by: Any) -> Job:
     job = Job.objects.create(kind=Job.Kind.BRIEFING_PACK, meeting=meeting, requested_by=by)
-    outbox.outbox_enqueue(task="workstreams.briefing_pack_run", job_id=job.pk)
+    outbox_enqueue(task="workstreams.briefing_pack_run", job_id=job.pk)
     return job
 
 

@@ -18,11 +18,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from kombu import pools as kombu_pools
 
+from delivery import outbox
 from emgtracker.celery import app as celery_app
 from meetings.models import Meeting
 from tests.conftest import wait_for
 from tests.factories import UserFactory, api_token
-from workstreams import outbox, services
+from workstreams import services
 from workstreams.models import Job, OutboxMessage, ProgressUpdate
 
 SOM28_MID_TERM = "som28-mid-term"

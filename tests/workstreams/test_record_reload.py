@@ -14,9 +14,10 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
+from delivery import interface as webhooks
 from meetings.models import AgendaItem, Document, Entity, Intervention, Meeting
 from tests.factories import UserFactory
-from workstreams import record, services, webhooks
+from workstreams import record, services
 from workstreams.models import (
     Job,
     LoadedRow,

@@ -37,8 +37,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
+from delivery.interface import webhook_meeting_added
 from meetings.models import AgendaItem, Attendance, Document, Entity, Intervention, Meeting, Person
-from workstreams import webhooks
 from workstreams.models import (
     Decision,
     LoadedRow,
@@ -451,7 +451,7 @@ class _Loader:
             )
             if self.report.created[str(Meeting._meta.verbose_name_plural)] > created:
                 assert isinstance(meeting, Meeting)
-                webhooks.webhook_meeting_added(meeting=meeting)
+                webhook_meeting_added(meeting=meeting)
 
         for row in data["documents"]:
             document = self.upsert(

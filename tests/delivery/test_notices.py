@@ -14,10 +14,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.utils import timezone
 
+from delivery.notices import REMINDER_CATCH_UP_DAYS, NoticeReport, notices_send
 from emgtracker.celery import app as celery_app
 from tests.factories import MeetingFactory, ProgressUpdateFactory, UserFactory
 from workstreams.models import RUNNING_STATUSES, Notice, ProgressUpdate, Workstream
-from workstreams.notices import REMINDER_CATCH_UP_DAYS, NoticeReport, notices_send
 
 pytestmark = pytest.mark.usefixtures("record")
 

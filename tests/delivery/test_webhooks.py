@@ -35,10 +35,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from delivery import interface as webhooks
+from delivery import tasks
+from delivery.interface import Outcome
+from delivery.webhooks import addresses
+from delivery.webhooks import services as webhook_services
 from meetings.models import Meeting
 from tests.conftest import wait_for
 from tests.factories import ProgressUpdateFactory, UserFactory, api_token
-from workstreams import services, tasks, webhooks
+from workstreams import services
 from workstreams.models import (
     Decision,
     OutboxMessage,
@@ -48,7 +53,6 @@ from workstreams.models import (
     WebhookSubscription,
     Workstream,
 )
-from workstreams.webhooks import Outcome
 
 EVENTS = ["update.published", "status.changed", "meeting.added"]
 
@@ -373,7 +377,7 @@ class TestDelivery:
                 )
                 return timezone.now()
 
-        monkeypatch.setattr(webhooks, "timezone", RacingClock)
+        monkeypatch.setattr(webhook_services, "timezone", RacingClock)
         assert webhooks.webhook_deliver(delivery_id=delivery.pk) == Outcome.SKIPPED
         assert receiver.received == []
         delivery.refresh_from_db()
@@ -1096,17 +1100,17 @@ NUMERIC_SPELLINGS = [
 class TestAddresses:
     @pytest.mark.parametrize("address", NOT_PUBLIC)
     def test_not_public_addresses_are_refused(self, address: str) -> None:
-        assert not webhooks.webhook_address_public(address)
+        assert not addresses.webhook_address_public(address)
 
     @pytest.mark.parametrize("address", PUBLIC)
     def test_public_addresses_pass(self, address: str) -> None:
-        assert webhooks.webhook_address_public(address)
+        assert addresses.webhook_address_public(address)
 
     @pytest.mark.parametrize("host", NUMERIC_SPELLINGS)
     def test_numeric_spellings_are_read_as_the_address_a_resolver_reads(self, host: str) -> None:
-        assert str(webhooks.webhook_host_literal(host)) == "127.0.0.1"
-        assert str(webhooks.webhook_host_literal("[::127.0.0.1]")) == "::7f00:1"
-        assert webhooks.webhook_host_literal("hooks.example.org") is None
+        assert str(addresses.webhook_host_literal(host)) == "127.0.0.1"
+        assert str(addresses.webhook_host_literal("[::127.0.0.1]")) == "::7f00:1"
+        assert addresses.webhook_host_literal("hooks.example.org") is None
 
 
 def _private_not_allowed(settings: Any) -> None:
