@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from accounts import services
 from accounts.models import ApiToken
 from accounts.serializers import ApiTokenCreatedSerializer, ApiTokenSerializer
-from emgtracker.api import APIConventions
+from emgtracker.rest import APIConventions
 
 
 class ApiTokenViewSet(

@@ -326,15 +326,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "emgtracker.api.StrictOrderingFilter",
+        "emgtracker.rest.StrictOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "emgtracker.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "emgtracker.rest.Pagination",
     # JSON bodies only: a form cannot say null, and reads an empty field as one.
     "DEFAULT_PARSER_CLASSES": ["emgtracker.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
-        "emgtracker.api.CSVRenderer",
+        "emgtracker.rest.CSVRenderer",
     ],
     # Counted in Redis, and in the process while Redis is down: never switched off.
     "DEFAULT_THROTTLE_CLASSES": [
@@ -346,7 +346,7 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="120/minute"),
         "user": env.str("API_THROTTLE_USER", default="600/minute"),
     },
-    "EXCEPTION_HANDLER": "emgtracker.api.exception_handler",
+    "EXCEPTION_HANDLER": "emgtracker.rest.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "emgtracker.openapi.AutoSchema",
     "URL_FORMAT_OVERRIDE": "format",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

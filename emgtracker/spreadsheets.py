@@ -7,7 +7,7 @@ machine. As OWASP recommends (CSV Injection), such a text cell is written with a
 in front, which spreadsheets show as text. Real numbers stay numbers: an ``int``, a ``float``,
 a ``Decimal`` or text that is exactly a number (``-3``, ``-0.5``, ``1e-3``) is left as it is.
 
-The API's CSV (emgtracker/api.py), the briefing pack's CSV (workstreams/briefing.py), the
+The API's CSV (emgtracker/rest.py), the briefing pack's CSV (workstreams/briefing.py), the
 admin's import-export formats (meetings/imports.py) and ``export_record`` all write through
 :func:`safe_cell`.
 """

@@ -2,7 +2,7 @@ from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from rest_framework import mixins, viewsets
 
-from emgtracker.api import APIConventions
+from emgtracker.rest import APIConventions
 from meetings.filters import EntityFilter, MeetingFilter, ParticipantFilter
 from meetings.models import Attendance, Document, Entity, Meeting
 from meetings.serializers import EntitySerializer, MeetingSerializer, ParticipantSerializer

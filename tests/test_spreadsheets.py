@@ -16,7 +16,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from emgtracker.api import CSVRenderer
+from emgtracker.rest import CSVRenderer
 from emgtracker.spreadsheets import SafeCSV, SafeXLSX, safe_cell
 from meetings.imports import IMPORT_FORMATS
 from meetings.models import Attendance, Meeting, Person

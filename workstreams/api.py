@@ -9,7 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from emgtracker.api import APIConventions, RulesPermission
+from emgtracker.rest import APIConventions, RulesPermission
 from meetings.models import Meeting
 from workstreams import services, webhooks
 from workstreams.filters import (
@@ -34,7 +34,7 @@ from workstreams.permissions import (
 from workstreams.serializers import (
     DecisionSerializer,
     JobSerializer,
-    MatrixRowSerializer,
+    TimelineRowSerializer,
     ProgressUpdateEditSerializer,
     ProgressUpdateSerializer,
     ProposalSerializer,
@@ -78,7 +78,7 @@ class WorkstreamViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
 class TimelineViewSet(APIConventions, viewsets.GenericViewSet):
     """The whole matrix: one row per workstream, one status per meeting."""
 
-    serializer_class = MatrixRowSerializer
+    serializer_class = TimelineRowSerializer
     filterset_class = WorkstreamFilter
     ordering_fields = ["title", "kind", "slug"]
 

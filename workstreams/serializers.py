@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from emgtracker.api import (
+from emgtracker.rest import (
     StrictBooleanField,
     StrictCharField,
     StrictRegexField,
@@ -190,8 +190,9 @@ class TimelineCellSerializer(serializers.Serializer):
         return ProvenanceSerializer(record).data if record and record.source_id else None
 
 
-class MatrixRowSerializer(serializers.ModelSerializer):
-    """A row of the whole matrix: a workstream and its status at every meeting (null: no record)."""
+class TimelineRowSerializer(serializers.ModelSerializer):
+    """A row of ``/api/v1/timeline/``, the whole matrix: a workstream and its status at every
+    meeting (null: no record)."""
 
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     cells = serializers.SerializerMethodField()
