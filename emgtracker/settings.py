@@ -358,6 +358,28 @@ SPECTACULAR_SETTINGS = {
         "Officials Meeting, from the meeting record. Anonymous reads see published content only."
     ),
     "VERSION": "1.0.0",
+    "CONTACT": {"name": "EMG Secretariat", "url": SITE_URL},
+    # What the API serves is the EMG's public meeting record; reuse it, naming the source. The
+    # repository holds no licence of the code: this one is of the content (docs/api.md).
+    "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+    "SERVERS": [{"url": SITE_URL.rstrip("/"), "description": "This site"}],
+    # Anyone may read: no credentials ({}), a token or a session. An operation that needs a
+    # login states its own (emgtracker.openapi.anonymous_reads).
+    "SECURITY": [{}, {"tokenAuth": []}, {"cookieAuth": []}],
+    # One tag per resource, the first part of the path after /api/v1/. The operation ids keep
+    # their v1_ prefix: drf-spectacular derives them from the same path, and clients use them.
+    "TAGS": [
+        {"name": "decisions", "description": "What the Senior Officials decided, with provenance."},
+        {"name": "entities", "description": "UN entities and other organisations in the record."},
+        {"name": "jobs", "description": "Background jobs, such as compiling a briefing pack."},
+        {"name": "meetings", "description": "Senior Officials Meeting segments and participants."},
+        {"name": "proposals", "description": "Concept notes, topics and themes put to meetings."},
+        {"name": "timeline", "description": "The matrix: every workstream at every meeting."},
+        {"name": "tokens", "description": "Your own API tokens."},
+        {"name": "updates", "description": "Progress updates and their editorial workflow."},
+        {"name": "webhooks", "description": "Webhook subscriptions and their deliveries."},
+        {"name": "workstreams", "description": "Workstreams, their leads and their timeline."},
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     # No badge from validator.swagger.io: nothing loads from another host, and the schema's
@@ -369,6 +391,9 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "emgtracker.openapi.allow_empty_filters",
+        "emgtracker.openapi.nullable_references",
+        "emgtracker.openapi.anonymous_reads",
+        "emgtracker.openapi.drop_unused_components",
     ],
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "workstreams.models.Status",
