@@ -105,11 +105,16 @@ def nullable_references(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
     return result
 
 
+# What an operation that anyone may call accepts: no credentials, a token or a session.
+ANYONE = [{}, {"tokenAuth": []}, {"cookieAuth": []}]
+
+
 def anonymous_reads(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """An operation that anyone may call inherits the document's security, which lists ``{}``,
-    no credentials, first. A generated client (openapi-python-client) demands credentials for
-    any operation that states its own ``security``; the writes, which need a login, still do."""
-    anyone = _security_set(result.get("security", []))
+    """The document's security is ``ANYONE``, and an operation that anyone may call inherits
+    it: a generated client (openapi-python-client) demands credentials for any operation that
+    states a ``security`` of its own. The operations that need a login still state theirs."""
+    result["security"] = ANYONE
+    anyone = _security_set(ANYONE)
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             if "security" in operation and _security_set(operation["security"]) == anyone:

@@ -363,9 +363,6 @@ SPECTACULAR_SETTINGS = {
     # repository holds no licence of the code: this one is of the content (docs/api.md).
     "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
     "SERVERS": [{"url": SITE_URL.rstrip("/"), "description": "This site"}],
-    # Anyone may read: no credentials ({}), a token or a session. An operation that needs a
-    # login states its own (emgtracker.openapi.anonymous_reads).
-    "SECURITY": [{}, {"tokenAuth": []}, {"cookieAuth": []}],
     # One tag per resource, the first part of the path after /api/v1/. The operation ids keep
     # their v1_ prefix: drf-spectacular derives them from the same path, and clients use them.
     "TAGS": [
