@@ -106,7 +106,7 @@ def nullable_references(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
 
 
 # What an operation that anyone may call accepts: no credentials, a token or a session.
-ANYONE = [{}, {"tokenAuth": []}, {"cookieAuth": []}]
+ANYONE: list[dict[str, list[str]]] = [{}, {"tokenAuth": []}, {"cookieAuth": []}]
 
 
 def anonymous_reads(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
