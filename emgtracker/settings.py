@@ -362,7 +362,9 @@ SPECTACULAR_SETTINGS = {
     # What the API serves is the EMG's public meeting record; reuse it, naming the source. The
     # repository holds no licence of the code: this one is of the content (docs/api.md).
     "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
-    "SERVERS": [{"url": SITE_URL.rstrip("/"), "description": "This site"}],
+    # Relative: the site that serves the schema, wherever that is. An absolute SITE_URL would
+    # send the docs' "Try it out" to another origin when the site is reached by another name.
+    "SERVERS": [{"url": "/", "description": "This site"}],
     # One tag per resource, the first part of the path after /api/v1/. The operation ids keep
     # their v1_ prefix: drf-spectacular derives them from the same path, and clients use them.
     "TAGS": [
