@@ -38,7 +38,7 @@ weasyprint-libs:
 	$(SUDO) apt-get update -qq
 	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client
 
-.PHONY: install run test lint bench
+.PHONY: install run test lint bench contract
 install: $(VENV)/.installed weasyprint-libs
 
 run: install
@@ -60,3 +60,19 @@ lint: install
 # record, in a throwaway database. Against PostgreSQL with DATABASE_URL set.
 bench: install
 	$(BIN)/python manage.py benchmark --check $(BENCH_ARGS)
+
+# The API contract (docs/api.md): the schema, linted with Redocly's recommended rules and
+# Spectral's spectral:oas (pinned in package.json; Node 20.19 or later), then a client generated
+# from it (openapi-python-client) reads every list without credentials from a live server.
+CONTRACT := artifacts/contract
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+
+contract: install node_modules/.package-lock.json
+	mkdir -p $(CONTRACT)
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file $(CONTRACT)/schema.yaml
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+	  npx --no-install redocly lint --config .redocly.yaml $(CONTRACT)/schema.yaml
+	npx --no-install spectral lint --fail-severity error $(CONTRACT)/schema.yaml
+	CONTRACT_SCHEMA=$(CONTRACT)/schema.yaml $(BIN)/pytest -q -p no:cacheprovider \
+	  tests/api/test_client.py tests/api/test_schema_lint.py

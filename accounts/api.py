@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -15,9 +15,14 @@ from rest_framework.response import Response
 from accounts import services
 from accounts.models import ApiToken
 from accounts.serializers import ApiTokenCreatedSerializer, ApiTokenSerializer
-from emgtracker.api import APIConventions
+from emgtracker.rest import APIConventions
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List your API tokens"),
+    retrieve=extend_schema(summary="Get one of your API tokens"),
+    destroy=extend_schema(summary="Revoke an API token"),
+)
 class ApiTokenViewSet(
     APIConventions,
     mixins.ListModelMixin,
@@ -42,7 +47,7 @@ class ApiTokenViewSet(
             user=user, expiry__gt=timezone.now(), password_mark=user.get_session_auth_hash()
         )
 
-    @extend_schema(responses={201: ApiTokenCreatedSerializer})
+    @extend_schema(summary="Make an API token", responses={201: ApiTokenCreatedSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Make a token. Only a logged-in session may (the workspace's login, with its second
         factor): a token cannot make another, so a leaked one dies when it expires."""

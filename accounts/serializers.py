@@ -4,7 +4,7 @@ from knox.settings import knox_settings
 from rest_framework import serializers
 
 from accounts.models import ApiToken
-from emgtracker.api import StrictCharField
+from emgtracker.rest import StrictCharField
 
 
 class JSONIntegerField(serializers.IntegerField):

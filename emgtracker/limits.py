@@ -3,7 +3,7 @@
 - A NUL byte in the path names nothing (and PostgreSQL refuses one even in the query that
   would look it up): 404.
 - An API body is JSON of a few kilobytes; one larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is
-  refused from its ``Content-Length`` before a byte of it is read: 413 (``emgtracker.api.bad_request``).
+  refused from its ``Content-Length`` before a byte of it is read: 413 (``emgtracker.rest.bad_request``).
   Django applies the same limit to form bodies elsewhere; file uploads have their own limits.
 """
 

@@ -324,15 +324,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "emgtracker.api.StrictOrderingFilter",
+        "emgtracker.rest.StrictOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "emgtracker.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "emgtracker.rest.Pagination",
     # JSON bodies only: a form cannot say null, and reads an empty field as one.
     "DEFAULT_PARSER_CLASSES": ["emgtracker.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
-        "emgtracker.api.CSVRenderer",
+        "emgtracker.rest.CSVRenderer",
     ],
     # Counted in Redis, and in the process while Redis is down: never switched off.
     "DEFAULT_THROTTLE_CLASSES": [
@@ -344,7 +344,7 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="120/minute"),
         "user": env.str("API_THROTTLE_USER", default="600/minute"),
     },
-    "EXCEPTION_HANDLER": "emgtracker.api.exception_handler",
+    "EXCEPTION_HANDLER": "emgtracker.rest.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "emgtracker.openapi.AutoSchema",
     "URL_FORMAT_OVERRIDE": "format",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -356,6 +356,27 @@ SPECTACULAR_SETTINGS = {
         "Officials Meeting, from the meeting record. Anonymous reads see published content only."
     ),
     "VERSION": "1.0.0",
+    "CONTACT": {"name": "EMG Secretariat", "url": SITE_URL},
+    # What the API serves is the EMG's public meeting record; reuse it, naming the source. The
+    # repository holds no licence of the code: this one is of the content (docs/api.md).
+    "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+    # Relative: the site that serves the schema, wherever that is. An absolute SITE_URL would
+    # send the docs' "Try it out" to another origin when the site is reached by another name.
+    "SERVERS": [{"url": "/", "description": "This site"}],
+    # One tag per resource, the first part of the path after /api/v1/. The operation ids keep
+    # their v1_ prefix: drf-spectacular derives them from the same path, and clients use them.
+    "TAGS": [
+        {"name": "decisions", "description": "What the Senior Officials decided, with provenance."},
+        {"name": "entities", "description": "UN entities and other organisations in the record."},
+        {"name": "jobs", "description": "Background jobs, such as compiling a briefing pack."},
+        {"name": "meetings", "description": "Senior Officials Meeting segments and participants."},
+        {"name": "proposals", "description": "Concept notes, topics and themes put to meetings."},
+        {"name": "timeline", "description": "The matrix: every workstream at every meeting."},
+        {"name": "tokens", "description": "Your own API tokens."},
+        {"name": "updates", "description": "Progress updates and their editorial workflow."},
+        {"name": "webhooks", "description": "Webhook subscriptions and their deliveries."},
+        {"name": "workstreams", "description": "Workstreams, their leads and their timeline."},
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     # No badge from validator.swagger.io: nothing loads from another host, and the schema's
@@ -367,6 +388,9 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "emgtracker.openapi.allow_empty_filters",
+        "emgtracker.openapi.nullable_references",
+        "emgtracker.openapi.anonymous_reads",
+        "emgtracker.openapi.drop_unused_components",
     ],
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "workstreams.models.Status",

@@ -7,7 +7,7 @@ machine. As OWASP recommends (CSV Injection), such a text cell is written with a
 in front, which spreadsheets show as text. Real numbers stay numbers: an ``int``, a ``float``,
 a ``Decimal`` or text that is exactly a number (``-3``, ``-0.5``, ``1e-3``) is left as it is.
 
-The API's CSV (emgtracker/api.py), the briefing pack's CSV (workstreams/briefing.py) and
+The API's CSV (emgtracker/rest.py), the briefing pack's CSV (workstreams/briefing.py) and
 ``export_record`` all write through :func:`safe_cell`; the participants import
 (meetings/imports/rows.py) refuses a cell that :func:`starts_like_formula`.
 """

@@ -76,6 +76,6 @@ urlpatterns = [
     path("", include("workstreams.urls")),
 ]
 
-handler400 = "emgtracker.api.bad_request"
-handler404 = "emgtracker.api.not_found"
-handler500 = "emgtracker.api.server_error"
+handler400 = "emgtracker.rest.bad_request"
+handler404 = "emgtracker.rest.not_found"
+handler500 = "emgtracker.rest.server_error"

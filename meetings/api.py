@@ -1,13 +1,17 @@
 from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
-from emgtracker.api import APIConventions
+from emgtracker.rest import APIConventions
 from meetings.filters import EntityFilter, MeetingFilter, ParticipantFilter
 from meetings.models import Attendance, Document, Entity, Meeting
 from meetings.serializers import EntitySerializer, MeetingSerializer, ParticipantSerializer
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List meetings"), retrieve=extend_schema(summary="Get a meeting")
+)
 class MeetingViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
     """Senior Officials Meeting segments, held or planned."""
 
@@ -26,6 +30,7 @@ class MeetingViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
         )
 
 
+@extend_schema_view(list=extend_schema(summary="List a meeting's participants"))
 class ParticipantViewSet(APIConventions, mixins.ListModelMixin, viewsets.GenericViewSet):
     """A meeting's list of participants: name and entity of each, as the list gives them."""
 
@@ -45,6 +50,9 @@ class ParticipantViewSet(APIConventions, mixins.ListModelMixin, viewsets.Generic
         )
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List entities"), retrieve=extend_schema(summary="Get an entity")
+)
 class EntityViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
     """UN entities and other organisations in the record."""
 

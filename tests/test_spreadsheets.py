@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.test import Client
 from django.utils import timezone
 
-from emgtracker.api import CSVRenderer
+from emgtracker.rest import CSVRenderer
 from emgtracker.spreadsheets import safe_cell
 from meetings.models import Attendance, Meeting, Person
 from tests.factories import ProgressUpdateFactory

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import OperationalError, connection
 from django.test import Client
 
-from emgtracker.api import server_error
+from emgtracker.rest import server_error
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="The timeouts are PostgreSQL's (DATABASE_URL)."

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from delivery.interface import webhook_subscription_resume
-from emgtracker.api import APIConventions, RulesPermission
+from emgtracker.rest import APIConventions, RulesPermission
 from meetings.models import Meeting
 from workstreams import services
 from workstreams.filters import (
@@ -35,12 +35,12 @@ from workstreams.permissions import (
 from workstreams.serializers import (
     DecisionSerializer,
     JobSerializer,
-    MatrixRowSerializer,
     ProgressUpdateEditSerializer,
     ProgressUpdateSerializer,
     ProposalSerializer,
     ReturnToDraftSerializer,
     TimelineCellSerializer,
+    TimelineRowSerializer,
     WebhookDeliverySerializer,
     WebhookSubscriptionCreatedSerializer,
     WebhookSubscriptionSerializer,
@@ -48,6 +48,10 @@ from workstreams.serializers import (
 )
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List workstreams"),
+    retrieve=extend_schema(summary="Get a workstream"),
+)
 class WorkstreamViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
     """Workstreams with their leads and status now; filtered as the /workstreams/ page is."""
 
@@ -59,7 +63,11 @@ class WorkstreamViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Workstream]:
         return Workstream.objects.for_list()
 
-    @extend_schema(responses=TimelineCellSerializer(many=True), filters=False)
+    @extend_schema(
+        summary="Get a workstream's timeline",
+        responses=TimelineCellSerializer(many=True),
+        filters=False,
+    )
     @action(detail=True, filterset_class=None, pagination_class=None, ordering_fields=[])
     def timeline(self, request: Request, slug: str | None = None) -> Response:
         """One entry per meeting: status, presenter and entity, summary, decisions, provenance."""
@@ -76,10 +84,11 @@ class WorkstreamViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
         return Response(TimelineCellSerializer(cells, many=True).data)
 
 
+@extend_schema_view(list=extend_schema(summary="List the timeline matrix"))
 class TimelineViewSet(APIConventions, viewsets.GenericViewSet):
     """The whole matrix: one row per workstream, one status per meeting."""
 
-    serializer_class = MatrixRowSerializer
+    serializer_class = TimelineRowSerializer
     filterset_class = WorkstreamFilter
     ordering_fields = ["title", "kind", "slug"]
 
@@ -95,6 +104,13 @@ class TimelineViewSet(APIConventions, viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List progress updates"),
+    retrieve=extend_schema(summary="Get a progress update"),
+    create=extend_schema(summary="Write a progress update"),
+    update=extend_schema(summary="Replace a progress update"),
+    partial_update=extend_schema(summary="Edit a progress update"),
+)
 class ProgressUpdateViewSet(
     APIConventions,
     mixins.ListModelMixin,
@@ -132,6 +148,7 @@ class ProgressUpdateViewSet(
         return Response(self.get_serializer(update).data)
 
     @extend_schema(
+        summary="Submit a progress update for review",
         request=None,
         responses={200: ProgressUpdateSerializer, 400: OpenApiResponse(description="Not a draft")},
     )
@@ -141,6 +158,7 @@ class ProgressUpdateViewSet(
         return self._step(services.progress_update_submit)
 
     @extend_schema(
+        summary="Publish a progress update",
         request=None,
         responses={
             200: ProgressUpdateSerializer,
@@ -152,7 +170,11 @@ class ProgressUpdateViewSet(
         """Make a submitted update public (the secretariat)."""
         return self._step(services.progress_update_publish)
 
-    @extend_schema(request=ReturnToDraftSerializer, responses={200: ProgressUpdateSerializer})
+    @extend_schema(
+        summary="Return a progress update to draft",
+        request=ReturnToDraftSerializer,
+        responses={200: ProgressUpdateSerializer},
+    )
     @action(detail=True, methods=["post"], url_path="return-to-draft", filterset_class=None)
     def return_to_draft(self, request: Request, pk: str | None = None) -> Response:
         """Send a submitted or published update back to its authors, saying why."""
@@ -163,6 +185,9 @@ class ProgressUpdateViewSet(
         )
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List decisions"), retrieve=extend_schema(summary="Get a decision")
+)
 class DecisionViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
     """What the Senior Officials decided about workstreams, with provenance."""
 
@@ -175,6 +200,9 @@ class DecisionViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
     ordering = ["meeting_date", "workstream_title", "kind"]
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List proposals"), retrieve=extend_schema(summary="Get a proposal")
+)
 class ProposalViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
     """Concept notes, topics and themes put to meetings."""
 
@@ -194,7 +222,9 @@ class BriefingPackViewSet(APIConventions, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated]
     filterset_class = None
 
-    @extend_schema(request=None, responses={202: JobSerializer})
+    @extend_schema(
+        summary="Ask for a meeting's briefing pack", request=None, responses={202: JobSerializer}
+    )
     def create(self, request: Request, meeting_slug: str) -> Response:
         meeting = get_object_or_404(Meeting, slug=meeting_slug)
         job = services.briefing_pack_request(meeting=meeting, by=request.user)
@@ -203,6 +233,9 @@ class BriefingPackViewSet(APIConventions, viewsets.GenericViewSet):
         return Response(data, status=202, headers={"Location": str(data["url"])})
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List jobs"), retrieve=extend_schema(summary="Get a job")
+)
 class JobViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
     """Background jobs and their state, for the secretariat and viewers."""
 
@@ -215,6 +248,13 @@ class JobViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
         return Job.objects.select_related("meeting").prefetch_related("documents__meeting")
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List webhook subscriptions"),
+    retrieve=extend_schema(summary="Get a webhook subscription"),
+    update=extend_schema(summary="Replace a webhook subscription"),
+    partial_update=extend_schema(summary="Edit a webhook subscription"),
+    destroy=extend_schema(summary="Delete a webhook subscription"),
+)
 class WebhookSubscriptionViewSet(APIConventions, viewsets.ModelViewSet):
     """Webhook subscriptions: each login manages its own; the secretariat sees them all."""
 
@@ -228,7 +268,9 @@ class WebhookSubscriptionViewSet(APIConventions, viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[WebhookSubscription]:
         return webhook_subscriptions_visible_to(self.request.user).select_related("owner")
 
-    @extend_schema(responses={201: WebhookSubscriptionCreatedSerializer})
+    @extend_schema(
+        summary="Subscribe to webhooks", responses={201: WebhookSubscriptionCreatedSerializer}
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -238,7 +280,11 @@ class WebhookSubscriptionViewSet(APIConventions, viewsets.ModelViewSet):
         )
         return Response(created.data, status=201)
 
-    @extend_schema(responses=WebhookDeliverySerializer(many=True), filters=False)
+    @extend_schema(
+        summary="List a subscription's deliveries",
+        responses=WebhookDeliverySerializer(many=True),
+        filters=False,
+    )
     @action(detail=True, filterset_class=None, ordering_fields=[])
     def deliveries(self, request: Request, pk: str | None = None) -> Response:
         """The subscription's deliveries, newest first, with each one's latest outcome."""
@@ -248,6 +294,7 @@ class WebhookSubscriptionViewSet(APIConventions, viewsets.ModelViewSet):
         return self.get_paginated_response(data)
 
     @extend_schema(
+        summary="Resume a paused webhook subscription",
         request=None,
         responses={200: WebhookSubscriptionSerializer, 404: OpenApiResponse(description="None")},
     )

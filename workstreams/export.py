@@ -35,7 +35,7 @@ from rest_framework.test import APIRequestFactory
 from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.viewsets import GenericViewSet
 
-from emgtracker.api import CSVRenderer
+from emgtracker.rest import CSVRenderer
 from emgtracker.spreadsheets import safe_row
 from meetings.api import EntityViewSet, MeetingViewSet, ParticipantViewSet
 from meetings.models import Meeting

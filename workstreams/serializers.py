@@ -17,7 +17,7 @@ from delivery.interface import (
     webhook_subscription_update,
     webhook_url_validate,
 )
-from emgtracker.api import (
+from emgtracker.rest import (
     JSONString,
     StrictBooleanField,
     StrictCharField,
@@ -202,8 +202,9 @@ class TimelineCellSerializer(serializers.Serializer):
         return ProvenanceSerializer(record).data if record and record.source_id else None
 
 
-class MatrixRowSerializer(serializers.ModelSerializer):
-    """A row of the whole matrix: a workstream and its status at every meeting (null: no record)."""
+class TimelineRowSerializer(serializers.ModelSerializer):
+    """A row of ``/api/v1/timeline/``, the whole matrix: a workstream and its status at every
+    meeting (null: no record)."""
 
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     cells = serializers.SerializerMethodField()

@@ -1,4 +1,6 @@
-"""What every API endpoint shares: pagination, ordering, CSV, permissions and the error shape.
+"""The REST framework's plumbing: what every API endpoint shares (pagination, ordering, strict
+fields, CSV, permissions and the error shape), named in settings.REST_FRAMEWORK. The endpoints
+themselves, viewsets, live in each app's ``api.py``; the schema's additions in ``openapi.py``.
 
 Every error, from any endpoint, is JSON of one shape::
 
