@@ -70,6 +70,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 contract: install node_modules/.package-lock.json
 	mkdir -p $(CONTRACT)
+	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file $(CONTRACT)/schema.yaml
 	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
 	  npx --no-install redocly lint --config .redocly.yaml $(CONTRACT)/schema.yaml
