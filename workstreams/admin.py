@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -113,26 +114,22 @@ class KeepsTimelineCells:
 
 
 class RecordOfMeetingAdmin(KeepsTimelineCells, RulesModelAdmin):
-    """Decisions and proposals: saved and deleted through their services."""
+    """Decisions and proposals, saved and deleted through their services: ``record_save`` and
+    ``record_delete`` take the row by the model's name (``decision=``, ``proposal=``)."""
 
-    @staticmethod
-    def save_service(row: Any, *, by: Any) -> None:
-        raise NotImplementedError
-
-    @staticmethod
-    def delete_service(row: Any, *, by: Any) -> None:
-        raise NotImplementedError
+    record_save: Callable[..., Any]
+    record_delete: Callable[..., Any]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        self.save_service(obj, by=request.user)
+        self.record_save(**{self.opts.model_name: obj}, by=request.user)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        self.delete_service(obj, by=request.user)
+        self.record_delete(**{self.opts.model_name: obj}, by=request.user)
 
     @transaction.atomic
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for row in queryset:
-            self.delete_service(row, by=request.user)
+            self.record_delete(**{self.opts.model_name: row}, by=request.user)
 
 
 @admin.register(Workstream)
@@ -376,14 +373,8 @@ class ProgressUpdateAdmin(KeepsTimelineCells, RulesModelAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(RecordOfMeetingAdmin):
-    @staticmethod
-    def save_service(decision: Decision, *, by: Any) -> None:
-        services.decision_save(decision=decision, by=by)
-
-    @staticmethod
-    def delete_service(decision: Decision, *, by: Any) -> None:
-        services.decision_delete(decision=decision, by=by)
-
+    record_save = staticmethod(services.decision_save)
+    record_delete = staticmethod(services.decision_delete)
     list_display = ["workstream", "meeting", "kind", "text"]
     list_filter = ["kind", "meeting"]
     list_select_related = ["workstream", "meeting"]
@@ -393,14 +384,8 @@ class DecisionAdmin(RecordOfMeetingAdmin):
 
 @admin.register(Proposal)
 class ProposalAdmin(RecordOfMeetingAdmin):
-    @staticmethod
-    def save_service(proposal: Proposal, *, by: Any) -> None:
-        services.proposal_save(proposal=proposal, by=by)
-
-    @staticmethod
-    def delete_service(proposal: Proposal, *, by: Any) -> None:
-        services.proposal_delete(proposal=proposal, by=by)
-
+    record_save = staticmethod(services.proposal_save)
+    record_delete = staticmethod(services.proposal_delete)
     list_display = ["title", "kind", "meeting", "entity", "workstream"]
     list_filter = ["kind", "meeting"]
     list_select_related = ["meeting", "entity", "workstream"]

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 
 from meetings.models import Meeting
 from tests.factories import UserFactory
@@ -87,3 +88,28 @@ def test_a_meeting_moved_earlier_than_another_changes_which_status_is_now() -> N
         meeting=meeting, by=UserFactory(role="secretariat"), changed=["date", "som_number"]
     )
     assert Workstream.objects.get(slug="rco-unct-triple-planetary-crisis").status_now == "proposed"
+
+
+def test_the_admin_deletes_a_concept_note_through_its_service(client: Client) -> None:
+    note = Proposal.objects.get(
+        workstream__slug="nexus-dialogue-minerals-metals", meeting__slug="som28-mid-term"
+    )
+    client.force_login(UserFactory(role="secretariat"))
+    response = client.post(f"/admin/workstreams/proposal/{note.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert not Proposal.objects.filter(pk=note.pk).exists()
+    assert _cell("nexus-dialogue-minerals-metals", "som28-mid-term") is None
+
+
+def test_the_admin_deletes_decisions_in_bulk_through_their_service(client: Client) -> None:
+    secretariat = UserFactory(role="secretariat")
+    decision = services.decision_save(
+        decision=_decision("img-biodiversity", "som29-mid-term"), by=secretariat
+    )
+    client.force_login(secretariat)
+    response = client.post(
+        "/admin/workstreams/decision/",
+        {"action": "delete_selected", "_selected_action": [decision.pk], "post": "yes"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert _cell("img-biodiversity", "som29-mid-term") == ("active", "update")
