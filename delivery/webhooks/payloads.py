@@ -69,7 +69,7 @@ def webhook_secret_key(secret: str) -> bytes:
     """The HMAC key a secret stands for: the bytes its base64 encodes.
 
     A secret without the prefix (written by a version before the Standard Webhooks scheme,
-    which migration 0008 converts) signs with its own bytes, as it did then.
+    which migration 0009 converts) signs with its own bytes, as it did then.
     """
     if secret.startswith(SECRET_PREFIX):
         return base64.b64decode(secret.removeprefix(SECRET_PREFIX))
