@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
 from accounts.services import second_factor_required
+from emgtracker.rest import error_body
 
 
 class SecondFactorRequiredMiddleware:
@@ -37,8 +38,7 @@ class SecondFactorRequiredMiddleware:
     def _refuse(request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/api/"):
             message = _("Set up two-factor authentication in the workspace (/admin/) first.")
-            body = {"error": {"status": 403, "code": "second_factor_required", "message": message}}
-            return JsonResponse(body, status=403)
+            return JsonResponse(error_body(403, "second_factor_required", message), status=403)
         if user_has_device(request.user):
             # Logged in before a device was confirmed elsewhere: sign in again, with the code.
             logout(request)
