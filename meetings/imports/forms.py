@@ -2,12 +2,12 @@
 
 import re
 import secrets
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from diff_match_patch import diff_match_patch
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.html import format_html_join
@@ -19,17 +19,23 @@ from meetings.imports.plan import AttendancePlan, Change, PlannedRow
 from meetings.models import Meeting
 
 FORMAT_CHOICES = [(str(index), title) for index, title in enumerate(FORMATS)]
-# The uploads kept from the preview to the confirmation, as import-export kept them: in the
-# system's temporary folder, under a random name that the confirmation removes.
-UPLOADS = Path(tempfile.gettempdir()) / "emg-participant-imports"
 UPLOAD_NAME = re.compile(r"[0-9a-f]{32}")
+
+
+def uploads_folder() -> Path:
+    """Where an upload waits from its preview to its confirmation, under a random name that the
+    confirmation removes. Under MEDIA_ROOT, which every web process shares (the compose file's
+    volume), so the confirmation may reach another process than the preview did; MEDIA_ROOT is
+    never served as it is (docs/deploy.md)."""
+    return Path(settings.MEDIA_ROOT) / "participant-imports"
 
 
 def keep_upload(data: bytes) -> str:
     """Keep an upload for its confirmation; its name (128 random bits) for the form."""
-    UPLOADS.mkdir(mode=0o700, exist_ok=True)
+    folder = uploads_folder()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     name = secrets.token_hex(16)
-    (UPLOADS / name).write_bytes(data)
+    (folder / name).write_bytes(data)
     return name
 
 
@@ -38,7 +44,7 @@ def take_upload(name: str) -> bytes:
     (FileNotFoundError)."""
     if not UPLOAD_NAME.fullmatch(name):
         raise FileNotFoundError(name)
-    path = UPLOADS / name
+    path = uploads_folder() / name
     data = path.read_bytes()
     path.unlink(missing_ok=True)
     return data

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from meetings.imports.forms import UPLOADS
+from meetings.imports.forms import uploads_folder
 from meetings.imports.rows import ParticipantRow
 from meetings.models import Attendance, Entity, Meeting, Person
 from meetings.services import ImportRefused, ImportResult, attendance_import
@@ -91,8 +91,8 @@ def test_a_forged_upload_name_reads_no_file(
 ) -> None:
     client.force_login(user_in("secretariat", "sec"))
     # A file an attacker would like read as a list of participants, outside the uploads folder.
-    UPLOADS.mkdir(mode=0o700, exist_ok=True)
-    bait = UPLOADS.parent / "bait.csv"
+    uploads_folder().mkdir(mode=0o700, parents=True, exist_ok=True)
+    bait = uploads_folder().parent / "bait.csv"
     bait.write_text("name,entity\nMallory Bait,UNEP\n")
     before = counts()
 
@@ -118,7 +118,7 @@ def test_the_name_a_preview_gives_reads_its_upload(
     client.force_login(user_in("secretariat", "sec"))
     preview = upload(client, meeting, LIST)
     name = preview.context["confirm_form"].initial["import_file_name"]
-    assert (UPLOADS / name).read_bytes() == LIST.encode()
+    assert (uploads_folder() / name).read_bytes() == LIST.encode()
 
     response = client.post(
         reverse("admin:meetings_attendance_process_import"),
@@ -132,7 +132,7 @@ def test_the_name_a_preview_gives_reads_its_upload(
     )
 
     assertContains(response, "5 added, 0 updated, 0 unchanged.")
-    assert not (UPLOADS / name).exists(), "the confirmation removes the kept upload"
+    assert not (uploads_folder() / name).exists(), "the confirmation removes the kept upload"
 
 
 def test_problems_are_listed_in_the_order_of_the_file(record: None, client: Client) -> None:
