@@ -33,13 +33,12 @@ def document_download(request: HttpRequest, slug: str, token: str) -> FileRespon
         .first()
     )
     # The rule is workstreams.permissions' "meetings.download_document".
-    public = document is not None and AnonymousUser().has_perm(
+    if document is None or not request.user.has_perm("meetings.download_document", document):
+        raise Http404("No such document.")
+    # Whether anyone may have it: for an anonymous request, what was just asked.
+    public = not request.user.is_authenticated or AnonymousUser().has_perm(
         "meetings.download_document", document
     )
-    if document is None or not (
-        public or request.user.has_perm("meetings.download_document", document)
-    ):
-        raise Http404("No such document.")
     name = document.file.name.rsplit("/", 1)[-1]
     try:
         handle = document.file.open("rb")
