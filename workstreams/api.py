@@ -84,7 +84,7 @@ class WorkstreamViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
             RecordCell(
                 c.meeting, c.entry, updates.get(c.meeting.pk), decisions.get(c.meeting.pk, [])
             )
-            for c in cells_for(workstream, Meeting.objects.for_timeline())
+            for c in cells_for(workstream, list(Meeting.objects.for_timeline()))
         ]
         return Response(TimelineCellSerializer(cells, many=True).data)
 
