@@ -38,7 +38,8 @@ class ProgressUpdateQuerySet(models.QuerySet["ProgressUpdate"]):
         )
 
     def published_with_relations(self) -> "ProgressUpdateQuerySet":
-        """The public record's updates, as the pages, the API, the feeds and the pack show them."""
+        """The public record's updates, as the pages, the feeds and the pack show them (the API,
+        which also shows a login the drafts it may see, takes ``with_relations()``)."""
         return self.published().with_relations()
 
     def awaiting_review(self) -> "ProgressUpdateQuerySet":
