@@ -36,7 +36,6 @@ from django.utils.translation import gettext as _
 
 from meetings.models import Meeting
 from workstreams.models import (
-    RUNNING_STATUSES,
     FocalPoint,
     Notice,
     NoticeKind,
@@ -101,8 +100,7 @@ def notices_send(*, today: datetime.date) -> NoticeReport:
     if not meetings:
         return report
     running = list(
-        Workstream.objects.with_current_status()
-        .filter(current_status__in=RUNNING_STATUSES)  # type: ignore[misc]
+        Workstream.objects.running()
         .prefetch_related(
             Prefetch(
                 "leads",

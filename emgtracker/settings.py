@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "workstreams",
     "delivery",
     "accounts",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -1,22 +1,22 @@
-"""The site's URLs.
+"""The site's URLs: the API's one router, and each app's pages.
 
-Pages that show one app's rows live with that app. A meeting's page and an entity's page also
-show workstreams, so their views live in ``workstreams`` (which may import ``meetings``, never
-the reverse) and are mounted here under the ``meetings`` and ``entities`` namespaces.
+Pages that show one app's rows live with that app (``meetings/urls.py``,
+``workstreams/urls.py``). The pages that read both apps are ``dashboard``'s; each keeps the
+namespace of the app whose object it shows, so its list is mounted beside that app's own.
 """
 
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from accounts import api as account_api
+from dashboard import urls as dashboard_urls
 from emgtracker.apidocs import RedocView, SwaggerView, redoc_bundle
 from meetings import api as meeting_api
-from meetings import feeds as meeting_feeds
-from meetings import views as meeting_views
+from meetings import urls as meeting_urls
 from workstreams import api as workstream_api
-from workstreams import views as workstream_views
+from workstreams import urls as workstream_urls
 
 # One router: the API, version 1 (docs/api.md).
 router = DefaultRouter()
@@ -41,29 +41,6 @@ router.register("jobs", workstream_api.JobViewSet, basename="job")
 router.register("webhooks", workstream_api.WebhookSubscriptionViewSet, basename="webhook")
 router.register("tokens", account_api.ApiTokenViewSet, basename="token")
 
-meeting_urls = (
-    [
-        path("", meeting_views.meeting_list, name="list"),
-        path("calendar.ics", meeting_feeds.meeting_calendar, name="calendar"),
-        path("<slug:slug>/", workstream_views.meeting_detail, name="detail"),
-        # A token is URL-safe base64; anything else (an old numeric id is, but names no
-        # token) is refused before the database is asked.
-        re_path(
-            r"^(?P<slug>[-a-zA-Z0-9_]+)/documents/(?P<token>[-A-Za-z0-9_]{1,64})/$",
-            meeting_views.document_download,
-            name="document",
-        ),
-    ],
-    "meetings",
-)
-entity_urls = (
-    [
-        path("", workstream_views.entity_list, name="list"),
-        path("<slug:slug>/", workstream_views.entity_detail, name="detail"),
-    ],
-    "entities",
-)
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((router.urls, "api"))),
@@ -71,9 +48,22 @@ urlpatterns = [
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="api-redoc"),
     path("api/redoc/redoc.standalone.js", redoc_bundle, name="api-redoc-bundle"),
-    path("meetings/", include(meeting_urls)),
-    path("entities/", include(entity_urls)),
-    path("", include("workstreams.urls")),
+    path(
+        "meetings/",
+        include(
+            (meeting_urls.urlpatterns + dashboard_urls.meeting_urlpatterns, meeting_urls.app_name)
+        ),
+    ),
+    path("entities/", include((dashboard_urls.entity_urlpatterns, "entities"))),
+    path(
+        "",
+        include(
+            (
+                dashboard_urls.timeline_urlpatterns + workstream_urls.urlpatterns,
+                workstream_urls.app_name,
+            )
+        ),
+    ),
 ]
 
 handler400 = "emgtracker.rest.bad_request"

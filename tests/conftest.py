@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 
 from emgtracker.celery import app as celery_app
+from tests.factories import grow_record
 from workstreams.permissions import ROLES
 from workstreams.record import record_load
 
@@ -103,3 +104,18 @@ def wait_for(condition: Any, *, timeout: float = 60, what: str = "the worker") -
         if time.monotonic() > deadline:
             pytest.fail(f"Waited {timeout}s for {what}.")
         time.sleep(0.25)
+
+
+@pytest.fixture
+def assert_flat_query_count(client: Any, django_assert_num_queries: Any) -> Any:
+    """Check that ``client.get(url, **headers)`` makes ``expected`` queries at the record's size
+    and again after thirty more of everything (``grow_record``), so that an N+1 would show."""
+
+    def check(url: str, expected: int, **headers: Any) -> None:
+        with django_assert_num_queries(expected):
+            client.get(url, **headers)
+        grow_record(30)
+        with django_assert_num_queries(expected):
+            client.get(url, **headers)
+
+    return check

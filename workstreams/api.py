@@ -13,13 +13,13 @@ from delivery.interface import webhook_subscription_resume
 from emgtracker.rest import APIConventions, RulesPermission
 from meetings.models import Meeting
 from workstreams import services
+from workstreams.cells import RecordCell, cells_for
 from workstreams.filters import (
     DecisionFilter,
     ProgressUpdateFilter,
     ProposalFilter,
     WorkstreamFilter,
 )
-from workstreams.matrix import RecordCell
 from workstreams.models import (
     Decision,
     Job,
@@ -32,19 +32,23 @@ from workstreams.permissions import (
     progress_updates_visible_to,
     webhook_subscriptions_visible_to,
 )
-from workstreams.serializers import (
+from workstreams.serializers.jobs import JobSerializer
+from workstreams.serializers.progress import (
     DecisionSerializer,
-    JobSerializer,
     ProgressUpdateEditSerializer,
     ProgressUpdateSerializer,
     ProposalSerializer,
     ReturnToDraftSerializer,
+)
+from workstreams.serializers.timeline import (
     TimelineCellSerializer,
     TimelineRowSerializer,
+    WorkstreamSerializer,
+)
+from workstreams.serializers.webhooks import (
     WebhookDeliverySerializer,
     WebhookSubscriptionCreatedSerializer,
     WebhookSubscriptionSerializer,
-    WorkstreamSerializer,
 )
 
 
@@ -76,10 +80,11 @@ class WorkstreamViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
         decisions: dict[int, list[Decision]] = {}
         for decision in workstream.decisions.all():
             decisions.setdefault(decision.meeting_id, []).append(decision)
-        entries = {e.meeting_id: e for e in workstream.timeline_entries.all()}
         cells = [
-            RecordCell(m, entries.get(m.pk), updates.get(m.pk), decisions.get(m.pk, []))
-            for m in Meeting.objects.for_timeline()
+            RecordCell(
+                c.meeting, c.entry, updates.get(c.meeting.pk), decisions.get(c.meeting.pk, [])
+            )
+            for c in cells_for(workstream, list(Meeting.objects.for_timeline()))
         ]
         return Response(TimelineCellSerializer(cells, many=True).data)
 
@@ -134,7 +139,7 @@ class ProgressUpdateViewSet(
             public |= Q(pk__in=progress_updates_visible_to(user).values("pk"))
         return (
             ProgressUpdate.objects.filter(public)
-            .select_related("workstream", "meeting", "presenter", "entity", "source__meeting")
+            .with_relations()
             .annotate(meeting_date=F("meeting__date"), workstream_title=F("workstream__title"))
         )
 
@@ -191,7 +196,7 @@ class ProgressUpdateViewSet(
 class DecisionViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
     """What the Senior Officials decided about workstreams, with provenance."""
 
-    queryset = Decision.objects.select_related("meeting", "workstream", "source__meeting").annotate(
+    queryset = Decision.objects.with_relations().annotate(
         meeting_date=F("meeting__date"), workstream_title=F("workstream__title")
     )
     serializer_class = DecisionSerializer
@@ -206,9 +211,7 @@ class DecisionViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
 class ProposalViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
     """Concept notes, topics and themes put to meetings."""
 
-    queryset = Proposal.objects.select_related(
-        "meeting", "workstream", "entity", "presenter", "document", "source__meeting"
-    ).annotate(meeting_date=F("meeting__date"))
+    queryset = Proposal.objects.with_relations().annotate(meeting_date=F("meeting__date"))
     serializer_class = ProposalSerializer
     filterset_class = ProposalFilter
     ordering_fields = ["meeting_date", "position", "kind", "title"]

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from emgtracker.printing import docx_from_template, pdf_from_template
 from emgtracker.spreadsheets import safe_row
 from meetings.models import Document, Entity, Meeting
-from workstreams.matrix import STATUS_SYMBOLS, Cell, cells_for
+from workstreams.cells import STATUS_SYMBOLS, Cell, cells_for
 from workstreams.models import LeadRole, ProgressUpdate, Workstream
 
 Progress = Callable[[int, int], None]

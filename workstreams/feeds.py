@@ -150,14 +150,10 @@ def feed_entries(
     there and by its instant here, so two decisions of meetings a day apart in distant time
     zones could swap places at the cut; the record has no such pair.
     """
-    updates = (
-        ProgressUpdate.objects.published()
-        .select_related("workstream", "meeting", "presenter", "entity", "source__meeting")
-        .prefetch_related(
-            Prefetch("workstream__leads", queryset=WorkstreamLead.objects.select_related("entity"))
-        )
+    updates = ProgressUpdate.objects.published_with_relations().prefetch_related(
+        Prefetch("workstream__leads", queryset=WorkstreamLead.objects.select_related("entity"))
     )
-    decisions = Decision.objects.select_related("workstream", "meeting", "source__meeting")
+    decisions = Decision.objects.with_relations()
     if workstream is not None:
         updates = updates.filter(workstream=workstream)
         decisions = decisions.filter(workstream=workstream)

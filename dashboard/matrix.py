@@ -2,60 +2,21 @@
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting
-from workstreams.models import (
-    Decision,
-    ProgressUpdate,
-    Status,
-    TimelineEntry,
-    Workstream,
-    WorkstreamKind,
+from workstreams.cells import (
+    NO_RECORD,
+    NO_RECORD_SYMBOL,
+    STATUS_SYMBOLS,
+    Cell,
+    cells_for,
+    current_cell,
 )
-
-# Each status has a symbol as well as a colour, so the matrix reads without colour vision and
-# in print.
-STATUS_SYMBOLS: dict[str, str] = {
-    Status.PROPOSED: "◇",
-    Status.ESTABLISHED: "★",
-    Status.ACTIVE: "●",
-    Status.EXTENDED: "↻",
-    Status.CONCLUDED: "✓",
-    Status.SUCCEEDED: "→",
-    Status.NOT_TAKEN_FORWARD: "✕",
-}
-NO_RECORD_SYMBOL = "–"
-NO_RECORD = _("no record")
-
-
-@dataclass(frozen=True)
-class Cell:
-    meeting: Meeting
-    entry: TimelineEntry | None
-
-    @property
-    def status(self) -> str:
-        return self.entry.status if self.entry else ""
-
-    @property
-    def label(self) -> str:
-        return self.entry.get_status_display() if self.entry else str(NO_RECORD)
-
-    @property
-    def symbol(self) -> str:
-        return STATUS_SYMBOLS[self.entry.status] if self.entry else NO_RECORD_SYMBOL
-
-
-@dataclass(frozen=True)
-class RecordCell(Cell):
-    """A cell with the published update and the decisions of that meeting, for the API."""
-
-    update: ProgressUpdate | None = None
-    decisions: list[Decision] = field(default_factory=list)
+from workstreams.models import Status, Workstream, WorkstreamKind
 
 
 @dataclass(frozen=True)
@@ -67,7 +28,7 @@ class Row:
     @property
     def current(self) -> Cell | None:
         """The cell of the latest meeting with a record: the workstream's status now."""
-        return next((c for c in reversed(self.cells) if c.entry is not None), None)
+        return current_cell(self.workstream)
 
 
 @dataclass(frozen=True)
@@ -97,12 +58,6 @@ def som_groups(meetings: Sequence[Meeting]) -> list[SomGroup]:
             groups.append(SomGroup(meeting.som_number, []))
         groups[-1].meetings.append(meeting)
     return groups
-
-
-def cells_for(workstream: Workstream, meetings: Sequence[Meeting]) -> list[Cell]:
-    """One cell per meeting, from the workstream's prefetched timeline entries."""
-    entries = {e.meeting_id: e for e in workstream.timeline_entries.all()}
-    return [Cell(m, entries.get(m.pk)) for m in meetings]
 
 
 # The headline counts of the timeline page, by status now.

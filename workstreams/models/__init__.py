@@ -1,0 +1,72 @@
+"""What and its status: workstreams, their leads, progress updates, proposals and decisions.
+
+One module a concept: ``workstream`` (workstreams, leads, focal points), ``progress`` (updates,
+proposals, decisions), ``timeline`` (the status of a workstream at a meeting), ``jobs`` (the
+briefing pack's job), ``loaded`` (the record loader's bookkeeping) and ``delivery`` (the rows of
+the ``delivery`` package). Import them from here.
+"""
+
+from workstreams.models.delivery import (
+    DeliveryState,
+    Notice,
+    NoticeKind,
+    OutboxMessage,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
+)
+from workstreams.models.jobs import Job, JobKind, JobState
+from workstreams.models.loaded import LoadedRow
+from workstreams.models.progress import (
+    Decision,
+    DecisionKind,
+    DecisionQuerySet,
+    EditorialState,
+    ProgressUpdate,
+    ProgressUpdateQuerySet,
+    Proposal,
+    ProposalKind,
+    ProposalQuerySet,
+)
+from workstreams.models.timeline import RUNNING_STATUSES, Basis, Status, TimelineEntry
+from workstreams.models.workstream import (
+    FocalPoint,
+    LeadRole,
+    Workstream,
+    WorkstreamKind,
+    WorkstreamLead,
+    WorkstreamQuerySet,
+)
+
+__all__ = [
+    "RUNNING_STATUSES",
+    "Basis",
+    "Decision",
+    "DecisionKind",
+    "DecisionQuerySet",
+    "DeliveryState",
+    "EditorialState",
+    "FocalPoint",
+    "Job",
+    "JobKind",
+    "JobState",
+    "LeadRole",
+    "LoadedRow",
+    "Notice",
+    "NoticeKind",
+    "OutboxMessage",
+    "ProgressUpdate",
+    "ProgressUpdateQuerySet",
+    "Proposal",
+    "ProposalKind",
+    "ProposalQuerySet",
+    "Status",
+    "TimelineEntry",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
+    "Workstream",
+    "WorkstreamKind",
+    "WorkstreamLead",
+    "WorkstreamQuerySet",
+]

@@ -1,0 +1,166 @@
+"""The rows of ``delivery``: the outbox, the e-mail notices, webhook subscriptions and deliveries.
+
+They stay in the ``workstreams`` app (moving tables is not worth the risk); the code that writes
+and reads them is ``delivery/``.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from delivery.webhooks.validation import (
+    SECRET_MAX_LENGTH,
+    URL_MAX_LENGTH,
+    webhook_secret_validate,
+    webhook_url_validate,
+)
+from emgtracker.db import choices_check
+from meetings.models import Meeting
+from workstreams.models.workstream import Workstream
+
+
+class OutboxMessage(models.Model):
+    """A task to enqueue, written in the same transaction as the change that calls for it.
+
+    If the broker is down when the transaction commits, the row waits here and
+    ``outbox_dispatch`` sends it once the broker is back: a write never fails, and no task is
+    lost, because Redis is unreachable.
+    """
+
+    task = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(dispatched_at__isnull=True),
+                name="outbox_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}({self.kwargs})"
+
+
+class NoticeKind(models.TextChoices):
+    CALL_FOR_INPUT = "call_for_input", _("Call for input")
+    REMINDER = "reminder", _("Reminder")
+    DIGEST = "digest", _("Digest of missing updates")
+
+
+class Notice(models.Model):
+    """An e-mail sent about a meeting's updates. Its row is committed before the e-mail goes,
+    so a second run of the day's job finds it and sends nothing (docs/notices.md)."""
+
+    Kind = NoticeKind
+
+    kind = models.CharField(max_length=20, choices=Kind)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.EmailField()
+    workstreams = models.ManyToManyField(Workstream, blank=True, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "meeting", "recipient"], name="notice_once_per_recipient"
+            ),
+            choices_check("kind", NoticeKind, "notice_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.recipient} for {self.meeting}"
+
+
+class WebhookEvent(models.TextChoices):
+    UPDATE_PUBLISHED = "update.published", _("Progress update published")
+    STATUS_CHANGED = "status.changed", _("Status of a workstream at a meeting changed")
+    MEETING_ADDED = "meeting.added", _("Meeting added")
+
+
+class WebhookSubscription(models.Model):
+    """An API consumer's URL, called with a signed JSON body when one of its events happens."""
+
+    Event = WebhookEvent
+
+    # The one validator of each, run by the admin's form (the model's validation), the API's
+    # serializer and the services alike (delivery/webhooks/validation.py).
+    url = models.CharField(max_length=URL_MAX_LENGTH, validators=[webhook_url_validate])
+    events = models.JSONField(
+        default=list, help_text=_("The events to send, e.g. update.published.")
+    )
+    secret = models.CharField(
+        max_length=SECRET_MAX_LENGTH,
+        validators=[webhook_secret_validate],
+        help_text=_(
+            "Signs each delivery (webhook-signature), in the Standard Webhooks form: whsec_ and "
+            "the base64 of the key."
+        ),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_subscriptions"
+    )
+    active = models.BooleanField(default=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    paused_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Set after repeated failures; clear it to resume.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class WebhookDelivery(models.Model):
+    """One event sent to one subscription, with every attempt's outcome."""
+
+    State = DeliveryState
+
+    subscription = models.ForeignKey(
+        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    message_id = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text=_("Sent as webhook-id, the same on every attempt: receivers de-duplicate by it."),
+    )
+    event = models.CharField(max_length=40, choices=WebhookEvent)
+    payload = models.JSONField()
+    state = models.CharField(max_length=10, choices=State, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    response_code = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            choices_check("state", DeliveryState, "delivery_state_valid"),
+            choices_check("event", WebhookEvent, "delivery_event_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.subscription}"

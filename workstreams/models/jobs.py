@@ -1,0 +1,68 @@
+"""Work the secretariat asked for and a worker does: the briefing pack of a meeting."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from emgtracker.db import choices_check
+from meetings.models import Document, Meeting
+
+
+class JobKind(models.TextChoices):
+    BRIEFING_PACK = "briefing_pack", _("Briefing pack")
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Job(models.Model):
+    """Work the secretariat asked for, with a state the admin and the API show."""
+
+    Kind = JobKind
+    State = JobState
+
+    kind = models.CharField(max_length=20, choices=Kind)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
+    done = models.PositiveIntegerField(default=0, help_text=_("Steps done."))
+    total = models.PositiveIntegerField(default=0, help_text=_("Steps in all, once known."))
+    error = models.TextField(blank=True, help_text=_("Why it failed."))
+    documents = models.ManyToManyField(Document, blank=True, related_name="+")
+    contents = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The published updates the pack was compiled from, id to version: when one leaves "
+            "the public record, the pack is superseded."
+        ),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            choices_check("kind", JobKind, "job_kind_valid"),
+            choices_check("state", JobState, "job_state_valid"),
+            models.CheckConstraint(condition=Q(done__lte=F("total")), name="job_done_within_total"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.meeting}"
+
+    @property
+    def progress(self) -> str:
+        if self.state == JobState.RUNNING and self.total:
+            return _("%(done)d of %(total)d done") % {"done": self.done, "total": self.total}
+        if self.state == JobState.FAILED:
+            return _("Failed: %(error)s") % {"error": self.error}
+        return str(self.get_state_display())

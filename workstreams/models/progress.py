@@ -1,0 +1,249 @@
+"""What a workstream reported, what was proposed and what was decided, meeting by meeting.
+
+Each is a row of the record, with its provenance (``Sourced``). A published update, a decision
+or a concept note is what a status on the timeline rests on (``timeline.py``).
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from emgtracker.db import choices_check
+from meetings.models import AgendaItem, Document, Entity, Meeting, Person, Sourced
+from workstreams.models.timeline import Status
+
+# Where the record states a row: joined wherever the row's provenance is shown.
+SOURCE = ["source__meeting"]
+
+
+class ProgressUpdateQuerySet(models.QuerySet["ProgressUpdate"]):
+    def published(self) -> "ProgressUpdateQuerySet":
+        return self.filter(state=ProgressUpdate.State.PUBLISHED)
+
+    def presented(self) -> "ProgressUpdateQuerySet":
+        """Published updates as a meeting shows them (its page, its briefing pack): with the
+        workstream, presenter, entity, agenda item and source, in agenda order then by title,
+        updates without an agenda item last on every database."""
+        return self.published_with_relations().order_by(
+            F("agenda_item__position").asc(nulls_last=True), "workstream__title"
+        )
+
+    def with_relations(self) -> "ProgressUpdateQuerySet":
+        """Each update with what any screen shows of it: its workstream, meeting, presenter (and
+        the presenter's entity), presenting entity, agenda item and source."""
+        return self.select_related(
+            "workstream", "meeting", "presenter__entity", "entity", "agenda_item", *SOURCE
+        )
+
+    def published_with_relations(self) -> "ProgressUpdateQuerySet":
+        """The public record's updates, as the pages, the feeds and the pack show them (the API,
+        which also shows a login the drafts it may see, takes ``with_relations()``)."""
+        return self.published().with_relations()
+
+    def awaiting_review(self) -> "ProgressUpdateQuerySet":
+        """The admin landing panel: submitted updates, oldest first."""
+        return (
+            self.filter(state=ProgressUpdate.State.SUBMITTED)
+            .select_related("workstream", "meeting", "entity")
+            .order_by("updated_at")
+        )
+
+
+class EditorialState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    PUBLISHED = "published", _("Published")
+
+
+class ProgressUpdate(Sourced):
+    """What a workstream reported at a meeting. Only published updates are public."""
+
+    State = EditorialState
+
+    workstream = models.ForeignKey(
+        "workstreams.Workstream", on_delete=models.CASCADE, related_name="updates"
+    )
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="updates")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="updates"
+    )
+    presenter = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="updates"
+    )
+    entity = models.ForeignKey(
+        Entity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="updates",
+        help_text=_("The presenting entity, as the record names it for this presentation."),
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.ACTIVE)
+    summary = models.TextField()
+    next_steps = models.TextField(blank=True)
+    expected_to_continue_in = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1972), MaxValueValidator(2100)],
+        help_text=_("The year the meeting expects the work to continue in."),
+    )
+    state = models.CharField(max_length=10, choices=State, default=State.DRAFT)
+    returned_reason = models.TextField(
+        blank=True, help_text=_("Why the secretariat last returned the update to draft.")
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text=_("Goes up with every save, so that a stale edit can be refused.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ProgressUpdateQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting__date", "workstream__title"]
+        indexes = [
+            # The feeds: the newest published updates, read from the index, not sorted.
+            models.Index(
+                F("published_at").desc(),
+                F("id").desc(),
+                condition=Q(state="published"),
+                name="update_published_newest",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workstream", "meeting"], name="update_once_per_workstream_and_meeting"
+            ),
+            choices_check("status", Status, "update_status_valid"),
+            choices_check("state", EditorialState, "update_state_valid"),
+            models.CheckConstraint(
+                condition=Q(state="published", published_at__isnull=False)
+                | (~Q(state="published") & Q(published_at__isnull=True)),
+                name="update_published_at_iff_published",
+            ),
+            models.CheckConstraint(condition=~Q(summary=""), name="update_summary_not_blank"),
+            models.CheckConstraint(
+                condition=Q(expected_to_continue_in__isnull=True)
+                | Q(expected_to_continue_in__gte=1972, expected_to_continue_in__lte=2100),
+                name="update_continue_year_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workstream.short_title} at {self.meeting}"
+
+
+class ProposalQuerySet(models.QuerySet["Proposal"]):
+    def with_relations(self) -> "ProposalQuerySet":
+        """Each proposal with what any screen shows of it: meeting, workstream, presenter,
+        entity, document and source."""
+        return self.select_related(
+            "meeting", "workstream", "presenter", "entity", "document", *SOURCE
+        )
+
+
+class ProposalKind(models.TextChoices):
+    CONCEPT_NOTE = "concept_note", _("Concept note")
+    TOPIC = "topic", _("Topic for future work")
+    THEME = "theme", _("Theme for the strategic discussion")
+
+
+class Proposal(Sourced):
+    """A new piece of work put to a meeting: a concept note, a topic, or a discussion theme."""
+
+    Kind = ProposalKind
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="proposals")
+    kind = models.CharField(max_length=20, choices=Kind)
+    position = models.PositiveSmallIntegerField(help_text=_("Order within the meeting."))
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    presenter = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="proposals"
+    )
+    entity = models.ForeignKey(
+        Entity, on_delete=models.PROTECT, null=True, blank=True, related_name="proposals"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+    )
+    document = models.ForeignKey(
+        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+    )
+    workstream = models.ForeignKey(
+        "workstreams.Workstream",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        help_text=_("The workstream the proposal puts forward, and became if taken forward."),
+    )
+
+    objects = ProposalQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting__date", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "title"], name="proposal_title_unique"),
+            models.UniqueConstraint(
+                fields=["meeting", "position"], name="proposal_position_unique"
+            ),
+            choices_check("kind", ProposalKind, "proposal_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind="concept_note") | Q(workstream__isnull=True),
+                name="proposal_only_concept_notes_name_a_workstream",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="proposal_title_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DecisionQuerySet(models.QuerySet["Decision"]):
+    def with_relations(self) -> "DecisionQuerySet":
+        """Each decision with its meeting, workstream and source."""
+        return self.select_related("meeting", "workstream", *SOURCE)
+
+
+class DecisionKind(models.TextChoices):
+    ESTABLISH = "establish", _("Establish")
+    EXTEND = "extend", _("Extend the mandate")
+    CONTINUE = "continue", _("Continue")
+    CONCLUDE = "conclude", _("Conclude")
+    ENDORSE = "endorse", _("Endorse a document")
+    NOT_TAKEN_FORWARD = "not_taken_forward", _("Not taken forward")
+
+
+class Decision(Sourced):
+    """What the Senior Officials decided about a workstream at a meeting."""
+
+    Kind = DecisionKind
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    workstream = models.ForeignKey(
+        "workstreams.Workstream", on_delete=models.CASCADE, related_name="decisions"
+    )
+    kind = models.CharField(max_length=20, choices=Kind)
+    text = models.TextField(help_text=_("What was decided, in a sentence."))
+
+    objects = DecisionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting__date", "workstream__title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "workstream", "kind"], name="decision_once_per_kind"
+            ),
+            choices_check("kind", DecisionKind, "decision_kind_valid"),
+            models.CheckConstraint(condition=~Q(text=""), name="decision_text_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.workstream} ({self.meeting})"

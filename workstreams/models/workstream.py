@@ -1,0 +1,230 @@
+"""Workstreams, the entities that lead them, and the focal points that speak for an entity."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from emgtracker.db import choices_check
+from meetings.models import Entity, Meeting, Sourced
+from workstreams.models.progress import SOURCE, Decision, ProgressUpdate, Proposal
+from workstreams.models.timeline import RUNNING_STATUSES, Status, TimelineEntry
+
+
+class WorkstreamQuerySet(models.QuerySet["Workstream"]):
+    def with_current_status(self) -> "WorkstreamQuerySet":
+        """Annotate ``current_status``: the status at the latest meeting with a record (None:
+        no record). Stored in ``status_now`` by ``timeline_entry_refresh``, so that a filter on
+        it reads an index rather than every workstream's timeline."""
+        return self.annotate(current_status=F("status_now"))
+
+    def running(self) -> "WorkstreamQuerySet":
+        """Workstreams whose status now says they are running (established, active, extended)."""
+        return self.with_current_status().filter(
+            current_status__in=RUNNING_STATUSES  # type: ignore[misc]
+        )
+
+    def with_leads(self) -> "WorkstreamQuerySet":
+        """Each workstream's leads, with the entity and where the record names it."""
+        return self.prefetch_related(
+            Prefetch("leads", queryset=WorkstreamLead.objects.select_related("entity", *SOURCE))
+        )
+
+    def with_timeline(self) -> "WorkstreamQuerySet":
+        """Each workstream's timeline entries in meeting order, with the meeting and the record
+        each rests on: what its cells, its status now (``Workstream.current_entry``) and its
+        first and last meeting (``Workstream.first_meeting``, ``last_meeting``) read, at no
+        query of their own."""
+        return self.prefetch_related(
+            Prefetch(
+                "timeline_entries",
+                queryset=TimelineEntry.objects.select_related(
+                    "meeting",
+                    "decision__source__meeting",
+                    "update__source__meeting",
+                    "proposal__source__meeting",
+                ).order_by("meeting__date", "meeting__som_number"),
+            )
+        )
+
+    def without_update_for(self, meeting: Meeting) -> "WorkstreamQuerySet":
+        """The admin landing panel: running workstreams with no update, in any state, for ``meeting``."""
+        return self.running().exclude(updates__meeting=meeting).with_leads().order_by("title")
+
+    def for_list(self) -> "WorkstreamQuerySet":
+        """The workstream list: status now, leads, parent, and every entry with its meeting."""
+        return (
+            self.with_current_status()
+            .select_related("parent")
+            .with_leads()
+            .with_timeline()
+            .order_by("title")
+        )
+
+    def for_detail(self) -> "WorkstreamQuerySet":
+        """A workstream's page: its relations, its published updates, decisions and proposals."""
+        return (
+            self.select_related("parent", "successor")
+            .with_leads()
+            .prefetch_related(
+                Prefetch("children", queryset=Workstream.objects.order_by("title")),
+                Prefetch("predecessors", queryset=Workstream.objects.order_by("title")),
+                Prefetch(
+                    "updates",
+                    queryset=ProgressUpdate.objects.published_with_relations().order_by(
+                        "meeting__date", "meeting__som_number"
+                    ),
+                    to_attr="published_updates",
+                ),
+                Prefetch(
+                    "decisions",
+                    queryset=Decision.objects.with_relations().order_by("meeting__date", "kind"),
+                ),
+                Prefetch("proposals", queryset=Proposal.objects.with_relations()),
+            )
+            .with_timeline()
+        )
+
+    def for_timeline(self) -> "WorkstreamQuerySet":
+        """The rows of the status matrix, with their leads and every timeline entry."""
+        return self.select_related("parent").with_leads().with_timeline()
+
+
+class WorkstreamKind(models.TextChoices):
+    IMG = "img", _("Issue Management Group")
+    CONSULTATIVE_PROCESS = "consultative_process", _("Consultative Process")
+    CONSULTATIONS = "consultations", _("Consultations")
+    TASK_TEAM = "task_team", _("Task Team")
+    WORKING_GROUP = "working_group", _("Working Group")
+    NEXUS_DIALOGUE = "nexus_dialogue", _("Nexus Dialogue")
+    DIALOGUE_SERIES = "dialogue_series", _("Dialogue series")
+    NETWORK = "network", _("Network")
+    INITIATIVE = "initiative", _("System-wide initiative")
+
+
+class Workstream(models.Model):
+    """A body of EMG work: an IMG, a consultative process, a task team, a dialogue series …"""
+
+    Kind = WorkstreamKind
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=250, unique=True)
+    short_title = models.CharField(max_length=80)
+    kind = models.CharField(max_length=30, choices=Kind)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("The workstream this one is a sub-group of."),
+    )
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        help_text=_("The workstream that took over this one's work."),
+    )
+    lead_entities: "models.ManyToManyField[Entity, WorkstreamLead]" = models.ManyToManyField(
+        Entity, through="WorkstreamLead", related_name="led_workstreams", blank=True
+    )
+    description = models.TextField(blank=True)
+    also_known_as = models.CharField(
+        max_length=250, blank=True, help_text=_("Another name the record uses for it.")
+    )
+
+    status_now = models.CharField(
+        max_length=20,
+        choices=Status,
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("Derived: the status at its latest meeting with a record; empty, no record."),
+    )
+
+    objects = WorkstreamQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["status_now"])
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            choices_check("kind", WorkstreamKind, "workstream_kind_valid"),
+            choices_check("status_now", Status, "workstream_status_now_valid"),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="workstream_not_own_parent"),
+            models.CheckConstraint(
+                condition=~Q(successor=F("id")), name="workstream_not_own_successor"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="workstream_title_not_blank"),
+            models.CheckConstraint(
+                condition=~Q(short_title=""), name="workstream_short_title_not_blank"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def current_entry(self) -> TimelineEntry | None:
+        """Status now, as the pages show it: the entry at the latest meeting with a record.
+
+        Reads the entries ``with_timeline()`` prefetched; ``status_now`` stores the same status
+        for the filters and the API.
+        """
+        entries = list(self.timeline_entries.all())
+        return entries[-1] if entries else None
+
+    @property
+    def first_meeting(self) -> Meeting | None:
+        """The first meeting with a record of it (from ``with_timeline()``)."""
+        entries = list(self.timeline_entries.all())
+        return entries[0].meeting if entries else None
+
+    @property
+    def last_meeting(self) -> Meeting | None:
+        """The latest meeting with a record of it (from ``with_timeline()``)."""
+        entry = self.current_entry
+        return entry.meeting if entry else None
+
+
+class FocalPoint(models.Model):
+    """A login that speaks for an entity: it drafts and submits the updates its entity leads."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="focal_point"
+    )
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="focal_points")
+
+    class Meta:
+        ordering = ["entity__slug", "user__username"]
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.entity}"
+
+
+class LeadRole(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    CO_LEAD = "co_lead", _("Co-lead")
+
+
+class WorkstreamLead(Sourced):
+    Role = LeadRole
+
+    workstream = models.ForeignKey(Workstream, on_delete=models.CASCADE, related_name="leads")
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="workstream_leads")
+    role = models.CharField(max_length=10, choices=Role, default=Role.LEAD)
+
+    class Meta:
+        ordering = ["workstream", "role", "entity__slug"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workstream", "entity"], name="lead_once_per_workstream"
+            ),
+            choices_check("role", LeadRole, "lead_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity} leads {self.workstream}"

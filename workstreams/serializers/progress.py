@@ -1,0 +1,157 @@
+"""The API's records of a meeting: progress updates (read and written through the editorial
+services), proposals and decisions, each with where the record states it."""
+
+from typing import Any
+
+from django.db import models
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from emgtracker.rest import StrictCharField, StrictSlugRelatedField
+from meetings.models import Entity, Meeting, Person
+from workstreams import services
+from workstreams.models import Decision, ProgressUpdate, Proposal, Workstream
+
+
+class ProvenanceSerializer(serializers.Serializer):
+    """Where in the meeting record a fact is stated."""
+
+    document = serializers.SerializerMethodField()
+    meeting = serializers.CharField(source="source.meeting.slug")
+    section = serializers.CharField(source="source_section")
+    quote = serializers.CharField(source="source_quote")
+    text = serializers.CharField(source="provenance")
+
+    def get_document(self, record: Any) -> str:
+        return str(record.source.symbol or record.source.title)
+
+    def to_representation(self, record: Any) -> Any:
+        return super().to_representation(record) if record.source_id else None
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    meeting = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    workstream = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    provenance = ProvenanceSerializer(source="*", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Decision
+        fields = ["id", "meeting", "workstream", "kind", "text", "provenance"]
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    meeting = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    workstream = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    entity = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    presenter = serializers.CharField(
+        source="presenter.name", default=None, read_only=True, allow_null=True
+    )
+    document = serializers.SerializerMethodField()
+    provenance = ProvenanceSerializer(source="*", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "meeting",
+            "kind",
+            "position",
+            "title",
+            "summary",
+            "presenter",
+            "entity",
+            "workstream",
+            "document",
+            "provenance",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_document(self, proposal: Proposal) -> str | None:
+        document = proposal.document
+        return (document.symbol or document.title) if document else None
+
+
+class ProgressUpdateSerializer(serializers.ModelSerializer):
+    """A progress update. Writes go through the editorial services and their rules."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+    }
+    url = serializers.HyperlinkedIdentityField(view_name="api:update-detail")
+    workstream = StrictSlugRelatedField(slug_field="slug", queryset=Workstream.objects.all())
+    meeting = StrictSlugRelatedField(slug_field="slug", queryset=Meeting.objects.all())
+    entity = StrictSlugRelatedField(
+        slug_field="slug", queryset=Entity.objects.all(), allow_null=True, required=False
+    )
+    presenter = StrictSlugRelatedField(
+        slug_field="slug", queryset=Person.objects.all(), allow_null=True, required=False
+    )
+    presenter_name = serializers.SerializerMethodField()
+    provenance = ProvenanceSerializer(source="*", read_only=True, allow_null=True)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Required to change an update: the version you read. A stale one gets 409.",
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = [
+            "id",
+            "url",
+            "workstream",
+            "meeting",
+            "presenter",
+            "presenter_name",
+            "entity",
+            "status",
+            "summary",
+            "next_steps",
+            "expected_to_continue_in",
+            "state",
+            "returned_reason",
+            "published_at",
+            "version",
+            "provenance",
+        ]
+        read_only_fields = ["state", "returned_reason", "published_at"]
+        # Uniqueness is checked by the service, after it has asked whether the client may
+        # write here at all: a refusal must not reveal another entity's hidden draft.
+        validators: list[Any] = []
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_presenter_name(self, update: ProgressUpdate) -> str | None:
+        return update.presenter.name if update.presenter else None
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError(
+                {"version": ["Send the version you read, so that no one's edit is lost."]}
+            )
+        return attrs
+
+    def create(self, validated: dict[str, Any]) -> ProgressUpdate:
+        validated.pop("version", None)
+        return services.progress_update_save(
+            update=ProgressUpdate(**validated), by=self.context["request"].user
+        )
+
+    def update(self, instance: ProgressUpdate, validated: dict[str, Any]) -> ProgressUpdate:
+        for name, value in validated.items():
+            setattr(instance, name, value)
+        return services.progress_update_save(update=instance, by=self.context["request"].user)
+
+
+class ReturnToDraftSerializer(serializers.Serializer):
+    reason = StrictCharField(max_length=2000, help_text="Why: the authors read it.")
+
+
+class ProgressUpdateEditSerializer(ProgressUpdateSerializer):
+    """An edit names the version it was made on, so that no one's edit is silently lost."""
+
+    required_in_patch = ("version",)
+    version = serializers.IntegerField(
+        min_value=1, help_text="The version you read. A stale one gets 409."
+    )
