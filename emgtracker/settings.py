@@ -10,10 +10,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
-from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+# Blocks that stand on their own; every name they define in capitals is a setting.
+from emgtracker.conf.background import *  # noqa: F403
+from emgtracker.conf.headers import *  # noqa: F403
 from emgtracker.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -199,66 +200,6 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache and Celery broker: Redis from REDIS_URL, otherwise in-process.
-REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "TIMEOUT": 300,
-            "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 0.5,
-                # A Redis outage degrades to "no cache"; it never turns a page into a 500.
-                "IGNORE_EXCEPTIONS": True,
-            },
-        }
-    }
-    # The same Redis, errors and all, for the throttles: they must know when it is down, to
-    # count in the process instead (emgtracker/throttling.py).
-    CACHES["throttle"] = {
-        **CACHES["default"],
-        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
-    }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-else:
-    # Two names for one store: local-memory caches of the same LOCATION share their entries.
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    }
-
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
-CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
-CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_TIME_LIMIT = 300
-CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TIMEZONE = "UTC"
-# The worker logs through LOGGING below (JSON, with the task's id), not Celery's own set-up.
-CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# A write hands its task to the broker after commit; with Redis down it must give up quickly
-# and leave the task in the outbox, not hold the request.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="emgtracker")
-CELERY_BEAT_SCHEDULE = {
-    "outbox-dispatch": {"task": "workstreams.outbox_dispatch", "schedule": 30.0},
-    "notices-send": {
-        "task": "workstreams.notices_send",
-        "schedule": crontab(hour=env.int("NOTICES_HOUR_UTC", default=6), minute=0),
-    },
-    "webhook-deliveries-resend": {
-        "task": "workstreams.webhook_deliveries_resend",
-        "schedule": 300.0,
-    },
-}
 # Days before a meeting's submission deadline that focal points are asked for their update.
 CALL_FOR_INPUT_DAYS_BEFORE = env.int("CALL_FOR_INPUT_DAYS_BEFORE", default=14)
 
@@ -406,53 +347,6 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStateEnum": "workstreams.models.DeliveryState",
     },
 }
-
-# Content-Security-Policy, on in debug too so that `make run` shows violations (docs/configuration.md).
-# Scripts and styles come from our own origin; an inline <script> or <style> runs only with the
-# request's nonce, and style="..." attributes are refused. Views that need more widen it with
-# csp.decorators.csp_update (the API docs in emgtracker/apidocs.py).
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF, NONCE],
-        "img-src": [SELF],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [NONE],
-        "frame-ancestors": [NONE],
-        "form-action": [SELF],
-    },
-}
-# Browser features the product never uses are switched off for it and anything it embeds.
-PERMISSIONS_POLICY: dict[str, list[str]] = {
-    feature: []
-    for feature in (
-        "accelerometer",
-        "autoplay",
-        "browsing-topics",
-        "camera",
-        "display-capture",
-        "geolocation",
-        "gyroscope",
-        "hid",
-        "idle-detection",
-        "interest-cohort",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "payment",
-        "screen-wake-lock",
-        "serial",
-        "usb",
-        "xr-spatial-tracking",
-    )
-}
-# Django's defaults, stated so that a reader finds them: no address of ours is sent to another
-# site, and no window opened from elsewhere keeps a handle on ours.
-SECURE_REFERRER_POLICY = "same-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # One JSON object a line in production (time, level, logger, message, request id, user, client
 # address, task id); plain text with debug on, for reading in a terminal. docs/configuration.md.

@@ -1,0 +1,44 @@
+"""Who and when: Senior Officials Meetings, their agenda, documents, entities, people and attendance.
+
+This app imports nothing from ``workstreams``; workstreams point here, never the reverse.
+"""
+
+from meetings.models.agenda import AgendaItem, Attendance, Intervention
+from meetings.models.documents import (
+    Document,
+    DocumentKind,
+    DocumentQuerySet,
+    Sourced,
+    document_token,
+)
+from meetings.models.entities import Entity, EntityKind, Person
+from meetings.models.meeting import (
+    DatePrecision,
+    Meeting,
+    MeetingFormat,
+    MeetingQuerySet,
+    MeetingStatus,
+    Segment,
+    validate_time_zone,
+)
+
+__all__ = [
+    "AgendaItem",
+    "Attendance",
+    "DatePrecision",
+    "Document",
+    "DocumentKind",
+    "DocumentQuerySet",
+    "Entity",
+    "EntityKind",
+    "Intervention",
+    "Meeting",
+    "MeetingFormat",
+    "MeetingQuerySet",
+    "MeetingStatus",
+    "Person",
+    "Segment",
+    "Sourced",
+    "document_token",
+    "validate_time_zone",
+]

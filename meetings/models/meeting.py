@@ -1,0 +1,243 @@
+"""When: a Senior Officials Meeting segment, held or planned, and how its date is known."""
+
+import datetime
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from emgtracker.db import choices_check
+from meetings.models.entities import Person
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not an IANA time zone name such as Europe/Zurich."),
+            params={"value": value},
+        )
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def for_timeline(self) -> "MeetingQuerySet":
+        """The columns of the status matrix: every meeting in date order."""
+        return self.order_by("date", "som_number")
+
+    def upcoming(self, today: datetime.date) -> "MeetingQuerySet":
+        """Meetings on or after ``today``; one dated only by month or year counts all through it."""
+        return self.filter(
+            Q(date__gte=today)
+            | Q(date_precision=DatePrecision.MONTH, date__gte=today.replace(day=1))
+            | Q(date_precision=DatePrecision.YEAR, date__year__gte=today.year)
+        ).order_by("date", "som_number")
+
+    def with_counts(self) -> "MeetingQuerySet":
+        return self.annotate(
+            participant_count=Count("attendances", distinct=True),
+            entity_count=Count("attendances__entity", distinct=True),
+        )
+
+    def for_list(self) -> "MeetingQuerySet":
+        """The meetings page: every meeting, newest first, with its chair and counts."""
+        return (
+            self.with_counts()
+            .select_related("chair__entity")
+            .order_by("-date", "-som_number", "segment")
+        )
+
+    def for_detail(self) -> "MeetingQuerySet":
+        """A meeting's page: its agenda, documents, participants and interventions."""
+        # Imported here: those models point at Meeting, so their modules import this one.
+        from meetings.models.agenda import AgendaItem, Attendance, Intervention
+        from meetings.models.documents import Document
+
+        return self.select_related("chair__entity").prefetch_related(
+            models.Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.select_related(
+                    "presenter_entity", "presenter"
+                ).order_by("position"),
+            ),
+            models.Prefetch("documents", queryset=Document.objects.for_meeting()),
+            models.Prefetch(
+                "attendances",
+                queryset=Attendance.objects.select_related("person", "entity").order_by(
+                    "listed_affiliation", "person__name"
+                ),
+            ),
+            models.Prefetch(
+                "interventions",
+                queryset=Intervention.objects.select_related(
+                    "entity", "person", "agenda_item", "source__meeting"
+                ).order_by("position"),
+            ),
+        )
+
+
+class Segment(models.TextChoices):
+    MEETING = "meeting", _("Senior Officials Meeting")
+    MID_TERM = "mid-term", _("Mid-term technical segment")
+    TECHNICAL = "technical", _("Technical segment")
+    SENIOR = "senior", _("Senior segment")
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+class MeetingFormat(models.TextChoices):
+    NOT_STATED = "", _("Not stated")
+    VIRTUAL = "virtual", _("Virtual")
+    IN_PERSON = "in_person", _("In person")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+
+
+class Meeting(models.Model):
+    """One segment of a Senior Officials Meeting, held or planned."""
+
+    Segment = Segment
+
+    DatePrecision = DatePrecision
+
+    Format = MeetingFormat
+
+    Status = MeetingStatus
+
+    slug = models.SlugField(max_length=80, unique=True)
+    som_number = models.PositiveSmallIntegerField(_("SOM number"))
+    segment = models.CharField(max_length=20, choices=Segment)
+    title = models.CharField(max_length=200, help_text=_("As the record names the meeting."))
+    date = models.DateField(
+        help_text=_("With month or year precision, the first day of that month or year.")
+    )
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+    )
+    start_time = models.TimeField(null=True, blank=True)
+    end_time = models.TimeField(null=True, blank=True)
+    time_zone = models.CharField(
+        max_length=64, blank=True, validators=[validate_time_zone], help_text=_("IANA name.")
+    )
+    format = models.CharField(max_length=10, choices=Format, blank=True, default="")
+    venue = models.CharField(max_length=200, blank=True, help_text=_("E.g. MS Teams."))
+    chair = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="chaired_meetings"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.HELD)
+    summary = models.TextField(blank=True)
+    reported_participant_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("A count the record states, where it lists nobody.")
+    )
+    reported_entity_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("A count the record states, where it lists nobody.")
+    )
+    submission_deadline = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_("The day progress updates are due. Focal points are asked and reminded."),
+    )
+
+    objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "som_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["som_number", "segment"], name="meeting_one_per_segment"
+            ),
+            models.CheckConstraint(
+                condition=Q(som_number__gte=1), name="meeting_som_number_positive"
+            ),
+            choices_check("segment", Segment, "meeting_segment_valid"),
+            choices_check("status", MeetingStatus, "meeting_status_valid"),
+            choices_check("format", MeetingFormat, "meeting_format_valid"),
+            choices_check("date_precision", DatePrecision, "meeting_date_precision_valid"),
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True)
+                | Q(end_time__isnull=True)
+                | Q(end_time__gt=models.F("start_time")),
+                name="meeting_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True) | Q(start_time__isnull=False),
+                name="meeting_end_needs_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True) | ~Q(time_zone=""),
+                name="meeting_time_needs_time_zone",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_precision="day")
+                | Q(date_precision="month", date__day=1)
+                | Q(date_precision="year", date__day=1, date__month=1),
+                name="meeting_date_matches_precision",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True) | Q(date_precision="day"),
+                name="meeting_time_needs_a_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_label
+
+    @property
+    def short_label(self) -> str:
+        """The column heading of the matrix: "SOM28 mid-term", "SOM29 senior"."""
+        if self.segment == self.Segment.MEETING:
+            return f"SOM{self.som_number}"
+        return f"SOM{self.som_number} {self.segment}"
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == self.Status.PLANNED
+
+    @property
+    def date_display(self) -> str:
+        if self.date_precision == self.DatePrecision.YEAR:
+            return str(self.date.year)
+        if self.date_precision == self.DatePrecision.MONTH:
+            return self.date.strftime("%B %Y")
+        return f"{self.date.day} {self.date.strftime('%B %Y')}"
+
+    def is_upcoming(self, today: datetime.date) -> bool:
+        """The test of ``MeetingQuerySet.upcoming`` for one meeting already in hand."""
+        if self.date_precision == self.DatePrecision.YEAR:
+            return self.date.year >= today.year
+        if self.date_precision == self.DatePrecision.MONTH:
+            return self.date >= today.replace(day=1)
+        return self.date >= today
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    def starts_at(self) -> datetime.datetime | None:
+        """The aware start instant, where the record gives a day, a time and a time zone."""
+        if self.start_time is None or self.date_precision != self.DatePrecision.DAY:
+            return None
+        return datetime.datetime.combine(
+            self.date, self.start_time, tzinfo=zoneinfo.ZoneInfo(self.time_zone)
+        )
+
+    def ends_at(self) -> datetime.datetime | None:
+        if self.end_time is None or self.date_precision != self.DatePrecision.DAY:
+            return None
+        return datetime.datetime.combine(
+            self.date, self.end_time, tzinfo=zoneinfo.ZoneInfo(self.time_zone)
+        )
+
+    def time_zone_abbreviation(self) -> str:
+        start = self.starts_at()
+        return start.tzname() or "" if start else ""

@@ -1,0 +1,73 @@
+"""The rest of the record of a meeting: decisions, proposals and the derived timeline cells."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from emgtracker.admin import ReadOnly, RulesModelAdmin
+from workstreams import services
+from workstreams.admin.base import KeepsTimelineCells
+from workstreams.models import Decision, Proposal, TimelineEntry
+
+
+class RecordOfMeetingAdmin(KeepsTimelineCells, RulesModelAdmin):
+    """Decisions and proposals, saved and deleted through their services: ``record_save`` and
+    ``record_delete`` take the row by the model's name (``decision=``, ``proposal=``)."""
+
+    record_save: Callable[..., Any]
+    record_delete: Callable[..., Any]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        self.record_save(**{self.opts.model_name: obj}, by=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self.record_delete(**{self.opts.model_name: obj}, by=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for row in queryset:
+            self.record_delete(**{self.opts.model_name: row}, by=request.user)
+
+
+@admin.register(Decision)
+class DecisionAdmin(RecordOfMeetingAdmin):
+    record_save = staticmethod(services.decision_save)
+    record_delete = staticmethod(services.decision_delete)
+    list_display = ["workstream", "meeting", "kind", "text"]
+    list_filter = ["kind", "meeting"]
+    list_select_related = ["workstream", "meeting"]
+    search_fields = ["text", "workstream__title", "workstream__short_title"]
+    autocomplete_fields = ["meeting", "workstream", "source"]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(RecordOfMeetingAdmin):
+    record_save = staticmethod(services.proposal_save)
+    record_delete = staticmethod(services.proposal_delete)
+    list_display = ["title", "kind", "meeting", "entity", "workstream"]
+    list_filter = ["kind", "meeting"]
+    list_select_related = ["meeting", "entity", "workstream"]
+    search_fields = ["title", "summary"]
+    autocomplete_fields = [
+        "meeting",
+        "presenter",
+        "entity",
+        "agenda_item",
+        "document",
+        "workstream",
+        "source",
+    ]
+
+
+@admin.register(TimelineEntry)
+class TimelineEntryAdmin(ReadOnly, RulesModelAdmin):
+    """The derived cells of the matrix, to read; they change when the record changes."""
+
+    list_display = ["workstream", "meeting", "status", "basis"]
+    list_filter = ["status", "basis", "meeting"]
+    list_select_related = ["workstream", "meeting"]
+    search_fields = ["workstream__title", "workstream__short_title"]

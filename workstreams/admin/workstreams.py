@@ -1,0 +1,87 @@
+"""Workstreams, with their leads, updates and decisions inline."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from emgtracker.admin import ReadOnly, RulesModelAdmin, RulesTabularInline
+from workstreams import services
+from workstreams.models import Decision, ProgressUpdate, Status, Workstream, WorkstreamLead
+
+
+class WorkstreamLeadInline(RulesTabularInline):
+    model = WorkstreamLead
+    fields = ["entity", "role", "source", "source_section"]
+    autocomplete_fields = ["entity", "source"]
+
+
+class ProgressUpdateInline(ReadOnly, RulesTabularInline):
+    """The updates of a workstream, listed; each opens in its own form and workflow."""
+
+    model = ProgressUpdate
+    fields = ["meeting", "status", "state", "presenter", "entity"]
+    readonly_fields = ["meeting", "status", "state", "presenter", "entity"]
+    show_change_link = True
+    ordering = ["meeting__date"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProgressUpdate]:
+        return super().get_queryset(request).select_related("meeting", "presenter", "entity")
+
+
+class DecisionInline(RulesTabularInline):
+    model = Decision
+    fields = ["meeting", "kind", "text", "source", "source_section"]
+    autocomplete_fields = ["meeting", "source"]
+
+
+class CurrentStatusFilter(admin.SimpleListFilter):
+    title = _("status now")
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [*Status.choices, ("none", _("No record"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "none":
+            return queryset.filter(current_status__isnull=True)
+        if self.value() in Status.values:
+            return queryset.filter(current_status=self.value())
+        return queryset
+
+
+@admin.register(Workstream)
+class WorkstreamAdmin(RulesModelAdmin):
+    list_display = ["title", "short_title", "kind", "status_now", "parent"]
+    list_filter = ["kind", CurrentStatusFilter, ("lead_entities", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["parent"]
+    search_fields = ["title", "short_title", "also_known_as", "slug", "description"]
+    autocomplete_fields = ["parent", "successor"]
+    prepopulated_fields = {"slug": ["short_title"]}
+    inlines = [WorkstreamLeadInline, ProgressUpdateInline, DecisionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Workstream]:
+        return super().get_queryset(request).with_current_status()
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # The decisions inline may have changed what the row shows.
+        services.workstream_timeline_refresh(
+            workstreams=Workstream.objects.filter(pk=form.instance.pk)
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Workstream) -> None:
+        services.workstream_delete(workstream=obj, by=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Workstream]) -> None:
+        for workstream in queryset:
+            services.workstream_delete(workstream=workstream, by=request.user)
+
+    @admin.display(description=_("Status now"), ordering="current_status")
+    def status_now(self, workstream: Workstream) -> str:
+        current = getattr(workstream, "current_status", None)
+        return str(Status(current).label) if current else str(_("No record"))
