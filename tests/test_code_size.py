@@ -17,8 +17,6 @@ FUNCTION_MAX_LINES = 60
 # Too big today, each being shrunk on another branch of issue 12. Delete an entry once its file
 # or function fits: the test fails on an entry that is no longer needed, so the list only shrinks.
 ALLOWED = {
-    "workstreams/models.py",
-    "workstreams/serializers.py",
     "workstreams/services.py",
     "workstreams/record/__init__.py",
     "workstreams/record/__init__.py:upsert",

@@ -173,19 +173,7 @@ class WebhookDeliveryAdmin(ReadOnly, RulesModelAdmin):
     list_select_related = ["subscription"]
     search_fields = ["subscription__url"]
     date_hierarchy = "created_at"
-    fields = [
-        "subscription",
-        "webhook_id",
-        "event",
-        "state",
-        "attempts",
-        "response_code",
-        "last_error",
-        "created_at",
-        "last_attempt_at",
-        "delivered_at",
-        "payload",
-    ]
+    fields = ["subscription", *WebhookDelivery.SHOWN_FIELDS]
     readonly_fields = fields
 
     @admin.display(description=_("webhook-id"))

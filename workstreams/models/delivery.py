@@ -134,6 +134,19 @@ class WebhookDelivery(models.Model):
     """One event sent to one subscription, with every attempt's outcome."""
 
     State = DeliveryState
+    # What the API and the admin show of a delivery, in order (``webhook_id`` is derived).
+    SHOWN_FIELDS = (
+        "webhook_id",
+        "event",
+        "state",
+        "attempts",
+        "response_code",
+        "last_error",
+        "created_at",
+        "last_attempt_at",
+        "delivered_at",
+        "payload",
+    )
 
     subscription = models.ForeignKey(
         WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"

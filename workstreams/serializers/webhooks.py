@@ -30,19 +30,7 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WebhookDelivery
-        fields = [
-            "id",
-            "webhook_id",
-            "event",
-            "state",
-            "attempts",
-            "response_code",
-            "last_error",
-            "created_at",
-            "last_attempt_at",
-            "delivered_at",
-            "payload",
-        ]
+        fields = ["id", *WebhookDelivery.SHOWN_FIELDS]
         read_only_fields = fields
 
     def get_webhook_id(self, delivery: WebhookDelivery) -> str:
