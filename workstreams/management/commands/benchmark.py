@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test.utils import setup_test_environment, teardown_test_environment
 
-from workstreams.benchmark import LATENCY_RATIO, benchmark, verdicts
+from workstreams.management.benchmark import LATENCY_RATIO, benchmark, verdicts
 from workstreams.management.report_loader import reports_load
 
 
