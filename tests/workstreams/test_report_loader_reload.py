@@ -16,7 +16,6 @@ from django.test import Client
 
 from delivery import interface as webhooks
 from meetings.models import AgendaItem, Document, Entity, Intervention, Meeting
-from meetings.services import intervention_save
 from tests.factories import UserFactory
 from workstreams import services
 from workstreams.management import report_loader
@@ -233,41 +232,6 @@ class TestPeopleWinOverTheRecord:
         assert "entities: 0 created, 1 updated" in printed
         assert "Dry run: nothing was written." in printed
 
-    def test_a_meeting_rescheduled_through_its_service_keeps_its_new_date(self) -> None:
-        meeting = Meeting.objects.get(slug="som29-mid-term")
-        meeting.date = meeting.date.replace(day=1)
-        services.meeting_save(meeting=meeting, by=UserFactory(role="secretariat"), changed=["date"])
-        before = _everything()
-
-        report = reports_load()
-
-        assert _everything() == before  # no row, no history, no meeting.added delivery
-        assert Meeting.objects.get(slug="som29-mid-term").date == meeting.date
-        assert not report.changed
-        (note,) = report.left_alone
-        assert _edited(note) == ("meeting", "som29-mid-term")
-        assert note.why.startswith("edited after loading on ")
-        assert [d.field for d in note.differences] == ["date"]
-
-    def test_an_intervention_edited_through_its_service_survives_a_reload(self) -> None:
-        intervention = Intervention.objects.select_related("meeting").order_by("pk").first()
-        intervention.summary = "Corrected by the secretariat."
-        intervention_save(intervention=intervention, by=UserFactory(role="secretariat"))
-        before = _everything()
-
-        report = reports_load()
-
-        assert _everything() == before
-        assert Intervention.objects.get(pk=intervention.pk).summary == (
-            "Corrected by the secretariat."
-        )
-        (note,) = report.left_alone
-        assert _edited(note) == (
-            "intervention",
-            f"meeting={intervention.meeting.slug},position={intervention.position}",
-        )
-        assert [d.field for d in note.differences] == ["summary"]
-
 
 @pytest.mark.usefixtures("record")
 class TestTheRecordStillCorrectsWhatNobodyTouched:
@@ -408,23 +372,3 @@ def test_a_fresh_database_loads_everything_and_a_second_load_changes_nothing() -
     assert not second.corrected
     assert not second.left_alone
     assert _everything() == before
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_fresh_load_announces_each_meeting_once_through_meeting_save(settings: Any) -> None:
-    """The loader creates meetings through ``meeting_save``, which announces each new one to
-    webhook subscribers: once, as the loader did itself before; a second load announces none."""
-    call_command("flush", "--noinput", verbosity=0)
-    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
-    webhooks.webhook_subscription_create(
-        owner=UserFactory(), url="http://127.0.0.1:9/hooks/emg", events=["meeting.added"]
-    )
-
-    reports_load()
-    announced = WebhookDelivery.objects.filter(event="meeting.added")
-    assert sorted(d.payload["meeting"]["slug"] for d in announced) == sorted(
-        Meeting.objects.values_list("slug", flat=True)
-    )
-
-    reports_load()
-    assert WebhookDelivery.objects.filter(event="meeting.added").count() == 6
