@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -16,6 +19,7 @@ from meetings.models import (
     Meeting,
     Person,
 )
+from meetings.services import intervention_delete, intervention_save
 
 
 @admin.register(Entity)
@@ -166,8 +170,21 @@ class AttendanceAdmin(ParticipantImportMixin, RulesModelAdmin):
 
 @admin.register(Intervention)
 class InterventionAdmin(RulesModelAdmin):
+    """Interventions, saved and deleted through their services, as the report loader saves them."""
+
     list_display = ["entity", "meeting", "agenda_item", "speaker_as_recorded"]
     list_filter = ["meeting", ("entity", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["entity", "meeting", "agenda_item"]
     search_fields = ["summary", "speaker_as_recorded", "entity__acronym"]
     autocomplete_fields = ["meeting", "agenda_item", "entity", "person", "source"]
+
+    def save_model(self, request: HttpRequest, obj: Intervention, form: Any, change: bool) -> None:
+        intervention_save(intervention=obj, by=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: Intervention) -> None:
+        intervention_delete(intervention=obj, by=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Intervention]) -> None:
+        for intervention in queryset:
+            intervention_delete(intervention=intervention, by=request.user)

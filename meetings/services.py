@@ -4,7 +4,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext
 
@@ -17,7 +18,7 @@ from meetings.imports.plan import (
     new_person_slugs,
 )
 from meetings.imports.rows import ParticipantRow
-from meetings.models import Attendance, Meeting, Person
+from meetings.models import Attendance, Intervention, Meeting, Person
 
 
 class ImportRefused(Exception):
@@ -103,3 +104,27 @@ def _write_attendances(plan: AttendancePlan) -> None:
     Attendance.objects.bulk_update(
         updated, ["person", "entity", "listed_affiliation", "list_number"], batch_size=BATCH_SIZE
     )
+
+
+def _intervention_require(by: User | AnonymousUser, action: str, row: Intervention) -> None:
+    if not by.has_perm(f"meetings.{action}_intervention", row if row.pk else None):
+        raise PermissionDenied(gettext("You may not %(action)s this.") % {"action": action})
+
+
+@transaction.atomic
+def intervention_save(
+    *, intervention: Intervention, by: User | AnonymousUser | None
+) -> Intervention:
+    """Add or change an entity's intervention at a meeting, as the admin or the report loader
+    (``by`` None: no person runs it, and no rule is asked)."""
+    if by is not None:
+        _intervention_require(by, "change" if intervention.pk else "add", intervention)
+    intervention.full_clean()
+    intervention.save()
+    return intervention
+
+
+@transaction.atomic
+def intervention_delete(*, intervention: Intervention, by: User | AnonymousUser) -> None:
+    _intervention_require(by, "delete", intervention)
+    intervention.delete()

@@ -12,15 +12,15 @@ from django.db import connection
 
 from emgtracker.celery import app as celery_app
 from tests.factories import grow_record
+from workstreams.management.report_loader import reports_load
 from workstreams.permissions import ROLES
-from workstreams.record import record_load
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """Load the EMG record once into the test database; each test's changes roll back."""
     with django_db_blocker.unblock():
-        record_load()
+        reports_load()
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def live_record(transactional_db: None) -> None:
     """
     for role in ROLES:
         Group.objects.get_or_create(name=role)
-    record_load()
+    reports_load()
 
 
 @pytest.fixture(autouse=True)

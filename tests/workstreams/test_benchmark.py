@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from meetings.models import Entity, Meeting
-from workstreams.benchmark import PAGES, Measure, Row, measure, record_grow, verdicts
+from workstreams.management.benchmark import PAGES, Measure, Row, measure, record_grow, verdicts
 from workstreams.models import TimelineEntry, Workstream
 from workstreams.services import timeline_entry_refresh
 

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.test.utils import setup_test_environment, teardown_test_environment
 
-from workstreams.benchmark import LATENCY_RATIO, benchmark, verdicts
-from workstreams.record import record_load
+from workstreams.management.benchmark import LATENCY_RATIO, benchmark, verdicts
+from workstreams.management.report_loader import reports_load
 
 
 class Command(BaseCommand):
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         setup_test_environment(debug=False)
         original = connection.creation.create_test_db(verbosity=0, autoclobber=True)
         try:
-            record_load()
+            reports_load()
             rows = benchmark(scales=scales, repeat=repeat, say=self.stdout.write)
         finally:
             connection.creation.destroy_test_db(original, verbosity=0)

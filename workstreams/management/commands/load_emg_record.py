@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from workstreams.record import LoadReport, RecordError, record_load
+from workstreams.management.report_loader import LoadReport, ReportDataError, reports_load
 
 
 class Command(BaseCommand):
@@ -22,8 +22,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         dry_run = options["dry_run"]
         try:
-            report = record_load(dry_run=dry_run)
-        except RecordError as error:
+            report = reports_load(dry_run=dry_run)
+        except ReportDataError as error:
             raise CommandError(f"The record files are inconsistent: {error}") from error
         self.write_report(report, dry_run=dry_run)
 

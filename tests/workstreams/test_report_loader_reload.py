@@ -17,7 +17,9 @@ from django.test import Client
 from delivery import interface as webhooks
 from meetings.models import AgendaItem, Document, Entity, Intervention, Meeting
 from tests.factories import UserFactory
-from workstreams import record, services
+from workstreams import services
+from workstreams.management import report_loader
+from workstreams.management.report_loader import HISTORY_REASON, reports_load
 from workstreams.models import (
     Job,
     LoadedRow,
@@ -26,7 +28,6 @@ from workstreams.models import (
     TimelineEntry,
     WebhookDelivery,
 )
-from workstreams.record import HISTORY_REASON, record_load
 
 UPDATES = "/api/v1/updates/"
 CELL = {"workstream__slug": "img-biodiversity", "meeting__slug": "som28-mid-term"}
@@ -66,14 +67,14 @@ def _everything() -> dict[str, list[tuple[Any, ...]]]:
 
 def _record_says(monkeypatch: pytest.MonkeyPatch, changes: Callable[[str, dict], None]) -> None:
     """The record files as they would read after a correction of the record itself."""
-    read = record._read_toml
+    read = report_loader._read_toml
 
     def corrected(name: str) -> dict[str, Any]:
         data = read(name)
         changes(name, data)
         return data
 
-    monkeypatch.setattr(record, "_read_toml", corrected)
+    monkeypatch.setattr(report_loader, "_read_toml", corrected)
 
 
 def _correct_update_summary(name: str, data: dict[str, Any]) -> None:
@@ -83,7 +84,7 @@ def _correct_update_summary(name: str, data: dict[str, Any]) -> None:
                 row["summary"] = "The record, corrected."
 
 
-def _edited(note: record.RowNote) -> tuple[str, str]:
+def _edited(note: report_loader.RowNote) -> tuple[str, str]:
     return (note.model, note.key)
 
 
@@ -101,7 +102,7 @@ class TestPeopleWinOverTheRecord:
         assert response.status_code == 200, response.content
         before = _everything()
 
-        report = record_load()
+        report = reports_load()
 
         assert _everything() == before  # no row, no history, no outbox message, no delivery
         assert _update().summary == "Corrected by the secretariat."
@@ -147,7 +148,7 @@ class TestPeopleWinOverTheRecord:
         )
         assert response.status_code == 200, response.content
 
-        report = record_load()
+        report = reports_load()
 
         assert not ProgressUpdate.objects.filter(**CELL).exists()
         assert ProgressUpdate.objects.get(pk=update.pk).meeting.slug == "som28"
@@ -162,7 +163,7 @@ class TestPeopleWinOverTheRecord:
         assert response.status_code == 302
         count = Intervention.objects.count()
 
-        report = record_load()
+        report = reports_load()
 
         assert Intervention.objects.count() == count
         assert not report.changed
@@ -179,7 +180,7 @@ class TestPeopleWinOverTheRecord:
         assert response.status_code == 302
         count = AgendaItem.objects.count()
 
-        report = record_load()
+        report = reports_load()
 
         assert AgendaItem.objects.count() == count
         update.refresh_from_db()
@@ -241,7 +242,7 @@ class TestTheRecordStillCorrectsWhatNobodyTouched:
         outbox = OutboxMessage.objects.count()
         _record_says(monkeypatch, _correct_update_summary)
 
-        report = record_load()
+        report = reports_load()
 
         update = _update()
         assert (update.summary, update.state, update.version) == (
@@ -255,7 +256,7 @@ class TestTheRecordStillCorrectsWhatNobodyTouched:
         assert not report.left_alone
         # The status did not change: no event.
         assert OutboxMessage.objects.count() == outbox
-        assert not record_load().changed
+        assert not reports_load().changed
 
     def test_a_record_correction_supersedes_the_packs_holding_the_old_text(
         self, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
@@ -270,7 +271,7 @@ class TestTheRecordStillCorrectsWhatNobodyTouched:
         _record_says(monkeypatch, _correct_update_summary)
 
         with django_capture_on_commit_callbacks(execute=True):
-            record_load()
+            reports_load()
 
         superseded = Document.objects.filter(pk__in=old)
         assert {d.superseded_at is not None for d in superseded} == {True}
@@ -291,7 +292,7 @@ class TestTheRecordStillCorrectsWhatNobodyTouched:
         )
         assert response.status_code == 200, response.content
         _record_says(monkeypatch, _correct_update_summary)
-        assert not record_load().left_alone
+        assert not reports_load().left_alone
 
         # The row agrees with the record again, so the record's next correction applies.
         def back(name: str, data: dict[str, Any]) -> None:
@@ -301,7 +302,7 @@ class TestTheRecordStillCorrectsWhatNobodyTouched:
                         row["summary"] = original
 
         _record_says(monkeypatch, back)
-        report = record_load()
+        report = reports_load()
         assert [_edited(n) for n in report.corrected] == [("progress update", CELL_KEY)]
         assert _update().summary == original
 
@@ -332,7 +333,7 @@ class TestTheRecordStillCorrectsWhatNobodyTouched:
         Meeting.objects.filter(slug="som28").update(summary="Typed in, round the history.")
         _record_says(monkeypatch, corrections)
 
-        report = record_load()
+        report = reports_load()
 
         assert Meeting.objects.get(slug="som27").venue == "Nairobi, corrected"
         assert Meeting.objects.get(slug="som28").summary == "Typed in, round the history."
@@ -355,7 +356,7 @@ def test_a_fresh_database_loads_everything_and_a_second_load_changes_nothing() -
     assert not Meeting.objects.exists()
     assert not LoadedRow.objects.exists()
 
-    first = record_load()
+    first = reports_load()
 
     assert first.created["meetings"] == 6
     assert first.created["progress updates"] == 19
@@ -366,7 +367,7 @@ def test_a_fresh_database_loads_everything_and_a_second_load_changes_nothing() -
     assert ProgressUpdate.objects.filter(state="published").count() == 19
 
     before = _everything()
-    second = record_load()
+    second = reports_load()
     assert not second.changed
     assert not second.corrected
     assert not second.left_alone

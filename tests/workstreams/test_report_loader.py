@@ -6,8 +6,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from meetings.models import Attendance, Meeting
+from workstreams.management.report_loader import reports_load
 from workstreams.models import Decision, ProgressUpdate, Proposal, TimelineEntry, Workstream
-from workstreams.record import record_load
 
 pytestmark = pytest.mark.usefixtures("record")
 
@@ -90,7 +90,7 @@ def test_silence_is_no_record() -> None:
 
 
 def test_second_load_changes_nothing() -> None:
-    report = record_load()
+    report = reports_load()
     assert not report.changed
 
 

@@ -1,5 +1,6 @@
 """The speed budget, measured: every page and API list at N times the EMG record
-(docs/benchmarks.md, ``manage.py benchmark``).
+(docs/benchmarks.md, ``manage.py benchmark``). It lives under ``management/``, beside its
+command: no page, API view or task imports it.
 
 The record is grown by whole *units*: a workstream led by one of the record's entities (in
 turn), a person of that entity who attends two meetings, presents a topic and the workstream's
@@ -82,84 +83,117 @@ def record_units() -> int:
     return Workstream.objects.exclude(slug__startswith="bench-").count()
 
 
+@dataclass(frozen=True)
+class _Growth:
+    """What every unit refers to: the meetings it attends, the source of its decision."""
+
+    meeting: Meeting
+    listed: Meeting
+    source: Document | None
+    organisations: list[Entity]
+    now: datetime.datetime
+
+
+# One unit's rows: its number, lead entity, workstream and person.
+_Unit = tuple[int, Entity, Workstream, Person]
+
+
 @transaction.atomic
 def record_grow(*, start: int, stop: int) -> None:
     """Add units ``start`` to ``stop`` (see the module's docstring), in bulk."""
-    meeting = Meeting.objects.get(slug="som29-senior")
-    listed = Meeting.objects.get(slug="som28-mid-term")
-    source = Document.objects.filter(meeting__slug="som29-mid-term").order_by("pk").first()
-    organisations = list(Entity.objects.order_by("pk"))
-    now = timezone.now()
+    growth = _Growth(
+        meeting=Meeting.objects.get(slug="som29-senior"),
+        listed=Meeting.objects.get(slug="som28-mid-term"),
+        source=Document.objects.filter(meeting__slug="som29-mid-term").order_by("pk").first(),
+        organisations=list(Entity.objects.order_by("pk")),
+        now=timezone.now(),
+    )
     for first in range(start, stop, BATCH):
-        numbers = range(first, min(first + BATCH, stop))
-        entities = [organisations[i % len(organisations)] for i in numbers]
-        workstreams = Workstream.objects.bulk_create(
-            Workstream(
-                slug=f"bench-w{i}",
-                title=f"Benchmark workstream {i}",
-                short_title=f"BW{i}",
-                kind="task_team",
-                status_now="established",  # as the timeline cell below makes it
-            )
-            for i in numbers
+        units = _units_create(growth, range(first, min(first + BATCH, stop)))
+        _units_attend(growth, units)
+        _units_record(growth, units)
+
+
+def _units_create(growth: _Growth, numbers: range) -> list[_Unit]:
+    """The units' workstreams, their lead entities and a person of each."""
+    entities = [growth.organisations[i % len(growth.organisations)] for i in numbers]
+    workstreams = Workstream.objects.bulk_create(
+        Workstream(
+            slug=f"bench-w{i}",
+            title=f"Benchmark workstream {i}",
+            short_title=f"BW{i}",
+            kind="task_team",
+            status_now="established",  # as the timeline cell of _units_record makes it
         )
-        people = Person.objects.bulk_create(
-            Person(slug=f"bench-p{i}", name=f"Benchmark person {i}", entity=e)
-            for i, e in zip(numbers, entities, strict=True)
+        for i in numbers
+    )
+    people = Person.objects.bulk_create(
+        Person(slug=f"bench-p{i}", name=f"Benchmark person {i}", entity=e)
+        for i, e in zip(numbers, entities, strict=True)
+    )
+    units = list(zip(numbers, entities, workstreams, people, strict=True))
+    WorkstreamLead.objects.bulk_create(
+        WorkstreamLead(workstream=w, entity=e) for _, e, w, _ in units
+    )
+    return units
+
+
+def _units_attend(growth: _Growth, units: list[_Unit]) -> None:
+    """Each unit's person attends two meetings, and its entity intervenes at one."""
+    Attendance.objects.bulk_create(
+        Attendance(meeting=m, person=p, entity=e, listed_affiliation=e.acronym or e.name)
+        for _, e, _, p in units
+        for m in (growth.meeting, growth.listed)
+    )
+    Intervention.objects.bulk_create(
+        Intervention(meeting=growth.meeting, position=1000 + i, entity=e, summary="Supported.")
+        for i, e, _, _ in units
+    )
+
+
+def _units_record(growth: _Growth, units: list[_Unit]) -> None:
+    """Each unit's topic, published update, establishing decision and timeline cell."""
+    meeting, source = growth.meeting, growth.source
+    Proposal.objects.bulk_create(
+        Proposal(
+            meeting=meeting,
+            kind="topic",
+            position=1000 + i,
+            title=f"Benchmark topic {i}",
+            presenter=p,
+            entity=e,
+            source=source,
         )
-        pairs = list(zip(numbers, entities, workstreams, people, strict=True))
-        WorkstreamLead.objects.bulk_create(
-            WorkstreamLead(workstream=w, entity=e) for _, e, w, _ in pairs
+        for i, e, _, p in units
+    )
+    ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(
+            workstream=w,
+            meeting=meeting,
+            entity=e,
+            presenter=p,
+            status="active",
+            summary=f"Progress on the workplan of benchmark workstream {i}.",
+            state=ProgressUpdate.State.PUBLISHED,
+            published_at=growth.now,
         )
-        Attendance.objects.bulk_create(
-            Attendance(meeting=m, person=p, entity=e, listed_affiliation=e.acronym or e.name)
-            for _, e, _, p in pairs
-            for m in (meeting, listed)
+        for i, e, w, p in units
+    )
+    decisions = Decision.objects.bulk_create(
+        Decision(meeting=meeting, workstream=w, kind="establish", text="Set up.", source=source)
+        for _, _, w, _ in units
+    )
+    # What timeline_entry_refresh derives: the decision outranks the published update.
+    TimelineEntry.objects.bulk_create(
+        TimelineEntry(
+            workstream=d.workstream,
+            meeting=meeting,
+            status="established",
+            basis="decision",
+            decision=d,
         )
-        Intervention.objects.bulk_create(
-            Intervention(meeting=meeting, position=1000 + i, entity=e, summary="Supported.")
-            for i, e, _, _ in pairs
-        )
-        Proposal.objects.bulk_create(
-            Proposal(
-                meeting=meeting,
-                kind="topic",
-                position=1000 + i,
-                title=f"Benchmark topic {i}",
-                presenter=p,
-                entity=e,
-                source=source,
-            )
-            for i, e, _, p in pairs
-        )
-        ProgressUpdate.objects.bulk_create(
-            ProgressUpdate(
-                workstream=w,
-                meeting=meeting,
-                entity=e,
-                presenter=p,
-                status="active",
-                summary=f"Progress on the workplan of benchmark workstream {i}.",
-                state=ProgressUpdate.State.PUBLISHED,
-                published_at=now,
-            )
-            for i, e, w, p in pairs
-        )
-        decisions = Decision.objects.bulk_create(
-            Decision(meeting=meeting, workstream=w, kind="establish", text="Set up.", source=source)
-            for _, _, w, _ in pairs
-        )
-        # What timeline_entry_refresh derives: the decision outranks the published update.
-        TimelineEntry.objects.bulk_create(
-            TimelineEntry(
-                workstream=d.workstream,
-                meeting=meeting,
-                status="established",
-                basis="decision",
-                decision=d,
-            )
-            for d in decisions
-        )
+        for d in decisions
+    )
 
 
 def measure(url: str, *, repeat: int) -> Measure:

@@ -1,5 +1,5 @@
 """Decisions, proposals and meetings are written through services, which the admin calls: each
-re-derives the status cells it moves, in one place (workstreams/services.py)."""
+re-derives the status cells it moves, in one place (workstreams/services/meeting_record.py)."""
 
 import datetime
 
