@@ -66,12 +66,16 @@ class WorkstreamAdmin(RulesModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Workstream]:
         return super().get_queryset(request).with_current_status()
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        # The decisions inline may have changed what the row shows.
-        services.workstream_timeline_refresh(
-            workstreams=Workstream.objects.filter(pk=form.instance.pk)
-        )
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Decisions added, changed or deleted inline go through their services, as on their
+        own page: the rules are asked and the cells they move are derived again."""
+        if formset.model is not Decision:
+            super().save_formset(request, form, formset, change)
+            return
+        for decision in formset.save(commit=False):
+            services.decision_save(decision=decision, by=request.user)
+        for decision in formset.deleted_objects:
+            services.decision_delete(decision=decision, by=request.user)
 
     def delete_model(self, request: HttpRequest, obj: Workstream) -> None:
         services.workstream_delete(workstream=obj, by=request.user)

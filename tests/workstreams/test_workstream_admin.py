@@ -1,0 +1,127 @@
+"""A workstream's admin page: the decisions table on it saves through the decision services."""
+
+from html.parser import HTMLParser
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from workstreams import services
+from workstreams.models import Decision, Status, TimelineEntry, Workstream
+
+pytestmark = pytest.mark.usefixtures("record")
+
+
+class _FormValues(HTMLParser):
+    """The values a browser would send for the change form, as it stands."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        name = a.get("name", "")
+        if tag == "input" and name and a.get("type") not in {"submit", "button", "file"}:
+            if a.get("type") not in {"checkbox", "radio"} or "checked" in a:
+                self.values[name] = a.get("value", "on")
+        elif tag == "select" and name:
+            self._select = name
+            self.values.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in a:
+            self.values[self._select] = a.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.values[name] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.values[self._textarea] += data.removeprefix("\n")
+
+
+def _change_form(client: Any, workstream: Workstream) -> tuple[str, dict[str, str]]:
+    url = reverse("admin:workstreams_workstream_change", args=[workstream.pk])
+    parser = _FormValues()
+    parser.feed(client.get(url).content.decode())
+    return url, parser.values
+
+
+@pytest.fixture
+def secretariat_client(client: Any) -> Any:
+    client.force_login(User.objects.create_superuser("root", password="x" * 12))
+    return client
+
+
+def _latest_cell(workstream: Workstream) -> TimelineEntry:
+    return workstream.timeline_entries.order_by("-meeting__date").select_related("meeting").first()
+
+
+def test_a_decision_added_and_deleted_inline_moves_the_status_cell(secretariat_client: Any) -> None:
+    workstream = Workstream.objects.filter(decisions__isnull=True, timeline_entries__isnull=False)[
+        0
+    ]
+    cell = _latest_cell(workstream)
+    assert cell.status != Status.CONCLUDED
+
+    url, values = _change_form(secretariat_client, workstream)
+    row = int(values["decisions-TOTAL_FORMS"])
+    values |= {
+        "decisions-TOTAL_FORMS": str(row + 1),
+        f"decisions-{row}-meeting": str(cell.meeting_id),
+        f"decisions-{row}-kind": Decision.Kind.CONCLUDE,
+        f"decisions-{row}-text": "The Senior Officials concluded the work.",
+    }
+    with mock.patch.object(services, "decision_save", wraps=services.decision_save) as save:
+        response = secretariat_client.post(url, values)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    decision = Decision.objects.get(workstream=workstream)
+    save.assert_called_once_with(decision=decision, by=mock.ANY)
+    cell.refresh_from_db()
+    assert (cell.status, cell.decision_id) == (Status.CONCLUDED, decision.pk)
+    workstream.refresh_from_db()
+    assert workstream.status_now == Status.CONCLUDED
+    assert decision.history.get().history_user.username == "root"
+
+    url, values = _change_form(secretariat_client, workstream)
+    values[f"decisions-{row}-DELETE"] = "on"
+    with mock.patch.object(services, "decision_delete", wraps=services.decision_delete) as delete:
+        assert secretariat_client.post(url, values).status_code == 302
+    delete.assert_called_once()
+    assert not Decision.objects.filter(workstream=workstream).exists()
+    # The cell went with its decision and was derived again from what is left.
+    cell = TimelineEntry.objects.get(workstream=workstream, meeting=cell.meeting)
+    assert cell.status != Status.CONCLUDED
+    assert cell.decision_id is None
+
+
+def test_an_invalid_inline_decision_changes_nothing(secretariat_client: Any) -> None:
+    workstream = Workstream.objects.filter(decisions__isnull=True, timeline_entries__isnull=False)[
+        0
+    ]
+    cell = _latest_cell(workstream)
+    before = (cell.status, workstream.status_now)
+    url, values = _change_form(secretariat_client, workstream)
+    row = int(values["decisions-TOTAL_FORMS"])
+    values |= {
+        "decisions-TOTAL_FORMS": str(row + 1),
+        f"decisions-{row}-meeting": str(cell.meeting_id),
+        f"decisions-{row}-kind": Decision.Kind.CONCLUDE,
+        f"decisions-{row}-text": "",
+    }
+    response = secretariat_client.post(url, values)
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    cell.refresh_from_db()
+    workstream.refresh_from_db()
+    assert (cell.status, workstream.status_now) == before
+    assert not Decision.objects.filter(workstream=workstream).exists()
