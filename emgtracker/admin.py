@@ -1,8 +1,9 @@
 """The secretariat's workspace: the admin site, its landing panel and the rules-aware base class."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path
@@ -13,6 +14,8 @@ from rules.contrib.admin import (
     ObjectPermissionsModelAdminMixin,
 )
 from simple_history.admin import SimpleHistoryAdmin
+
+_ChildModel = TypeVar("_ChildModel", bound=Model)
 
 
 class EMGAdminSite(admin.AdminSite):
@@ -66,5 +69,7 @@ class RulesModelAdmin(ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin):
         return any(self.get_model_perms(request).values())
 
 
-class RulesTabularInline(ObjectPermissionsInlineModelAdminMixin, admin.TabularInline):
+class RulesTabularInline(
+    ObjectPermissionsInlineModelAdminMixin, admin.TabularInline[_ChildModel, Model]
+):
     extra = 0
