@@ -53,7 +53,7 @@ test: install /usr/bin/chromium /usr/bin/pdftotext /usr/bin/pg_dump
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy accounts delivery emgtracker meetings workstreams
+	$(BIN)/mypy accounts delivery emgtracker meetings workstreams tests
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # The speed budget (docs/benchmarks.md): every page and API list at 1, 100 and 1000 times the
