@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
+from django_otp.middleware import is_verified
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -33,7 +34,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         "required": second_factor_required(user),
     }
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is not None and request.method == "POST" and request.user.is_verified():  # type: ignore[union-attr]
+    if device is not None and request.method == "POST" and is_verified(user):
         codes = recovery_codes_renew(user=user)
         return render(request, "accounts/recovery_codes.html", {**context, "codes": codes})
     if device is not None:

@@ -30,9 +30,8 @@ MINERALS = "Nexus Dialogue on Environmental Aspects of Minerals and Metals"  # U
 
 
 def _running(acronym: str | None = None) -> set[str]:
-    running = Workstream.objects.with_current_status().filter(
-        current_status__in=RUNNING_STATUSES  # type: ignore[misc]
-    )
+    # The status now (with_current_status() names status_now current_status).
+    running = Workstream.objects.filter(status_now__in=RUNNING_STATUSES)
     if acronym:
         running = running.filter(leads__entity__acronym=acronym)
     return set(running.values_list("title", flat=True))

@@ -8,7 +8,7 @@ _T = TypeVar("_T", bound=AbstractAuthToken)
 
 class AuthTokenManager(models.Manager[_T]):
     # Knox's create answers the row and the key, which is shown once and never stored.
-    def create(  # type: ignore[override]  # knox's own signature, unlike Manager.create
+    def create(  # type: ignore[override]  # knox answers (row, key), not the row alone
         self,
         user: User,
         expiry: datetime.timedelta | None = ...,
