@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     # REST_FRAMEWORK setting while it is itself being imported.
     from rest_framework.views import APIView
 
+    # APIConventions is typed as the view it is mixed into; at run time it is a plain mixin.
     ViewMixinBase = APIView
 else:
     ViewMixinBase = object
