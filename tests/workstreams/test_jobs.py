@@ -265,8 +265,10 @@ def _answers(port: int) -> bool:
 def _use_broker(url: str) -> None:
     celery_app.conf.update(broker_url=url)
     # Celery and kombu keep their connection pools: drop them so the next send uses ``url``.
+    # Celery's own are private attributes, which its type stubs leave out.
     kombu_pools.reset()
-    celery_app.close()
+    vars(celery_app)["_pool"] = None
+    vars(celery_app.amqp)["_producer_pool"] = None
 
 
 @pytest.fixture
