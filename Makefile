@@ -61,7 +61,7 @@ duplicate-code: install
 lint: install duplicate-code
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy accounts dashboard delivery emgtracker meetings workstreams
+	$(BIN)/mypy accounts dashboard delivery emgtracker meetings workstreams tests
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # The speed budget (docs/benchmarks.md): every page and API list at 1, 100 and 1000 times the

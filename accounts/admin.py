@@ -15,9 +15,10 @@ from knox.settings import knox_settings
 
 from accounts import services
 from accounts.models import ApiToken
+from emgtracker.users import request_user
 
 
-class ApiTokenForm(forms.ModelForm):
+class ApiTokenForm(forms.ModelForm[ApiToken]):
     days = forms.IntegerField(
         label=gettext_lazy("Days"),
         min_value=1,
@@ -32,7 +33,7 @@ class ApiTokenForm(forms.ModelForm):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     form = ApiTokenForm
     list_display = ["name", "created", "expiry"]
     ordering = ["-created"]
@@ -43,7 +44,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[ApiToken]:
         tokens = super().get_queryset(request).select_related("user")
         if not request.user.is_superuser:
-            tokens = tokens.filter(user=request.user)
+            tokens = tokens.filter(user=request_user(request))
         return tokens.filter(expiry__gt=timezone.now())
 
     # Any workspace login manages its own tokens; the role groups hold no table permissions.
@@ -69,7 +70,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
         token, key = services.api_token_create(
-            user=request.user,  # type: ignore[arg-type]
+            user=request_user(request),
             name=form.cleaned_data["name"],
             lifetime=datetime.timedelta(days=form.cleaned_data["days"]),
         )

@@ -16,6 +16,7 @@ from accounts import services
 from accounts.models import ApiToken
 from accounts.serializers import ApiTokenCreatedSerializer, ApiTokenSerializer
 from emgtracker.rest import APIConventions
+from emgtracker.users import request_user
 
 
 @extend_schema_view(
@@ -29,7 +30,7 @@ class ApiTokenViewSet(
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[ApiToken],
 ):
     """Your own API tokens, working ones only: list, make one (from a logged-in session), revoke."""
 
@@ -40,9 +41,9 @@ class ApiTokenViewSet(
     ordering = ["-created", "-id"]
 
     def get_queryset(self) -> QuerySet[ApiToken]:
-        user: Any = self.request.user
         if getattr(self, "swagger_fake_view", False):  # the schema, drawn with no user
             return ApiToken.objects.none()
+        user = request_user(self.request)
         return ApiToken.objects.filter(
             user=user, expiry__gt=timezone.now(), password_mark=user.get_session_auth_hash()
         )
@@ -59,7 +60,7 @@ class ApiTokenViewSet(
         serializer.is_valid(raise_exception=True)
         days = serializer.validated_data.get("days")
         token, key = services.api_token_create(
-            user=request.user,
+            user=request_user(request),
             name=serializer.validated_data["name"],
             lifetime=datetime.timedelta(days=days) if days else None,
         )

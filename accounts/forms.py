@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +31,7 @@ class LoginForm(AdminAuthenticationForm):
         "code_wrong": _("That code is wrong or was used already. Enter a new code."),
     }
 
-    def confirm_login_allowed(self, user: Any) -> None:
+    def confirm_login_allowed(self, user: User) -> None:
         super().confirm_login_allowed(user)
         if not any(devices_for_user(user, confirmed=True)):
             return
@@ -47,8 +48,9 @@ class LoginForm(AdminAuthenticationForm):
                 outcome="second_factor_failed",
             )
             raise ValidationError(self.error_messages["code_wrong"], code="code_wrong")
-        # django-otp marks the session verified when Django logs the user in.
-        user.otp_device = device
+        # django-otp marks the session verified when Django logs the user in: it reads this
+        # attribute, which the User model does not declare.
+        setattr(user, "otp_device", device)  # noqa: B010
 
 
 class ConfirmDeviceForm(forms.Form):

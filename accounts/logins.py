@@ -8,6 +8,7 @@ from typing import Any
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models import Max, Q
 from django.dispatch import receiver
@@ -61,7 +62,7 @@ def _log(level: int, outcome: str, username: str, address: str) -> None:
 
 
 @receiver(user_logged_in)
-def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def _logged_in(sender: type[User], request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     outcome = "succeeded" if getattr(user, "otp_device", None) is None else "succeeded_2fa"
     _log(logging.INFO, outcome, user.get_username(), client_address(request) if request else "")
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
+from django_otp.middleware import is_verified
 
 from accounts.services import second_factor_required
 from emgtracker.rest import error_body
@@ -22,7 +23,7 @@ class SecondFactorRequiredMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[attr-defined]  # django-otp sets it
+            and not is_verified(user)
             and second_factor_required(user)
             and not self._exempt(request.path)
         ):

@@ -22,6 +22,9 @@ class ApiToken(AbstractAuthToken):
     # session: a new password makes it differ, and the token is refused.
     password_mark: "models.CharField[str, str]" = models.CharField(max_length=128, editable=False)
 
+    # The key itself, on the instance just made only: shown once, never stored.
+    key: str = ""
+
     class Meta:
         verbose_name = _("API token")
         ordering = ["-created"]

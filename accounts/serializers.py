@@ -16,7 +16,7 @@ class JSONIntegerField(serializers.IntegerField):
         return int(super().to_internal_value(data))
 
 
-class ApiTokenSerializer(serializers.ModelSerializer):
+class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
     """One of the login's API tokens; its key is never shown after it was made."""
 
     name = StrictCharField(max_length=100, help_text="What the token is for.")

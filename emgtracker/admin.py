@@ -1,8 +1,9 @@
 """The secretariat's workspace: the admin site, its landing panel and the rules-aware base class."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path
@@ -14,6 +15,11 @@ from rules.contrib.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
+if TYPE_CHECKING:
+    from django.contrib.auth.forms import AuthenticationForm
+
+_ChildModel = TypeVar("_ChildModel", bound=Model)
+
 
 class EMGAdminSite(admin.AdminSite):
     site_header = _("EMG Workstream Tracker")
@@ -22,7 +28,7 @@ class EMGAdminSite(admin.AdminSite):
     index_template = "admin/emg_index.html"
 
     @property
-    def login_form(self) -> Any:  # type: ignore[override]
+    def login_form(self) -> "type[AuthenticationForm]":  # type: ignore[override]  # a property: its form imports models
         # Imported here: the site is built before the apps are ready.
         from accounts.forms import LoginForm
 
@@ -66,5 +72,7 @@ class RulesModelAdmin(ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin):
         return any(self.get_model_perms(request).values())
 
 
-class RulesTabularInline(ObjectPermissionsInlineModelAdminMixin, admin.TabularInline):
+class RulesTabularInline(
+    ObjectPermissionsInlineModelAdminMixin, admin.TabularInline[_ChildModel, Model]
+):
     extra = 0

@@ -43,8 +43,10 @@ def _username(request: Any) -> str | None:
 def _task_id() -> str | None:
     from celery import current_task
 
-    task = current_task._get_current_object() if current_task else None
-    return str(task.request.id) if task is not None and task.request.id else None
+    # The proxy is false outside a task, and hands attribute lookups to the running task.
+    if not current_task:
+        return None
+    return str(current_task.request.id) if current_task.request.id else None
 
 
 def logging_config(*, log_format: str, level: str) -> dict[str, Any]:

@@ -13,18 +13,22 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 API_PREFIX = "/api/v1/"
 
 
-class ErrorBodySerializer(serializers.Serializer):
+class ErrorBodySerializer(serializers.Serializer[dict[str, Any]]):
     status = serializers.IntegerField()
     code = serializers.CharField(help_text="E.g. invalid, not_found, stale, throttled.")
     message = serializers.CharField()
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text="The refused fields or parameters, each with its reasons.",
-    )
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        # Added here, not declared as an attribute: ``fields`` is the serializer's own property.
+        refused = serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            required=False,
+            help_text="The refused fields or parameters, each with its reasons.",
+        )
+        return {**super().get_fields(), "fields": refused}
 
 
-class ErrorResponseSerializer(serializers.Serializer):
+class ErrorResponseSerializer(serializers.Serializer[dict[str, Any]]):
     # The component is "ErrorResponse", not "Error": a generated client names its model's
     # instances after the component, and an ``error`` instance would shadow the ``error`` field.
     error = ErrorBodySerializer()

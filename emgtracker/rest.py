@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyF
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
 from django.db import OperationalError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -39,6 +39,11 @@ if TYPE_CHECKING:
     # REST_FRAMEWORK setting while it is itself being imported.
     from rest_framework.views import APIView
 
+    # APIConventions is typed as the view it is mixed into; at run time it is a plain mixin.
+    ViewMixinBase = APIView
+else:
+    ViewMixinBase = object
+
 MAX_PAGE_SIZE = 200
 
 
@@ -47,7 +52,7 @@ class Pagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
 
-    def get_page_size(self, request: Request) -> int:
+    def get_page_size(self, request: Request) -> int | None:
         raw = request.query_params.get(self.page_size_query_param)
         if raw is not None and not (raw.isdigit() and 0 < int(raw) <= MAX_PAGE_SIZE):
             raise exceptions.ValidationError(
@@ -115,16 +120,16 @@ NOT_BLANK = (
 # the text "0" or for false.
 
 
-class JSONString:
+class JSONString(serializers.CharField):
     """Text only as a JSON string."""
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
-            self.fail("invalid")  # type: ignore[attr-defined]
-        return str(super().to_internal_value(data))  # type: ignore[misc]
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
 
 
-class StrictCharField(JSONString, serializers.CharField):
+class StrictCharField(JSONString):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if not (self.read_only or self.allow_blank) and self.trim_whitespace:
@@ -138,7 +143,7 @@ class StrictRegexField(JSONString, serializers.RegexField):
     pass
 
 
-class StrictSlugRelatedField(serializers.SlugRelatedField):
+class StrictSlugRelatedField(serializers.SlugRelatedField[Model]):
     """A row named by its slug, which is a string with no NUL: PostgreSQL refuses a NUL even in
     the query that would look it up."""
 
@@ -240,12 +245,12 @@ def _flat(errors: Any, prefix: str = "") -> dict[str, list[str]]:
 COMMON_PARAMETERS = {"page", "page_size", "ordering", "format"}
 
 
-class APIConventions:
+class APIConventions(ViewMixinBase):
     """What every API view does: refuse unknown parameters, answer errors in JSON whatever
     format was asked for, and tell caches that the answer depends on who asks."""
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        super().initial(request, *args, **kwargs)
         params = request.query_params
         repeated = [name for name, values in params.lists() if len(values) > 1]
         if repeated:
@@ -270,7 +275,7 @@ class APIConventions:
         if isinstance(response, Response) and response.status_code >= 400:
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = "application/json"
-        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        response = super().finalize_response(request, response, *args, **kwargs)
         # Token clients may see drafts: a shared cache must not hand their answer to others.
         patch_vary_headers(response, ["Authorization"])
         return response

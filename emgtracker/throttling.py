@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -30,21 +31,24 @@ SHARED_CACHE_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
 RETRY_SHARED_AFTER_SECONDS = 5.0
 
 
-class FallbackCache:
+class FallbackCache(BaseCache):
     """The ``throttle`` cache while it answers; this process's memory while it does not."""
 
     def __init__(self, alias: str = "throttle") -> None:
+        super().__init__({})
         self.alias = alias
         self.local = LocMemCache(
             "emgtracker-throttle-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}}
         )
         self.failed_at: float | None = None
 
-    def get(self, key: str, default: Any = None) -> Any:
-        return self._call("get", key, default)
+    def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
+        return self._call("get", key, default, version)
 
-    def set(self, key: str, value: Any, timeout: float | None = None) -> None:
-        self._call("set", key, value, timeout)
+    def set(
+        self, key: str, value: Any, timeout: float | None = None, version: int | None = None
+    ) -> None:
+        self._call("set", key, value, timeout, version)
 
     def _call(self, method: str, *args: Any) -> Any:
         if self.failed_at is None or time.monotonic() - self.failed_at > RETRY_SHARED_AFTER_SECONDS:

@@ -12,7 +12,7 @@ from meetings.serializers import EntitySerializer, MeetingSerializer, Participan
 @extend_schema_view(
     list=extend_schema(summary="List meetings"), retrieve=extend_schema(summary="Get a meeting")
 )
-class MeetingViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
+class MeetingViewSet(APIConventions, viewsets.ReadOnlyModelViewSet[Meeting]):
     """Senior Officials Meeting segments, held or planned."""
 
     serializer_class = MeetingSerializer
@@ -31,7 +31,9 @@ class MeetingViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="List a meeting's participants"))
-class ParticipantViewSet(APIConventions, mixins.ListModelMixin, viewsets.GenericViewSet):
+class ParticipantViewSet(
+    APIConventions, mixins.ListModelMixin, viewsets.GenericViewSet[Attendance]
+):
     """A meeting's list of participants: name and entity of each, as the list gives them."""
 
     serializer_class = ParticipantSerializer
@@ -53,7 +55,7 @@ class ParticipantViewSet(APIConventions, mixins.ListModelMixin, viewsets.Generic
 @extend_schema_view(
     list=extend_schema(summary="List entities"), retrieve=extend_schema(summary="Get an entity")
 )
-class EntityViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
+class EntityViewSet(APIConventions, viewsets.ReadOnlyModelViewSet[Entity]):
     """UN entities and other organisations in the record."""
 
     queryset = Entity.objects.order_by("slug")

@@ -16,14 +16,14 @@ FIRST_YEAR, LAST_YEAR = 1972, 2100  # UNEP's founding year, and a bound no meeti
 class WholeNumberFilter(django_filters.NumberFilter):
     """A number filter that refuses "2022.5" rather than rounding it."""
 
-    field_class = forms.IntegerField
+    field_class = forms.IntegerField  # type: ignore[assignment]  # the stubs allow only NumberFilter's DecimalField
 
 
 def whole_number(*, minimum: int, maximum: int, **kwargs: Any) -> WholeNumberFilter:
     """A whole-number filter within bounds, which the API schema states as well."""
-    bounded = extend_schema_field({"type": "integer", "minimum": minimum, "maximum": maximum})(
-        type("BoundedWholeNumberFilter", (WholeNumberFilter,), {})
-    )
+    bounded: type[WholeNumberFilter] = extend_schema_field(
+        {"type": "integer", "minimum": minimum, "maximum": maximum}
+    )(type("BoundedWholeNumberFilter", (WholeNumberFilter,), {}))
     return bounded(min_value=minimum, max_value=maximum, **kwargs)
 
 

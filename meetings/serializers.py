@@ -7,7 +7,7 @@ from rest_framework import serializers
 from meetings.models import Attendance, Document, Entity, Meeting
 
 
-class EntitySerializer(serializers.HyperlinkedModelSerializer):
+class EntitySerializer(serializers.HyperlinkedModelSerializer[Entity]):
     url = serializers.HyperlinkedIdentityField(view_name="api:entity-detail", lookup_field="slug")
 
     class Meta:
@@ -15,7 +15,7 @@ class EntitySerializer(serializers.HyperlinkedModelSerializer):
         fields = ["slug", "url", "acronym", "name", "kind"]
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(serializers.ModelSerializer[Document]):
     url = serializers.SerializerMethodField(
         help_text="Where to download the file, where we hold it: a random address."
     )
@@ -45,9 +45,9 @@ class LocalTimeField(serializers.TimeField):
     """A time of day with no offset: JSON Schema's "time" format would demand one."""
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(serializers.ModelSerializer[Meeting]):
     url = serializers.HyperlinkedIdentityField(view_name="api:meeting-detail", lookup_field="slug")
-    label = serializers.CharField(source="short_label", read_only=True)
+    label = serializers.CharField(source="short_label", read_only=True)  # type: ignore[assignment]  # a field, not Field.label: the serializer's metaclass takes it
     chair = serializers.CharField(
         source="chair.name", default=None, read_only=True, allow_null=True
     )
@@ -109,12 +109,14 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(serializers.ModelSerializer[Attendance]):
     person = serializers.CharField(
         source="person.slug", help_text="The slug to name a presenter by."
     )
     name = serializers.CharField(source="person.name")
-    entity = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    entity = serializers.SlugRelatedField[Entity](
+        slug_field="slug", read_only=True, allow_null=True
+    )
     entity_acronym = serializers.CharField(source="entity.acronym", default=None, allow_null=True)
 
     class Meta:

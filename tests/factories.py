@@ -1,10 +1,11 @@
 """Test data. The EMG record is loaded for every test; these add what a test needs on top."""
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import factory
 from django.contrib.auth.models import Group, User
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from accounts.services import api_token_create
@@ -19,7 +20,16 @@ from workstreams.models import (
 )
 from workstreams.services import timeline_entry_refresh
 
+M = TypeVar("M", bound=Model)
+
 PASSWORD = "a-long-test-password-1"
+
+
+def first(rows: QuerySet[M]) -> M:
+    """The first of rows the test data is known to hold: fails here, by name, if it holds none."""
+    row = rows.first()
+    assert row is not None, f"no {rows.model.__name__} in the test data"
+    return row
 
 
 def api_token(user: User) -> str:
@@ -27,8 +37,19 @@ def api_token(user: User) -> str:
     return api_token_create(user=user, name="test")[1]
 
 
-class UserFactory(factory.django.DjangoModelFactory):
-    """A workspace login: ``UserFactory(role="focal_point", entity="UNESCO")``."""
+def _add_role(user: User, create: bool, role: str | None, **kwargs: Any) -> None:
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+
+
+def _add_entity(user: User, create: bool, acronym: str | None, **kwargs: Any) -> None:
+    if acronym:
+        FocalPoint.objects.create(user=user, entity=Entity.objects.get(acronym=acronym))
+
+
+# Each factory is called as ``XFactory.create(...)``, which is typed to answer the model.
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    """A workspace login: ``UserFactory.create(role="focal_point", entity="UNESCO")``."""
 
     class Meta:
         model = User
@@ -38,18 +59,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     is_staff = True
     password = factory.django.Password(PASSWORD)
 
-    @factory.post_generation
-    def role(self, create: bool, role: str | None, **kwargs: Any) -> None:
-        if role:
-            self.groups.add(Group.objects.get(name=role))
-
-    @factory.post_generation
-    def entity(self, create: bool, acronym: str | None, **kwargs: Any) -> None:
-        if acronym:
-            FocalPoint.objects.create(user=self, entity=Entity.objects.get(acronym=acronym))
+    role = factory.PostGeneration(_add_role)
+    entity = factory.PostGeneration(_add_entity)
 
 
-class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+class ProgressUpdateFactory(factory.django.DjangoModelFactory[ProgressUpdate]):
     """An update for SOM29's senior segment, the last meeting of the record, in draft."""
 
     class Meta:
@@ -63,7 +77,7 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     next_steps = "Report to the senior segment."
 
 
-class MeetingFactory(factory.django.DjangoModelFactory):
+class MeetingFactory(factory.django.DjangoModelFactory[Meeting]):
     """SOM30's senior segment, planned a month from today: the next meeting."""
 
     class Meta:
@@ -108,7 +122,7 @@ def grow_record(n: int) -> None:
             entity=entity,
             source=source,
         )
-        update = ProgressUpdateFactory(
+        update = ProgressUpdateFactory.create(
             workstream=workstream,
             entity=entity,
             presenter=person,

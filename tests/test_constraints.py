@@ -8,6 +8,7 @@ import pytest
 from django.db import IntegrityError, models, transaction
 
 from meetings.models import AgendaItem, Attendance, Document, Entity, Meeting, document_token
+from tests.factories import first
 from workstreams.models import Decision, ProgressUpdate, Proposal, TimelineEntry, Workstream
 
 pytestmark = pytest.mark.usefixtures("record")
@@ -18,7 +19,7 @@ def _meeting() -> Meeting:
 
 
 def _update() -> ProgressUpdate:
-    return ProgressUpdate.objects.filter(meeting__slug="som28-mid-term").first()  # type: ignore[return-value]
+    return first(ProgressUpdate.objects.filter(meeting__slug="som28-mid-term"))
 
 
 def _set(obj_fn: Callable[[], models.Model], **values: Any) -> Callable[[], None]:
@@ -35,7 +36,7 @@ def _copy(obj_fn: Callable[[], models.Model], **values: Any) -> Callable[[], Non
     return _set(obj_fn, pk=None, id=None, **values)
 
 
-CASES: dict[str, Callable[[], None]] = {
+CASES: dict[str, Callable[[], object]] = {
     "entity kind outside vocabulary": _set(
         lambda: Entity.objects.get(slug="unep"), kind="nonsense"
     ),
@@ -100,12 +101,12 @@ CASES: dict[str, Callable[[], None]] = {
     "draft update with publish date": _set(_update, state="draft"),
     "update blank summary": _set(_update, summary=""),
     "proposal topic naming a workstream": lambda: _set(
-        lambda: Proposal.objects.filter(kind="topic").first(),
+        lambda: first(Proposal.objects.filter(kind="topic")),
         workstream_id=Workstream.objects.get(slug="img-biodiversity").pk,
     )(),
-    "decision twice": _copy(lambda: Decision.objects.filter(meeting__slug="som27").first()),
+    "decision twice": _copy(lambda: first(Decision.objects.filter(meeting__slug="som27"))),
     "timeline entry without basis": _set(
-        lambda: TimelineEntry.objects.filter(basis="update").first(), update=None
+        lambda: first(TimelineEntry.objects.filter(basis="update")), update=None
     ),
 }
 

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.test import Client
 
 from meetings.models import Attendance
-from tests.factories import UserFactory
+from tests.factories import UserFactory, first
 from workstreams.models import Workstream
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +59,7 @@ def _workspace() -> list[str]:
         "/admin/meetings/meeting/add/",
         f"/admin/workstreams/workstream/{biodiversity}/change/",
         f"/admin/workstreams/workstream/{biodiversity}/history/",
-        f"/admin/meetings/attendance/{Attendance.objects.first().pk}/change/",
+        f"/admin/meetings/attendance/{first(Attendance.objects.all()).pk}/change/",
         "/admin/meetings/attendance/import/",
     ]
 
@@ -110,7 +110,7 @@ def _assert_policies(url: str, headers: Message, body: str) -> None:
 @pytest.mark.usefixtures("live_record")
 def test_every_kind_of_response_carries_the_policies(live_server: Any) -> None:
     client = Client()
-    client.force_login(UserFactory(role="secretariat"))
+    client.force_login(UserFactory.create(role="secretariat"))
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
 
     seen_html = 0

@@ -52,7 +52,7 @@ def _of_request(lines: list[dict[str, Any]], request_id: str) -> list[dict[str, 
 
 @pytest.mark.usefixtures("record")
 def test_a_requests_lines_carry_its_id_user_and_client(json_lines: Lines) -> None:
-    user = UserFactory(role="viewer", username="paris")
+    user = UserFactory.create(role="viewer", username="paris")
     client = Client(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     response = client.get(
         "/api/v1/updates/999999/", HTTP_X_REQUEST_ID="lb-7f3a.2", REMOTE_ADDR="203.0.113.9"

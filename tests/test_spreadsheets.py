@@ -58,7 +58,7 @@ def test_ordinary_text_numbers_and_dates_are_unchanged(value: Any) -> None:
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=IDS)
 def test_api_csv_neutralises_an_update_summary(record: None, client: Client, attack: str) -> None:
-    ProgressUpdateFactory(
+    ProgressUpdateFactory.create(
         summary=attack, state=ProgressUpdate.State.PUBLISHED, published_at=timezone.now()
     )
 
@@ -84,7 +84,7 @@ def test_api_csv_neutralises_a_participant_name(record: None, client: Client, at
 
 
 def test_api_csv_keeps_ordinary_text_numbers_and_dates(record: None, client: Client) -> None:
-    ProgressUpdateFactory(
+    ProgressUpdateFactory.create(
         summary="Ordinary text - with a dash",
         state=ProgressUpdate.State.PUBLISHED,
         published_at=timezone.now(),
@@ -114,7 +114,7 @@ def test_the_renderer_keeps_negative_numbers_and_quotes_formulas() -> None:
 def test_briefing_pack_csv_neutralises_a_workstream_title(record: None, attack: str) -> None:
     workstream = Workstream.objects.get(slug="img-biodiversity")
     Workstream.objects.filter(pk=workstream.pk).update(title=attack)
-    ProgressUpdateFactory(
+    ProgressUpdateFactory.create(
         workstream=workstream, state=ProgressUpdate.State.PUBLISHED, published_at=timezone.now()
     )
 

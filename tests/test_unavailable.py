@@ -81,7 +81,9 @@ def _fault(caplog: pytest.LogCaptureFixture) -> BaseException | None:
     """The database error that the 503 was made of, as the middleware logged it."""
     logged = [r for r in caplog.records if r.name == "emgtracker.unavailable" and r.exc_info]
     assert len(logged) == 1
-    error = logged[0].exc_info[1]  # type: ignore[index]
+    exc_info = logged[0].exc_info
+    assert exc_info is not None
+    error = exc_info[1]
     return error.__cause__ if error is not None else None
 
 

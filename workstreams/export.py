@@ -29,8 +29,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
+from rest_framework.serializers import Serializer
 from rest_framework.test import APIRequestFactory
 from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.viewsets import GenericViewSet
@@ -51,7 +52,7 @@ CHUNK_SIZE = 500
 ARCHIVE_FORMAT = 1
 
 # name in the archive, API path, view
-RESOURCES: list[tuple[str, str, type[GenericViewSet]]] = [
+RESOURCES: list[tuple[str, str, type[GenericViewSet[Model]]]] = [
     ("meetings", "meetings", MeetingViewSet),
     ("entities", "entities", EntityViewSet),
     ("workstreams", "workstreams", WorkstreamViewSet),
@@ -103,7 +104,9 @@ def app_version() -> str:
         return "unknown"
 
 
-def _anonymous_view(view_class: type[GenericViewSet], path: str, **kwargs: Any) -> GenericViewSet:
+def _anonymous_view(
+    view_class: type[GenericViewSet[Model]], path: str, **kwargs: Any
+) -> GenericViewSet[Model]:
     """The API's list view as an anonymous consumer reaches it, at SITE_URL."""
     site = urlsplit(settings.SITE_URL)
     request = APIRequestFactory().get(
@@ -118,7 +121,7 @@ def _anonymous_view(view_class: type[GenericViewSet], path: str, **kwargs: Any) 
     return view
 
 
-def _rows(view: GenericViewSet) -> Iterator[dict[str, Any]]:
+def _rows(view: GenericViewSet[Model]) -> Iterator[dict[str, Any]]:
     """Every row of the view's list, in its order (then by id, so that two runs over the same
     data give the same files), serialized as the API serializes it."""
     if isinstance(view, TimelineViewSet):
@@ -132,7 +135,7 @@ def _rows(view: GenericViewSet) -> Iterator[dict[str, Any]]:
 
 
 def _write_resource(
-    archive: zipfile.ZipFile, name: str, view: GenericViewSet
+    archive: zipfile.ZipFile, name: str, view: GenericViewSet[Model]
 ) -> list[ExportedFile]:
     """``name.json`` and ``name.csv``. The CSV's columns are all the flattened keys, sorted, as
     the API's CSV has them; they are known only after the last row, so the flattened rows wait
@@ -153,7 +156,9 @@ def _write_resource(
             out.write(b"\n]\n")
         json_file = ExportedFile(f"{name}.json", rows, out.digest.hexdigest(), out.size)
 
-        header = sorted(columns) or list(view.get_serializer().fields)
+        serializer = view.get_serializer()
+        fields = serializer.fields if isinstance(serializer, Serializer) else {}
+        header = sorted(columns) or list(fields)
         flat.seek(0)
         with archive.open(f"{name}.csv", "w") as member:
             out = _Hashing(member)

@@ -88,7 +88,8 @@ class WorkstreamFilter(django_filters.FilterSet):
             return queryset.filter(
                 timeline_entries__meeting=meeting, timeline_entries__status=value
             )
-        return queryset.with_current_status().filter(current_status=value)  # type: ignore[misc]
+        # current_status is status_now by another name: filtered on the field the stubs know.
+        return queryset.with_current_status().filter(status_now=value)
 
     def meeting_filter(
         self, queryset: WorkstreamQuerySet, name: str, value: Meeting

@@ -2,7 +2,8 @@
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
 
 from meetings.models import Meeting
 from workstreams.models import ProgressUpdate, Workstream
@@ -19,7 +20,7 @@ class LandingPanel:
     without_update: list[Workstream] = field(default_factory=list)
 
 
-def landing_panel(user: Any, *, today: datetime.date) -> LandingPanel | None:
+def landing_panel(user: User | AnonymousUser, *, today: datetime.date) -> LandingPanel | None:
     """For the secretariat, what awaits review; for a focal point, what it still owes."""
     if not user.is_active or not user.has_perm("workstreams.view_progressupdate"):
         return None

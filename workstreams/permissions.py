@@ -7,15 +7,14 @@ carry no table permissions: every permission is a rule here, checked through
 ``user.has_perm(name, obj)``. Superusers pass every check, as Django's model backend grants them.
 """
 
-from typing import Any
-
 import rules
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Document
 from workstreams.models import (
+    FocalPoint,
     Job,
     ProgressUpdate,
     ProgressUpdateQuerySet,
@@ -35,8 +34,6 @@ ROLES = {
     VIEWER: _("Viewer: reads everything, changes nothing"),
 }
 
-User = AbstractBaseUser | AnonymousUser
-
 # The rules backend, unlike Django's, does not look at ``is_active``: every role asks it.
 is_secretariat = rules.is_active & rules.is_group_member(SECRETARIAT)
 is_focal_point = rules.is_active & rules.is_group_member(FOCAL_POINT)
@@ -44,7 +41,7 @@ is_viewer = rules.is_active & rules.is_group_member(VIEWER)
 has_role = is_secretariat | is_focal_point | is_viewer
 
 
-def led_workstream_ids(user: Any) -> frozenset[int]:
+def led_workstream_ids(user: User | AnonymousUser) -> frozenset[int]:
     """The workstreams the user's entity leads; none for a user who is not a focal point.
 
     Kept on the user object, so that a request asks the database once however many rows it
@@ -57,25 +54,28 @@ def led_workstream_ids(user: Any) -> frozenset[int]:
         if entity_id is not None:
             leads = WorkstreamLead.objects.filter(entity_id=entity_id)
             cached = frozenset(leads.values_list("workstream_id", flat=True))
-        user._led_workstream_ids = cached
+        setattr(user, "_led_workstream_ids", cached)  # noqa: B010  (not a field: a cache)
     return cached
 
 
-def focal_point_entity_id(user: Any) -> int | None:
-    if not getattr(user, "is_authenticated", False) or not is_focal_point(user):
+def focal_point_entity_id(user: User | AnonymousUser) -> int | None:
+    if not user.is_authenticated or not is_focal_point(user):
         return None
-    focal_point = getattr(user, "focal_point", None)
+    # A focal point's login without its entity yet: the reverse accessor raises, so ask getattr.
+    focal_point: FocalPoint | None = getattr(user, "focal_point", None)
     return focal_point.entity_id if focal_point else None
 
 
 @rules.predicate
-def no_object(user: Any, obj: Any) -> bool:
+def no_object(user: User | AnonymousUser, obj: object) -> bool:
     """A question about the model as a whole ("may they open the list?"), not about one row."""
     return obj is None
 
 
 @rules.predicate
-def leads_workstream_of(user: Any, obj: ProgressUpdate | Workstream | None) -> bool:
+def leads_workstream_of(
+    user: User | AnonymousUser, obj: ProgressUpdate | Workstream | None
+) -> bool:
     if obj is None:
         return False
     workstream_id = obj.pk if isinstance(obj, Workstream) else obj.workstream_id
@@ -83,19 +83,21 @@ def leads_workstream_of(user: Any, obj: ProgressUpdate | Workstream | None) -> b
 
 
 @rules.predicate
-def not_published(user: Any, obj: ProgressUpdate | None) -> bool:
+def not_published(user: User | AnonymousUser, obj: ProgressUpdate | None) -> bool:
     return obj is not None and obj.state != ProgressUpdate.State.PUBLISHED
 
 
 @rules.predicate
-def owns_subscription(user: Any, obj: WebhookSubscription | WebhookDelivery | None) -> bool:
+def owns_subscription(
+    user: User | AnonymousUser, obj: WebhookSubscription | WebhookDelivery | None
+) -> bool:
     if isinstance(obj, WebhookDelivery):
         return obj.subscription.owner_id == user.pk
     return obj is not None and obj.owner_id == user.pk
 
 
 @rules.predicate
-def is_draft(user: Any, obj: ProgressUpdate | None) -> bool:
+def is_draft(user: User | AnonymousUser, obj: ProgressUpdate | None) -> bool:
     return obj is not None and obj.state == ProgressUpdate.State.DRAFT
 
 
@@ -147,7 +149,7 @@ rules.add_perm("workstreams.return_progressupdate", is_secretariat)
 # that is checked again at each download, should a way of withdrawing an update ever forget
 # to supersede the packs that hold it.
 @rules.predicate
-def is_public_document(user: Any, document: Document | None) -> bool:
+def is_public_document(user: User | AnonymousUser, document: Document | None) -> bool:
     if document is None or document.superseded_at is not None:
         return False
     if document.kind != Document.Kind.BRIEFING_PACK:
@@ -191,7 +193,7 @@ for action in ("add", "change", "delete"):
     rules.add_perm(f"workstreams.{action}_webhookdelivery", rules.always_deny)
 
 
-def progress_updates_visible_to(user: Any) -> ProgressUpdateQuerySet:
+def progress_updates_visible_to(user: User | AnonymousUser) -> ProgressUpdateQuerySet:
     """The updates a user may see in the workspace: all of them, or their entity's."""
     updates = ProgressUpdate.objects.all()
     if user.is_superuser or is_secretariat(user) or is_viewer(user):
@@ -201,14 +203,14 @@ def progress_updates_visible_to(user: Any) -> ProgressUpdateQuerySet:
     return updates.none()
 
 
-def workstreams_led_by(user: Any) -> WorkstreamQuerySet:
+def workstreams_led_by(user: User | AnonymousUser) -> WorkstreamQuerySet:
     """The workstreams a focal point answers for; every one, for the secretariat and viewers."""
     if user.is_superuser or is_secretariat(user) or is_viewer(user):
         return Workstream.objects.all()
     return Workstream.objects.filter(pk__in=led_workstream_ids(user))
 
 
-def webhook_subscriptions_visible_to(user: Any) -> QuerySet[WebhookSubscription]:
+def webhook_subscriptions_visible_to(user: User | AnonymousUser) -> QuerySet[WebhookSubscription]:
     """Every subscription for the secretariat; one's own for anyone else with a role."""
     subscriptions = WebhookSubscription.objects.all()
     if user.is_superuser or is_secretariat(user):

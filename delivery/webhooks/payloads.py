@@ -26,7 +26,7 @@ def update_published_payload(update: ProgressUpdate) -> dict[str, Any]:
             "workstream": update.workstream.slug,
             "workstream_title": update.workstream.title,
             "meeting": update.meeting.slug,
-            "entity": update.entity.slug if update.entity_id else None,  # type: ignore[union-attr]
+            "entity": update.entity.slug if update.entity else None,
             "status": update.status,
             "summary": update.summary,
             "next_steps": update.next_steps,

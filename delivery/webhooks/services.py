@@ -17,6 +17,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -96,7 +97,7 @@ def webhook_subscription_save(*, subscription: WebhookSubscription) -> WebhookSu
 
 
 def webhook_subscription_create(
-    *, owner: Any, url: str, events: list[str], active: bool = True, secret: str = ""
+    *, owner: User, url: str, events: list[str], active: bool = True, secret: str = ""
 ) -> WebhookSubscription:
     """Register ``url`` for ``events``; with no ``secret``, one is generated."""
     subscription = WebhookSubscription(

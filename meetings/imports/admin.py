@@ -30,6 +30,7 @@ from meetings.imports.forms import (
 )
 from meetings.imports.plan import AttendancePlan, Change, attendance_plan
 from meetings.imports.rows import ParticipantList, in_file_order, participant_list
+from meetings.models import Attendance
 from meetings.services import ImportRefused, attendance_import
 
 
@@ -44,7 +45,7 @@ def chosen_format(form: ParticipantImportForm | ParticipantConfirmForm) -> str:
     return FORMATS[int(form.cleaned_data["format"])]
 
 
-class ParticipantImportMixin(admin.ModelAdmin):
+class ParticipantImportMixin(admin.ModelAdmin[Attendance]):
     """Adds *Import* to the attendances' admin (admin:meetings_attendance_import)."""
 
     import_template_name = "admin/meetings/attendance/import.html"

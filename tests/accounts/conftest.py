@@ -1,11 +1,14 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.cache import cache
-from django.http import HttpResponse
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+if TYPE_CHECKING:
+    # The test client's response, as django-stubs names it: no such class at run time.
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 LOGIN = "/admin/login/"
 ADDRESS = "203.0.113.7"
@@ -24,10 +27,10 @@ def log_in(
     code: str = "",
     address: str = ADDRESS,
     **headers: Any,
-) -> HttpResponse:
+) -> "TestResponse":
     """The admin's login form, posted from ``address``."""
     data = {"username": username, "password": password, "otp_token": code, "next": "/admin/"}
-    return client.post(LOGIN, data, REMOTE_ADDR=address, **headers)  # type: ignore[return-value]
+    return client.post(LOGIN, data, REMOTE_ADDR=address, **headers)
 
 
 def totp_code(device: TOTPDevice, *, later: int = 0) -> str:

@@ -17,7 +17,7 @@ LOCKED = "Too many failed logins for this account or from this address."
 
 
 def test_twenty_wrong_passwords_lock_the_account_until_the_lockout_ends(settings: Any) -> None:
-    UserFactory(username="amina", role="secretariat")
+    UserFactory.create(username="amina", role="secretariat")
     client = Client()
     answers = [log_in(client, "amina", f"guess-{n}").status_code for n in range(20)]
 
@@ -46,7 +46,7 @@ def test_twenty_wrong_passwords_lock_the_account_until_the_lockout_ends(settings
 
 
 def test_the_right_password_logs_in_and_a_few_mistakes_do_not_lock() -> None:
-    UserFactory(username="amina", role="secretariat")
+    UserFactory.create(username="amina", role="secretariat")
     client = Client()
     for n in range(3):
         refused = log_in(client, "amina", f"typo-{n}")
@@ -59,7 +59,7 @@ def test_the_right_password_logs_in_and_a_few_mistakes_do_not_lock() -> None:
 
 
 def test_one_address_guessing_many_accounts_is_locked_out(settings: Any) -> None:
-    UserFactory(username="amina", role="secretariat")
+    UserFactory.create(username="amina", role="secretariat")
     client = Client()
     for n in range(settings.AXES_FAILURE_LIMIT):
         log_in(client, f"someone-{n}", "guess")
@@ -76,7 +76,7 @@ def test_one_address_guessing_many_accounts_is_locked_out(settings: Any) -> None
 
 def test_a_new_x_forwarded_for_each_time_does_not_escape_the_address_lockout(settings: Any) -> None:
     assert settings.NUM_PROXIES == 0
-    UserFactory(username="amina", role="secretariat")
+    UserFactory.create(username="amina", role="secretariat")
     client = Client()
     for n in range(settings.AXES_FAILURE_LIMIT):
         log_in(client, f"someone-{n}", "guess", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
@@ -114,7 +114,7 @@ def test_logins_failures_and_lockouts_are_logged_without_the_password(
     caplog: Any, settings: Any
 ) -> None:
     settings.AXES_FAILURE_LIMIT = 3
-    UserFactory(username="amina", role="secretariat")
+    UserFactory.create(username="amina", role="secretariat")
     caplog.set_level(logging.INFO, logger="emgtracker.auth")
 
     assert log_in(Client(), "amina", PASSWORD).status_code == 302

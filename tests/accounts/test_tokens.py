@@ -32,7 +32,7 @@ def _works(key: str) -> bool:
 
 
 def test_the_database_holds_a_hash_of_the_key_never_the_key() -> None:
-    key = api_token(UserFactory(role="focal_point", entity="UNESCO"))
+    key = api_token(UserFactory.create(role="focal_point", entity="UNESCO"))
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM accounts_apitoken")
         rows = cursor.fetchall()
@@ -44,7 +44,7 @@ def test_the_database_holds_a_hash_of_the_key_never_the_key() -> None:
 
 
 def test_a_token_expires(settings: Any) -> None:
-    user = UserFactory(role="viewer")
+    user = UserFactory.create(role="viewer")
     token, key = api_token_create(user=user, name="nightly", lifetime=datetime.timedelta(days=7))
     assert token.expiry is not None
     assert abs(token.expiry - (timezone.now() + datetime.timedelta(days=7))) < datetime.timedelta(
@@ -61,18 +61,21 @@ def test_a_token_expires(settings: Any) -> None:
 
 def test_no_token_lives_longer_than_the_configured_most() -> None:
     token, _key = api_token_create(
-        user=UserFactory(role="viewer"), name="forever", lifetime=datetime.timedelta(days=3650)
+        user=UserFactory.create(role="viewer"),
+        name="forever",
+        lifetime=datetime.timedelta(days=3650),
     )
     assert token.expiry is not None
     assert token.expiry - timezone.now() < datetime.timedelta(days=91)
 
 
 def test_a_user_lists_their_own_tokens_and_sees_no_key() -> None:
-    paris = UserFactory(username="paris", role="focal_point", entity="UNESCO")
+    paris = UserFactory.create(username="paris", role="focal_point", entity="UNESCO")
     mine, key = api_token_create(user=paris, name="script")
-    api_token_create(user=UserFactory(role="secretariat"), name="someone else's")
+    api_token_create(user=UserFactory.create(role="secretariat"), name="someone else's")
     response = _with(key).get(TOKENS)
     assert response.status_code == 200
+    assert mine.expiry is not None
     assert response.json()["results"] == [
         {
             "id": mine.pk,
@@ -88,7 +91,7 @@ def test_a_user_lists_their_own_tokens_and_sees_no_key() -> None:
 
 
 def test_a_user_revokes_their_own_token_and_it_stops_working() -> None:
-    paris = UserFactory(role="focal_point", entity="UNESCO")
+    paris = UserFactory.create(role="focal_point", entity="UNESCO")
     kept, revoked = api_token(paris), api_token_create(user=paris, name="old")
     assert _with(kept).delete(f"{TOKENS}{revoked[0].pk}/").status_code == 204
     assert not _works(revoked[1])
@@ -96,8 +99,8 @@ def test_a_user_revokes_their_own_token_and_it_stops_working() -> None:
 
 
 def test_a_user_cannot_see_or_revoke_another_users_token() -> None:
-    paris = api_token(UserFactory(role="focal_point", entity="UNESCO"))
-    other, other_key = api_token_create(user=UserFactory(role="secretariat"), name="theirs")
+    paris = api_token(UserFactory.create(role="focal_point", entity="UNESCO"))
+    other, other_key = api_token_create(user=UserFactory.create(role="secretariat"), name="theirs")
     assert _with(paris).get(f"{TOKENS}{other.pk}/").status_code == 404
     refused = _with(paris).delete(f"{TOKENS}{other.pk}/")
     assert refused.status_code == 404
@@ -116,7 +119,7 @@ def test_a_malformed_token_is_401_in_the_error_shape(value: str) -> None:
 
 
 def test_a_key_with_a_real_tokens_start_and_a_bad_byte_is_401() -> None:
-    key = api_token(UserFactory(role="viewer"))
+    key = api_token(UserFactory.create(role="viewer"))
     assert _with(key[:15] + "zz\xe9").get("/api/v1/updates/").status_code == 401
     assert _works(key)
 
@@ -128,7 +131,7 @@ def test_anonymous_clients_get_401() -> None:
 
 
 def test_a_session_makes_a_token_shown_once() -> None:
-    UserFactory(username="amina", role="secretariat")
+    UserFactory.create(username="amina", role="secretariat")
     client = Client()
     log_in(client, "amina", PASSWORD)
     response = client.post(
@@ -157,7 +160,7 @@ def test_a_session_makes_a_token_shown_once() -> None:
 )
 def test_a_bad_request_for_a_token_is_refused_by_field(body: dict[str, Any], field: str) -> None:
     client = Client()
-    client.force_login(UserFactory(role="viewer"))
+    client.force_login(UserFactory.create(role="viewer"))
     response = client.post(TOKENS, json.dumps(body), content_type="application/json")
     assert response.status_code == 400
     assert field in response.json()["error"]["fields"]
@@ -165,7 +168,7 @@ def test_a_bad_request_for_a_token_is_refused_by_field(body: dict[str, Any], fie
 
 
 def test_a_token_cannot_make_another() -> None:
-    key = api_token(UserFactory(role="secretariat"))
+    key = api_token(UserFactory.create(role="secretariat"))
     response = _with(key).post(
         TOKENS, json.dumps({"name": "more"}), content_type="application/json"
     )
@@ -176,7 +179,7 @@ def test_a_token_cannot_make_another() -> None:
 
 def test_with_the_second_factor_required_a_password_alone_makes_no_token(settings: Any) -> None:
     settings.OTP_REQUIRED_FOR_ROLES = ["secretariat"]
-    UserFactory(username="amina", role="secretariat")
+    UserFactory.create(username="amina", role="secretariat")
     client = Client()
     log_in(client, "amina", PASSWORD)  # no device yet: sent to enrol
     response = client.post(
@@ -187,7 +190,7 @@ def test_with_the_second_factor_required_a_password_alone_makes_no_token(setting
 
 
 def test_a_new_password_kills_the_users_tokens() -> None:
-    user = UserFactory(role="secretariat")
+    user = UserFactory.create(role="secretariat")
     key = api_token(user)
     user.email = "amina@example.org"
     user.save()
@@ -199,7 +202,7 @@ def test_a_new_password_kills_the_users_tokens() -> None:
 
 
 def test_deactivating_the_user_kills_their_tokens() -> None:
-    user = UserFactory(role="secretariat")
+    user = UserFactory.create(role="secretariat")
     key = api_token(user)
     assert _works(key)
     user.is_active = False
@@ -208,9 +211,9 @@ def test_deactivating_the_user_kills_their_tokens() -> None:
 
 
 def test_the_admin_lists_and_makes_a_users_own_tokens_only() -> None:
-    paris = UserFactory(username="paris", role="focal_point", entity="UNESCO")
+    paris = UserFactory.create(username="paris", role="focal_point", entity="UNESCO")
     api_token_create(user=paris, name="mine")
-    theirs, _key = api_token_create(user=UserFactory(role="secretariat"), name="theirs")
+    theirs, _key = api_token_create(user=UserFactory.create(role="secretariat"), name="theirs")
     client = Client()
     client.force_login(paris)
 

@@ -33,7 +33,7 @@ def optional(settings: Any) -> None:
 
 
 def _enrolled(username: str = "amina", role: str = "secretariat") -> tuple[TOTPDevice, list[str]]:
-    return second_factor_setup(user=UserFactory(username=username, role=role))
+    return second_factor_setup(user=UserFactory.create(username=username, role=role))
 
 
 @pytest.mark.usefixtures("enforced")
@@ -90,7 +90,7 @@ def test_wrong_codes_count_towards_the_lockout(settings: Any, caplog: Any) -> No
 
 @pytest.mark.usefixtures("enforced")
 def test_enforced_a_secretariat_without_a_device_is_sent_to_enrol_first() -> None:
-    UserFactory(username="amina", role="secretariat")
+    UserFactory.create(username="amina", role="secretariat")
     client = Client()
     assert log_in(client, "amina", PASSWORD).status_code == 302
     for path in ["/admin/", "/admin/workstreams/progressupdate/", "/admin/password_change/"]:
@@ -104,7 +104,7 @@ def test_enforced_a_secretariat_without_a_device_is_sent_to_enrol_first() -> Non
 
 @pytest.mark.usefixtures("enforced")
 def test_enforced_other_roles_may_but_need_not_have_a_second_factor() -> None:
-    UserFactory(username="paris", role="focal_point", entity="UNESCO")
+    UserFactory.create(username="paris", role="focal_point", entity="UNESCO")
     client = Client()
     assert log_in(client, "paris", PASSWORD).status_code == 302
     assert in_workspace(client)
@@ -112,7 +112,7 @@ def test_enforced_other_roles_may_but_need_not_have_a_second_factor() -> None:
 
 @pytest.mark.usefixtures("optional")
 def test_optional_a_secretariat_without_a_device_works_as_before() -> None:
-    UserFactory(username="amina", role="secretariat")
+    UserFactory.create(username="amina", role="secretariat")
     client = Client()
     assert log_in(client, "amina", PASSWORD).status_code == 302
     assert in_workspace(client)
@@ -132,7 +132,7 @@ def test_optional_a_login_with_a_device_still_needs_its_code() -> None:
 
 @pytest.mark.usefixtures("enforced")
 def test_enrolment_shows_a_qr_code_confirms_a_code_then_shows_recovery_codes_once() -> None:
-    UserFactory(username="amina", role="secretariat")
+    UserFactory.create(username="amina", role="secretariat")
     client = Client()
     log_in(client, "amina", PASSWORD)
 

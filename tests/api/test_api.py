@@ -250,7 +250,7 @@ def test_timeline_matrix_row(client: Client) -> None:
 
 
 def test_anonymous_clients_see_published_updates_only(client: Client) -> None:
-    draft = ProgressUpdateFactory()
+    draft = ProgressUpdateFactory.create()
     listed = _json(client, "/api/v1/updates/?page_size=200")["results"]
     assert draft.pk not in [u["id"] for u in listed]
     assert {u["state"] for u in listed} == {"published"}

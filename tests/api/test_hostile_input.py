@@ -27,7 +27,7 @@ def _fresh_throttle_counts() -> None:
 
 @pytest.fixture
 def secretariat() -> Client:
-    return Client(HTTP_AUTHORIZATION=f"Token {api_token(UserFactory(role='secretariat'))}")
+    return Client(HTTP_AUTHORIZATION=f"Token {api_token(UserFactory.create(role='secretariat'))}")
 
 
 def _error(response: Any) -> dict[str, Any]:
@@ -35,7 +35,8 @@ def _error(response: Any) -> dict[str, Any]:
     body: dict[str, Any] = response.json()
     assert set(body) == {"error"}
     assert body["error"]["status"] == response.status_code
-    return body["error"]
+    error: dict[str, Any] = body["error"]
+    return error
 
 
 def test_json_nested_five_thousand_deep_is_a_parse_error(secretariat: Client) -> None:

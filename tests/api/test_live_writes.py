@@ -55,8 +55,8 @@ def _call(live_server: Any, method: str, path: str, token: str | None, body: Any
 
 
 def test_an_update_through_its_whole_workflow(live_server: Any) -> None:
-    focal_point = api_token(UserFactory(role="focal_point", entity="UNESCO"))
-    secretariat = api_token(UserFactory(role="secretariat"))
+    focal_point = api_token(UserFactory.create(role="focal_point", entity="UNESCO"))
+    secretariat = api_token(UserFactory.create(role="secretariat"))
     new = {
         "workstream": "img-biodiversity",
         "meeting": "som29-senior",
@@ -111,8 +111,10 @@ def test_an_update_through_its_whole_workflow(live_server: Any) -> None:
 
 
 def test_a_refused_write_is_answered_in_the_error_shape(live_server: Any) -> None:
-    viewer = api_token(UserFactory(role="viewer"))
-    update = ProgressUpdateFactory(workstream=Workstream.objects.get(slug="img-biodiversity"))
+    viewer = api_token(UserFactory.create(role="viewer"))
+    update = ProgressUpdateFactory.create(
+        workstream=Workstream.objects.get(slug="img-biodiversity")
+    )
     refused = _call(live_server, "POST", f"/api/v1/updates/{update.pk}/submit/", viewer)
     assert refused.status == 403
     assert refused.json["error"]["code"] == "permission_denied"
@@ -125,7 +127,7 @@ def test_a_refused_write_is_answered_in_the_error_shape(live_server: Any) -> Non
 
 
 def test_a_briefing_pack_is_asked_for_and_followed(live_server: Any) -> None:
-    secretariat = api_token(UserFactory(role="secretariat"))
+    secretariat = api_token(UserFactory.create(role="secretariat"))
     meeting = Meeting.objects.get(slug="som28-mid-term")
     asked = _call(
         live_server, "POST", f"/api/v1/meetings/{meeting.slug}/briefing-pack/", secretariat
@@ -142,7 +144,7 @@ def test_a_briefing_pack_is_asked_for_and_followed(live_server: Any) -> None:
 
 
 def test_a_webhook_subscription_from_creation_to_deletion(live_server: Any) -> None:
-    user = UserFactory(role="viewer")
+    user = UserFactory.create(role="viewer")
     token = api_token(user)
     created = _call(
         live_server,
@@ -195,7 +197,7 @@ def test_a_webhook_subscription_from_creation_to_deletion(live_server: Any) -> N
 
 def test_hostile_requests_on_the_wire(live_server: Any) -> None:
     """Through the real server too: the answers are the API's, not the server's."""
-    token = api_token(UserFactory(role="secretariat"))
+    token = api_token(UserFactory.create(role="secretariat"))
     request = urllib.request.Request(
         f"{live_server.url}/api/v1/updates/",
         data=b"[" * 5000,

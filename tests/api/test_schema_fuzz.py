@@ -15,7 +15,7 @@ writes get past validation into the editorial services.
 import itertools
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -29,6 +29,7 @@ from rest_framework.settings import api_settings
 from schemathesis.core import NOT_SET
 from schemathesis.core.failures import Failure
 from schemathesis.core.parameters import ParameterLocation
+from schemathesis.core.result import Ok
 from schemathesis.core.transport import Response
 from schemathesis.generation.case import Case
 from schemathesis.generation.meta import TestPhase
@@ -95,8 +96,8 @@ def _some(model: type[models.Model], field: str, first: list[Any], n: int = 4) -
 def known(record: None) -> Iterator[None]:
     # The record's updates are all published: a draft and a submitted one let submit and
     # publish succeed too, not only refuse.
-    ProgressUpdateFactory()
-    ProgressUpdateFactory(
+    ProgressUpdateFactory.create()
+    ProgressUpdateFactory.create(
         workstream=Workstream.objects.get(slug="img-human-rights-environment"),
         state=ProgressUpdate.State.SUBMITTED,
     )
@@ -207,7 +208,7 @@ def _duplicates_an_update(case: Case, sent: dict[str, Any]) -> bool:
     """Whether the update would share its workstream and meeting with another one."""
     pk = _update_id(case)
     stored = ProgressUpdate.objects.filter(pk=pk).values("workstream__slug", "meeting__slug")
-    current = stored.first() or {}
+    current: Mapping[str, object] = stored.first() or {}
     workstream = sent.get("workstream", current.get("workstream__slug"))
     meeting = sent.get("meeting", current.get("meeting__slug"))
     if "\x00" in f"{workstream}{meeting}":
@@ -307,7 +308,7 @@ def _call(case: Case, **kwargs: Any) -> Response:
 @pytest.fixture
 def secretariat(record: None) -> dict[str, str]:
     """Headers of a secretariat login, which may do every write."""
-    return {"Authorization": f"Token {api_token(UserFactory(role='secretariat'))}"}
+    return {"Authorization": f"Token {api_token(UserFactory.create(role='secretariat'))}"}
 
 
 @pytest.mark.usefixtures("known", "_in_process")
@@ -334,17 +335,21 @@ def test_every_detail_answers_for_a_known_identifier(secretariat: dict[str, str]
     """
     checked = []
     for result in schema.get_all_operations():
+        assert isinstance(result, Ok), result
         operation = result.ok()
         if operation.method.upper() != "GET" or not operation.path_parameters:
             continue
         names = [parameter.name for parameter in operation.path_parameters]
         models_ = [_path_model(operation.path, name) for name in names]
-        if not all(model in KNOWN for model in models_):
+        known = {
+            name: KNOWN[model][0]
+            for name, model in zip(names, models_, strict=True)
+            if model is not None and model in KNOWN
+        }
+        if len(known) < len(names):
             continue  # e.g. a job, of which the record has none
         for headers in ({}, secretariat):
-            case = operation.Case(
-                path_parameters={n: KNOWN[m][0] for n, m in zip(names, models_, strict=True)}
-            )
+            case = operation.Case(path_parameters=known)
             response = _call(case, headers=headers)
             assert response.status_code == 200, (operation.label, response.content[:300])
         checked.append(operation.path)
@@ -373,7 +378,7 @@ def test_every_write_succeeds_as_documented(secretariat: dict[str, str]) -> None
         "status": "active",
         "summary": "Guidance on nature-positive operations agreed.",
     }
-    writes = [
+    writes: list[tuple[str, str, int | None, dict[str, Any] | None, int]] = [
         ("/api/v1/updates/", "POST", None, new, 201),
         ("/api/v1/updates/{id}/", "PATCH", draft.pk, {"summary": "Edited.", "version": 1}, 200),
         ("/api/v1/updates/{id}/", "PUT", draft.pk, {**new, "version": 1}, 200),

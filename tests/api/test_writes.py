@@ -26,9 +26,9 @@ def _client(role: str | None) -> Client:
     if role is None:
         return Client()
     user = (
-        UserFactory(role="focal_point", entity="UNESCO")
+        UserFactory.create(role="focal_point", entity="UNESCO")
         if role == "focal_point"
-        else UserFactory(role=role)
+        else UserFactory.create(role=role)
     )
     return Client(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
 
@@ -38,7 +38,9 @@ def _post(client: Client, url: str, data: dict[str, Any] | None = None) -> Any:
 
 
 def _draft(workstream: str = "img-biodiversity", **kwargs: Any) -> ProgressUpdate:
-    return ProgressUpdateFactory(workstream=Workstream.objects.get(slug=workstream), **kwargs)
+    return ProgressUpdateFactory.create(
+        workstream=Workstream.objects.get(slug=workstream), **kwargs
+    )
 
 
 NEW = {
@@ -249,7 +251,7 @@ def test_return_to_draft(role: str | None, reason: str, status: int, after: str)
 
 def test_session_writes_need_the_csrf_token() -> None:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(UserFactory(role="secretariat"))
+    client.force_login(UserFactory.create(role="secretariat"))
     response = _post(client, UPDATES, NEW)
     assert response.status_code == 403
     assert "CSRF" in response.json()["error"]["message"]

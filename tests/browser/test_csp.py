@@ -8,7 +8,7 @@ template or widget that needs an inline script or style attribute is caught here
 import pytest
 from django.contrib import admin
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from meetings.models import Meeting
 from tests.browser.conftest import log_in
@@ -40,7 +40,7 @@ def test_admin_login_runs_without_violation(page: Page) -> None:
 
 
 def test_workspace_runs_without_violation(page: Page) -> None:
-    UserFactory(username="geneva", role="secretariat")
+    UserFactory.create(username="geneva", role="secretariat")
     biodiversity = Workstream.objects.get(slug="img-biodiversity")
     log_in(page, "geneva", PASSWORD)  # the admin index
 
@@ -65,18 +65,18 @@ def test_workspace_runs_without_violation(page: Page) -> None:
 
 
 def test_participants_import_preview_runs_without_violation(page: Page) -> None:
-    UserFactory(username="geneva", role="secretariat")
+    UserFactory.create(username="geneva", role="secretariat")
     log_in(page, "geneva", PASSWORD)
     page.goto("/admin/meetings/attendance/import/")
     page.get_by_label("Meeting").select_option(str(Meeting.objects.get(slug="som29-senior").pk))
     page.get_by_label("Format").select_option(label="csv")
     page.get_by_label("File to import").set_input_files(
         files=[
-            {
-                "name": "participants.csv",
-                "mimeType": "text/csv",
-                "buffer": b"name,entity,list_number\nAda Lovelace,UNESCO,1\n",
-            }
+            FilePayload(
+                name="participants.csv",
+                mimeType="text/csv",
+                buffer=b"name,entity,list_number\nAda Lovelace,UNESCO,1\n",
+            )
         ]
     )
     page.get_by_role("button", name="Submit").click()
@@ -88,7 +88,7 @@ def test_browsable_api_runs_without_violation(page: Page) -> None:
     page.goto("/api/v1/workstreams/")
     expect(page.locator(".response-info")).to_contain_text("img-biodiversity")
 
-    UserFactory(username="geneva", role="secretariat")
+    UserFactory.create(username="geneva", role="secretariat")
     log_in(page, "geneva", PASSWORD)
     page.goto("/api/v1/workstreams/?ordering=title")
     page.get_by_role("button", name="Filters").click()  # bootstrap's modal
@@ -154,7 +154,7 @@ def test_style_attribute_is_reported(page: Page, csp_violations: list[str]) -> N
 
 def test_every_admin_list_and_form_runs_without_violation(page: Page) -> None:
     """As a superuser, who sees every screen: each model's list, add form and a change form."""
-    UserFactory(username="root", is_superuser=True)
+    UserFactory.create(username="root", is_superuser=True)
     log_in(page, "root", PASSWORD)
     for model in admin.site._registry:
         opts = model._meta

@@ -23,7 +23,7 @@ def _code(secret: str, *, steps_on: int = 0) -> str:
 
 def test_a_secretariat_enrols_then_logs_in_with_a_code(page: Page, settings: Any) -> None:
     settings.OTP_REQUIRED_FOR_ROLES = ["secretariat"]
-    UserFactory(username="geneva", role="secretariat")
+    UserFactory.create(username="geneva", role="secretariat")
 
     page.goto("/admin/login/")
     page.get_by_label("Username").fill("geneva")

@@ -27,7 +27,7 @@ def _run_action(page: Page, row_text: str, action: str) -> None:
 
 
 def test_secretariat_adds_submits_publishes_and_sees_it_public(page: Page) -> None:
-    UserFactory(username="geneva", role="secretariat")
+    UserFactory.create(username="geneva", role="secretariat")
     log_in(page, "geneva", PASSWORD)
 
     page.get_by_role("link", name="Progress updates").first.click()
@@ -56,11 +56,11 @@ def test_secretariat_adds_submits_publishes_and_sees_it_public(page: Page) -> No
 
 
 def test_unesco_focal_point_sees_its_img_and_cannot_open_unep_work(page: Page) -> None:
-    unep_update = ProgressUpdateFactory(
+    unep_update = ProgressUpdateFactory.create(
         workstream=Workstream.objects.get(slug="img-human-rights-environment"),
         summary="UNEP's draft on the right to a healthy environment.",
     )
-    UserFactory(username="paris", role="focal_point", entity="UNESCO")
+    UserFactory.create(username="paris", role="focal_point", entity="UNESCO")
     log_in(page, "paris", PASSWORD)
 
     nav = page.locator("#content-main")

@@ -30,9 +30,8 @@ MINERALS = "Nexus Dialogue on Environmental Aspects of Minerals and Metals"  # U
 
 
 def _running(acronym: str | None = None) -> set[str]:
-    running = Workstream.objects.with_current_status().filter(
-        current_status__in=RUNNING_STATUSES  # type: ignore[misc]
-    )
+    # The status now (with_current_status() names status_now current_status).
+    running = Workstream.objects.filter(status_now__in=RUNNING_STATUSES)
     if acronym:
         running = running.filter(leads__entity__acronym=acronym)
     return set(running.values_list("title", flat=True))
@@ -55,23 +54,27 @@ def days_before(settings: Any) -> None:
 @pytest.fixture
 def people(record: None) -> dict[str, Any]:
     return {
-        "unesco": UserFactory(role="focal_point", entity="UNESCO", email="unesco@example.org"),
-        "unep": UserFactory(role="focal_point", entity="UNEP", email="unep@example.org"),
-        "fao": UserFactory(role="focal_point", entity="FAO", email="fao@example.org"),
-        "secretariat": UserFactory(role="secretariat", email="emg@example.org"),
+        "unesco": UserFactory.create(
+            role="focal_point", entity="UNESCO", email="unesco@example.org"
+        ),
+        "unep": UserFactory.create(role="focal_point", entity="UNEP", email="unep@example.org"),
+        "fao": UserFactory.create(role="focal_point", entity="FAO", email="fao@example.org"),
+        "secretariat": UserFactory.create(role="secretariat", email="emg@example.org"),
     }
 
 
 @pytest.fixture
 def meeting(record: None) -> Any:
-    return MeetingFactory(date=DEADLINE + datetime.timedelta(days=20), submission_deadline=DEADLINE)
+    return MeetingFactory.create(
+        date=DEADLINE + datetime.timedelta(days=20), submission_deadline=DEADLINE
+    )
 
 
 def _update(meeting: Any, title: str, state: str) -> ProgressUpdate:
     published_at = timezone.now() if state == ProgressUpdate.State.PUBLISHED else None
     workstream = Workstream.objects.get(title=title)
     lead = workstream.leads.first()
-    return ProgressUpdateFactory(  # type: ignore[return-value]
+    return ProgressUpdateFactory.create(
         workstream=workstream,
         meeting=meeting,
         entity=lead.entity if lead else None,
@@ -118,7 +121,7 @@ def test_call_for_input_goes_to_each_lead_entity_once_across_two_runs(meeting: A
 
 @pytest.mark.usefixtures("people")
 def test_the_celery_task_run_twice_sends_each_call_once() -> None:
-    MeetingFactory(submission_deadline=timezone.localdate() + datetime.timedelta(days=DAYS))
+    MeetingFactory.create(submission_deadline=timezone.localdate() + datetime.timedelta(days=DAYS))
     _run_task()
     _run_task()
     assert sorted(m.to[0] for m in mail.outbox) == ["unep@example.org", "unesco@example.org"]
@@ -138,7 +141,7 @@ def test_no_call_before_the_window_and_a_missed_day_still_sends(meeting: Any) ->
 
 @pytest.mark.usefixtures("people")
 def test_no_notice_for_a_meeting_without_deadline() -> None:
-    MeetingFactory(date=DEADLINE)
+    MeetingFactory.create(date=DEADLINE)
     for days in range(-DAYS - 1, REMINDER_CATCH_UP_DAYS + 2):
         notices_send(today=DEADLINE + datetime.timedelta(days=days))
     assert mail.outbox == []
@@ -158,10 +161,10 @@ def test_a_call_lists_where_each_update_stands(meeting: Any) -> None:
 def test_skips_users_without_email_inactive_users_and_logins_without_the_role(
     meeting: Any,
 ) -> None:
-    UserFactory(role="focal_point", entity="UNESCO", email="")
-    UserFactory(role="focal_point", entity="UNEP", email="gone@example.org", is_active=False)
-    UserFactory(entity="UNEP", email="norole@example.org")
-    UserFactory(role="secretariat", email="")
+    UserFactory.create(role="focal_point", entity="UNESCO", email="")
+    UserFactory.create(role="focal_point", entity="UNEP", email="gone@example.org", is_active=False)
+    UserFactory.create(entity="UNEP", email="norole@example.org")
+    UserFactory.create(role="secretariat", email="")
     report = notices_send(today=DEADLINE - datetime.timedelta(days=1))
     assert mail.outbox == []
     assert report.without_email == 1
@@ -171,8 +174,8 @@ def test_skips_users_without_email_inactive_users_and_logins_without_the_role(
 
 
 def test_one_address_for_two_entities_gets_one_call_listing_both(meeting: Any) -> None:
-    UserFactory(role="focal_point", entity="UNESCO", email="Shared@example.org")
-    UserFactory(role="focal_point", entity="UNEP", email="shared@example.org")
+    UserFactory.create(role="focal_point", entity="UNESCO", email="Shared@example.org")
+    UserFactory.create(role="focal_point", entity="UNEP", email="shared@example.org")
     notices_send(today=DEADLINE - datetime.timedelta(days=1))
     [message] = mail.outbox
     assert BIODIVERSITY in message.body
@@ -181,7 +184,7 @@ def test_one_address_for_two_entities_gets_one_call_listing_both(meeting: Any) -
 
 @pytest.mark.usefixtures("people")
 def test_a_second_meeting_gets_its_own_notices(meeting: Any) -> None:
-    MeetingFactory(
+    MeetingFactory.create(
         slug="som31",
         som_number=31,
         segment="meeting",
@@ -244,7 +247,7 @@ def test_reminders_go_only_to_those_missing_an_update_and_the_digest_lists_them(
 
 @pytest.mark.usefixtures("people")
 def test_the_celery_task_on_the_deadline_day_sends_once() -> None:
-    MeetingFactory(submission_deadline=timezone.localdate())
+    MeetingFactory.create(submission_deadline=timezone.localdate())
     _run_task()
     _run_task()
     assert sorted(m.to[0] for m in mail.outbox) == [
@@ -265,7 +268,7 @@ def test_a_missed_deadline_day_is_caught_up_within_the_week(meeting: Any) -> Non
 
 @pytest.mark.usefixtures("people")
 def test_no_notices_once_the_meeting_has_been_held() -> None:
-    MeetingFactory(date=DEADLINE, submission_deadline=DEADLINE - datetime.timedelta(days=2))
+    MeetingFactory.create(date=DEADLINE, submission_deadline=DEADLINE - datetime.timedelta(days=2))
     assert notices_send(today=DEADLINE + datetime.timedelta(days=1)).total_sent == 0
 
 
@@ -345,10 +348,10 @@ def test_two_runs_at_once_send_each_notice_once() -> None:
     SQLite serialises writers, so there is no race to lose)."""
     if connection.vendor != "postgresql":
         pytest.skip("Concurrent runs need PostgreSQL (DATABASE_URL).")
-    UserFactory(role="focal_point", entity="UNESCO", email="unesco@example.org")
-    UserFactory(role="focal_point", entity="UNEP", email="unep@example.org")
-    UserFactory(role="secretariat", email="emg@example.org")
-    MeetingFactory(date=DEADLINE + datetime.timedelta(days=20), submission_deadline=DEADLINE)
+    UserFactory.create(role="focal_point", entity="UNESCO", email="unesco@example.org")
+    UserFactory.create(role="focal_point", entity="UNEP", email="unep@example.org")
+    UserFactory.create(role="secretariat", email="emg@example.org")
+    MeetingFactory.create(date=DEADLINE + datetime.timedelta(days=20), submission_deadline=DEADLINE)
     start = threading.Barrier(4)
     reports: list[NoticeReport] = []
 
@@ -384,21 +387,21 @@ def test_beat_runs_the_task_daily_and_celery_knows_it() -> None:
 
 
 def test_the_secretariat_sets_the_deadline_in_the_admin(client: Any) -> None:
-    meeting = MeetingFactory()
-    client.force_login(UserFactory(role="secretariat"))
+    meeting = MeetingFactory.create()
+    client.force_login(UserFactory.create(role="secretariat"))
     page = client.get(f"/admin/meetings/meeting/{meeting.pk}/change/").content.decode()
     assert 'name="submission_deadline"' in page
 
 
 def test_notices_are_only_read_and_deleted_in_the_admin(client: Any) -> None:
     notice = Notice.objects.create(
-        kind="reminder", meeting=MeetingFactory(), recipient="unep@example.org"
+        kind="reminder", meeting=MeetingFactory.create(), recipient="unep@example.org"
     )
     client.force_login(User.objects.create_superuser("root", password="x" * 12))
     assert client.get("/admin/workstreams/notice/add/").status_code == 403
     page = client.get(f"/admin/workstreams/notice/{notice.pk}/change/").content.decode()
     assert 'name="_save"' not in page
-    client.force_login(UserFactory(role="secretariat"))
+    client.force_login(UserFactory.create(role="secretariat"))
     response = client.post(f"/admin/workstreams/notice/{notice.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Notice.objects.exists()

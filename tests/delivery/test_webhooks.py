@@ -42,7 +42,7 @@ from delivery.webhooks import addresses
 from delivery.webhooks import services as webhook_services
 from meetings.models import Meeting
 from tests.conftest import wait_for
-from tests.factories import ProgressUpdateFactory, UserFactory, api_token
+from tests.factories import ProgressUpdateFactory, UserFactory, api_token, first
 from workstreams import services
 from workstreams.models import (
     Decision,
@@ -158,7 +158,7 @@ def _verifies(secret: str, received: Received, seen: set[str] | None = None) -> 
 
 
 def _subscribe(url: str, events: list[str] | None = None, **kwargs: Any) -> WebhookSubscription:
-    owner = kwargs.pop("owner", None) or UserFactory()
+    owner = kwargs.pop("owner", None) or UserFactory.create()
     return webhooks.webhook_subscription_create(
         owner=owner, url=url, events=events or EVENTS, **kwargs
     )
@@ -234,7 +234,7 @@ class TestDelivery:
         self, receiver: Receiver, django_capture_on_commit_callbacks: Any
     ) -> None:
         _subscribe(receiver.url)
-        update = ProgressUpdateFactory(
+        update = ProgressUpdateFactory.create(
             state=ProgressUpdate.State.PUBLISHED, published_at=timezone.now()
         )
         workstream, meeting = update.workstream, update.meeting
@@ -343,7 +343,8 @@ class TestDelivery:
         # Paused, it gets no new deliveries, until it is resumed.
         assert _emit(django_capture_on_commit_callbacks) == []
         webhooks.webhook_subscription_resume(subscription=subscription)
-        assert (subscription.paused_at, subscription.consecutive_failures) == (None, 0)
+        assert subscription.paused_at is None
+        assert subscription.consecutive_failures == 0
         receiver.status = 200
         (delivery,) = _emit(django_capture_on_commit_callbacks)
         delivery.refresh_from_db()
@@ -390,7 +391,7 @@ class TestDelivery:
             _subscribe("file:///etc/passwd")
         # One written around the validation is not called either, and not retried.
         subscription = WebhookSubscription.objects.create(
-            url="gopher://127.0.0.1/x", events=EVENTS, secret=SECRET, owner=UserFactory()
+            url="gopher://127.0.0.1/x", events=EVENTS, secret=SECRET, owner=UserFactory.create()
         )
         (delivery,) = webhooks.webhook_event_emit(event="meeting.added", payload={})
         assert webhooks.webhook_deliver(delivery_id=delivery.pk) == Outcome.FAILED
@@ -496,7 +497,7 @@ class TestAPI:
         cache.clear()
 
     def test_create_shows_the_secret_once(self) -> None:
-        client = _token_client(UserFactory(role="viewer"))
+        client = _token_client(UserFactory.create(role="viewer"))
         response = client.post(
             "/api/v1/webhooks/",
             {"url": "https://hooks.example.org/emg", "events": ["update.published"]},
@@ -521,7 +522,7 @@ class TestAPI:
         assert "secret" not in client.get("/api/v1/webhooks/").json()["results"][0]
 
     def test_a_chosen_secret_and_events_in_order_once_each(self) -> None:
-        client = _token_client(UserFactory(role="viewer"))
+        client = _token_client(UserFactory.create(role="viewer"))
         response = client.post(
             "/api/v1/webhooks/",
             {
@@ -536,7 +537,7 @@ class TestAPI:
         assert response.json()["events"] == ["update.published", "meeting.added"]
 
     def test_each_login_sees_only_its_own_and_the_secretariat_sees_all(self) -> None:
-        alice, bob = UserFactory(role="viewer"), UserFactory(role="focal_point")
+        alice, bob = UserFactory.create(role="viewer"), UserFactory.create(role="focal_point")
         mine = _subscribe("https://alice.example.org/hook", owner=alice)
         theirs = _subscribe("https://bob.example.org/hook", owner=bob)
         client = _token_client(alice)
@@ -553,7 +554,9 @@ class TestAPI:
         assert client.get(f"/api/v1/webhooks/{theirs.pk}/deliveries/").status_code == 404
         assert WebhookSubscription.objects.filter(pk=theirs.pk).exists()
 
-        everyone = _token_client(UserFactory(role="secretariat")).get("/api/v1/webhooks/").json()
+        everyone = (
+            _token_client(UserFactory.create(role="secretariat")).get("/api/v1/webhooks/").json()
+        )
         assert {s["id"] for s in everyone["results"]} == {mine.pk, theirs.pk}
 
     def test_anonymous_clients_get_401(self, client: Client) -> None:
@@ -571,7 +574,7 @@ class TestAPI:
             assert response.json()["error"]["code"] == "not_authenticated"
 
     def test_a_login_without_a_role_may_not_subscribe(self) -> None:
-        client = _token_client(UserFactory())
+        client = _token_client(UserFactory.create())
         response = client.post(
             "/api/v1/webhooks/",
             {"url": "https://x.example.org/", "events": ["meeting.added"]},
@@ -601,7 +604,7 @@ class TestAPI:
         ],
     )
     def test_bad_input_gets_400_in_the_error_shape(self, body: dict[str, Any], field: str) -> None:
-        response = _token_client(UserFactory(role="viewer")).post(
+        response = _token_client(UserFactory.create(role="viewer")).post(
             "/api/v1/webhooks/", body, content_type="application/json"
         )
         assert response.status_code == 400, response.content
@@ -613,7 +616,7 @@ class TestAPI:
     def test_change_deliveries_and_resume(
         self, receiver: Receiver, django_capture_on_commit_callbacks: Any
     ) -> None:
-        owner = UserFactory(role="focal_point")
+        owner = UserFactory.create(role="focal_point")
         subscription = _subscribe(receiver.url, owner=owner)
         client = _token_client(owner)
         receiver.fail = 1
@@ -648,7 +651,7 @@ class TestAPI:
         assert not WebhookDelivery.objects.exists()
 
     def test_unknown_parameters_and_ordering_are_refused(self) -> None:
-        client = _token_client(UserFactory(role="viewer"))
+        client = _token_client(UserFactory.create(role="viewer"))
         assert client.get("/api/v1/webhooks/?owner=1").status_code == 400
         assert client.get("/api/v1/webhooks/?ordering=secret").status_code == 400
         assert client.get("/api/v1/webhooks/?ordering=-created_at").status_code == 200
@@ -665,8 +668,10 @@ class TestEvents:
         self, receiver: Receiver, django_capture_on_commit_callbacks: Any
     ) -> None:
         subscription = _subscribe(receiver.url)
-        update = ProgressUpdateFactory(state=ProgressUpdate.State.SUBMITTED, status="extended")
-        client = _token_client(UserFactory(role="secretariat"))
+        update = ProgressUpdateFactory.create(
+            state=ProgressUpdate.State.SUBMITTED, status="extended"
+        )
+        client = _token_client(UserFactory.create(role="secretariat"))
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(f"/api/v1/updates/{update.pk}/publish/")
         assert response.status_code == 200, response.content
@@ -697,7 +702,7 @@ class TestEvents:
         )
         with django_capture_on_commit_callbacks(execute=True):
             update.next_steps = "Report again at the senior segment."
-            services.progress_update_save(update=update, by=UserFactory(role="secretariat"))
+            services.progress_update_save(update=update, by=UserFactory.create(role="secretariat"))
         assert receiver.received == []
         assert not WebhookDelivery.objects.exists()
 
@@ -705,7 +710,7 @@ class TestEvents:
         self, client: Client, receiver: Receiver, django_capture_on_commit_callbacks: Any
     ) -> None:
         _subscribe(receiver.url, ["status.changed"])
-        client.force_login(UserFactory(role="secretariat"))
+        client.force_login(UserFactory.create(role="secretariat"))
         workstream = Workstream.objects.get(slug="img-biodiversity")
         meeting = Meeting.objects.get(slug="som29-mid-term")
         with django_capture_on_commit_callbacks(execute=True):
@@ -716,7 +721,7 @@ class TestEvents:
                     "workstream": workstream.pk,
                     "kind": "conclude",
                     "text": "The Senior Officials concluded the IMG on Biodiversity.",
-                    "source": meeting.documents.first().pk,
+                    "source": first(meeting.documents.all()).pk,
                     "source_section": "2.1",
                     "source_quote": "The IMG concluded its work.",
                 },
@@ -807,7 +812,7 @@ class TestAdmin:
     def test_a_viewer_sees_only_its_own_subscriptions_and_their_deliveries(
         self, client: Client
     ) -> None:
-        viewer = UserFactory(role="viewer")
+        viewer = UserFactory.create(role="viewer")
         mine = _subscribe("https://mine.example.org/hook", owner=viewer)
         theirs = _subscribe("https://theirs.example.org/hook")
         for subscription in (mine, theirs):
@@ -968,7 +973,7 @@ class TestAPIPayloads:
         cache.clear()
 
     def test_a_subscription_and_a_delivery_whole(self) -> None:
-        owner = UserFactory(role="viewer", username="portal")
+        owner = UserFactory.create(role="viewer", username="portal")
         subscription = _subscribe("https://portal.example.org/hooks/emg", owner=owner)
         delivery = WebhookDelivery.objects.create(
             subscription=subscription,
@@ -1009,7 +1014,7 @@ class TestAPIPayloads:
     # token and user, the user's groups (for the rules), (the subscription,) count, page
     @pytest.mark.parametrize(("path", "queries"), [("", 4), ("{pk}/deliveries/", 5)])
     def test_query_count_is_flat(self, path: str, queries: int) -> None:
-        owner = UserFactory(role="secretariat")
+        owner = UserFactory.create(role="secretariat")
         client = _token_client(owner)
 
         def grow(n: int) -> WebhookSubscription:
@@ -1142,7 +1147,7 @@ class TestSubscribingToAPrivateAddress:
 
     @pytest.mark.parametrize("url", PRIVATE_URLS)
     def test_the_api_refuses_it_naming_the_url(self, url: str) -> None:
-        response = _token_client(UserFactory(role="viewer")).post(
+        response = _token_client(UserFactory.create(role="viewer")).post(
             "/api/v1/webhooks/", {"url": url, "events": EVENTS}, content_type="application/json"
         )
         assert response.status_code == 400, response.content
@@ -1151,14 +1156,14 @@ class TestSubscribingToAPrivateAddress:
 
     @pytest.mark.parametrize("url", ["https://93.184.216.34/hook", "https://hooks.example.org/"])
     def test_a_public_address_or_a_host_name_is_accepted(self, url: str) -> None:
-        response = _token_client(UserFactory(role="viewer")).post(
+        response = _token_client(UserFactory.create(role="viewer")).post(
             "/api/v1/webhooks/", {"url": url, "events": EVENTS}, content_type="application/json"
         )
         assert response.status_code == 201, response.content
         assert WebhookSubscription.objects.get().url == url
 
     def test_a_change_to_a_private_address_is_refused(self) -> None:
-        owner = UserFactory(role="viewer")
+        owner = UserFactory.create(role="viewer")
         subscription = _subscribe("https://hooks.example.org/", owner=owner)
         response = _token_client(owner).patch(
             f"/api/v1/webhooks/{subscription.pk}/",
@@ -1188,7 +1193,7 @@ class TestSubscribingToAPrivateAddress:
         ("url", "saved"), [("http://0x7f.1/hook", False), ("https://93.184.216.34/hook", True)]
     )
     def test_the_admin_refuses_it(self, client: Client, url: str, saved: bool) -> None:
-        client.force_login(UserFactory(role="secretariat"))
+        client.force_login(UserFactory.create(role="secretariat"))
         response = client.post(
             "/admin/workstreams/webhooksubscription/add/",
             {
@@ -1259,7 +1264,7 @@ class TestDeliveringToAPrivateAddress:
     @staticmethod
     def _stored(url: str) -> WebhookDelivery:
         WebhookSubscription.objects.create(
-            url=url, events=EVENTS, secret=SECRET, owner=UserFactory()
+            url=url, events=EVENTS, secret=SECRET, owner=UserFactory.create()
         )
         (delivery,) = webhooks.webhook_event_emit(event="meeting.added", payload={})
         return delivery
@@ -1434,7 +1439,7 @@ class TestSignatures:
 
     def test_the_api_generates_one_and_refuses_a_chosen_one_in_the_old_form(self) -> None:
         cache.clear()
-        client = _token_client(UserFactory(role="viewer"))
+        client = _token_client(UserFactory.create(role="viewer"))
         body = {"url": "https://hooks.example.org/", "events": ["meeting.added"]}
         created = client.post("/api/v1/webhooks/", body, content_type="application/json")
         assert created.status_code == 201
@@ -1451,7 +1456,7 @@ class TestSignatures:
         assert WebhookSubscription.objects.count() == 1
 
     def test_the_admin_refuses_a_secret_in_the_old_form(self, client: Client) -> None:
-        client.force_login(UserFactory(role="secretariat"))
+        client.force_login(UserFactory.create(role="secretariat"))
         form = {
             "url": "https://hooks.example.org/emg",
             "events": ["meeting.added"],

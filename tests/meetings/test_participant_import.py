@@ -6,6 +6,7 @@ would see (the page, the messages) and at what is in the database.
 
 import io
 import zipfile
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import openpyxl
@@ -16,6 +17,7 @@ from django.db import IntegrityError
 from django.db.models import F, QuerySet
 from django.test import Client
 from django.urls import reverse
+from openpyxl.worksheet.worksheet import Worksheet
 from pytest_django.asserts import assertContains, assertNotContains
 
 from meetings.models import Attendance, Entity, Meeting, Person
@@ -96,9 +98,10 @@ def attendance_rows(meeting: Meeting) -> list[tuple[str, str | None, str, int | 
     ]
 
 
-def xlsx(rows: list[list[object]]) -> bytes:
+def xlsx(rows: Iterable[list[Any]]) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
     for row in rows:
         sheet.append(row)
     stream = io.BytesIO()

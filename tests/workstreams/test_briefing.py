@@ -6,7 +6,7 @@ import io
 import re
 import subprocess
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import docx
 import pytest
@@ -69,7 +69,7 @@ def _som28_updates() -> list[ProgressUpdate]:
 
 def _update(**kwargs: Any) -> ProgressUpdate:
     """An update at SOM29's senior segment, in draft unless told otherwise."""
-    return cast(ProgressUpdate, ProgressUpdateFactory(**kwargs))
+    return ProgressUpdateFactory.create(**kwargs)
 
 
 def _publish_at_som29_senior(workstream: Workstream, **kwargs: Any) -> ProgressUpdate:

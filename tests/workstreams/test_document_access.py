@@ -57,18 +57,21 @@ def _address(document: Document) -> str:
 
 
 def _api(role: str) -> Client:
-    return Client(HTTP_AUTHORIZATION=f"Token {api_token(UserFactory(role=role))}")
+    return Client(HTTP_AUTHORIZATION=f"Token {api_token(UserFactory.create(role=role))}")
 
 
 def _logged_in(role: str) -> Client:
     client = Client()
-    client.force_login(UserFactory(role=role))
+    client.force_login(UserFactory.create(role=role))
     return client
 
 
 def _pack(job: Job) -> dict[str, Document]:
     """The job's documents by file extension."""
-    return {d.file.name.rsplit(".", 1)[-1]: d for d in Job.objects.get(pk=job.pk).documents.all()}
+    return {
+        (d.file.name or "").rsplit(".", 1)[-1]: d
+        for d in Job.objects.get(pk=job.pk).documents.all()
+    }
 
 
 @pytest.fixture
@@ -84,7 +87,7 @@ def withdrawn(django_capture_on_commit_callbacks: Any) -> ProgressUpdate:
     assert update is not None
     update.summary = f"{MARKER}. {update.summary}"
     with django_capture_on_commit_callbacks(execute=True):
-        services.progress_update_save(update=update, by=UserFactory(role="secretariat"))
+        services.progress_update_save(update=update, by=UserFactory.create(role="secretariat"))
     return update
 
 
@@ -209,7 +212,9 @@ def test_an_update_returned_to_draft_that_no_pack_holds_changes_no_pack(
     """The twin of withdrawal: a submitted update was never public, so no pack held it."""
     meeting = Meeting.objects.get(slug=SLUG)
     workstream = Workstream.objects.exclude(updates__meeting=meeting).first()
-    submitted = ProgressUpdateFactory(workstream=workstream, meeting=meeting, state="submitted")
+    submitted = ProgressUpdateFactory.create(
+        workstream=workstream, meeting=meeting, state="submitted"
+    )
     _return_to_draft(submitted, django_capture_on_commit_callbacks)
     assert ProgressUpdate.objects.get(pk=submitted.pk).state == "draft"
     assert Job.objects.count() == 1
@@ -261,7 +266,7 @@ def test_deleting_a_workstream_supersedes_the_pack(
     workstream = Workstream.objects.get(pk=withdrawn.workstream_id)
     Workstream.objects.filter(parent=workstream).update(parent=None)
     with django_capture_on_commit_callbacks(execute=True):
-        services.workstream_delete(workstream=workstream, by=UserFactory(role="secretariat"))
+        services.workstream_delete(workstream=workstream, by=UserFactory.create(role="secretariat"))
     assert not Workstream.objects.filter(pk=workstream.pk).exists()
     old = _pack(first_pack)["pdf"]
     old.refresh_from_db()
@@ -276,7 +281,7 @@ def test_changing_a_published_summary_supersedes_the_pack(
     """A correction withdraws the old text: the pack is compiled again with the new one."""
     withdrawn.summary = "The corrected summary."
     with django_capture_on_commit_callbacks(execute=True):
-        services.progress_update_save(update=withdrawn, by=UserFactory(role="secretariat"))
+        services.progress_update_save(update=withdrawn, by=UserFactory.create(role="secretariat"))
     assert Client().get(_address(_pack(first_pack)["pdf"])).status_code == 404
     new_job = Job.objects.exclude(pk=first_pack.pk).get()
     text = _pdf_text(_body(Client().get(_address(_pack(new_job)["pdf"]))))
@@ -288,7 +293,7 @@ def test_saving_a_published_update_unchanged_keeps_the_pack(
     first_pack: Job, withdrawn: ProgressUpdate, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        services.progress_update_save(update=withdrawn, by=UserFactory(role="secretariat"))
+        services.progress_update_save(update=withdrawn, by=UserFactory.create(role="secretariat"))
     assert Client().get(_address(_pack(first_pack)["pdf"])).status_code == 200
     assert Job.objects.count() == 1
 
@@ -300,7 +305,7 @@ def test_an_update_withdrawn_while_the_pack_compiles_never_goes_public(
     from workstreams import briefing
 
     build = briefing.briefing_pack_build
-    secretariat = UserFactory(role="secretariat")
+    secretariat = UserFactory.create(role="secretariat")
 
     def build_then_withdraw(**kwargs: Any) -> Any:
         pack = build(**kwargs)
@@ -350,7 +355,7 @@ def test_meeting_page_and_api_list_documents_in_flat_queries(
     assert _queries(client, f"/meetings/{SLUG}/") == 8
     # meeting with counts and chair, its current documents
     assert _queries(client, f"/api/v1/meetings/{SLUG}/") == 2
-    secretariat = UserFactory(role="secretariat")
+    secretariat = UserFactory.create(role="secretariat")
     for _ in range(3):
         with django_capture_on_commit_callbacks(execute=True):
             services.briefing_pack_request(meeting=Meeting.objects.get(slug=SLUG), by=secretariat)

@@ -46,7 +46,7 @@ def _pdf_text(content: bytes) -> str:
 
 @pytest.mark.usefixtures("live_record")
 def test_a_withdrawn_pack_stops_downloading_and_the_new_one_downloads(live_server: Any) -> None:
-    secretariat = UserFactory(role="secretariat")
+    secretariat = UserFactory.create(role="secretariat")
     key = api_token(secretariat)
     browser = Client()
     browser.force_login(secretariat)

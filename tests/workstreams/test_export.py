@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db.models import QuerySet
 from django.test import Client
 from django.utils import timezone
 
@@ -112,13 +113,13 @@ def test_the_manifest_checksums_and_counts_match_the_files(tmp_path: Path) -> No
 
 
 def test_drafts_and_submitted_updates_are_not_exported(tmp_path: Path) -> None:
-    ProgressUpdateFactory(summary="A DRAFT that must stay private.")
-    ProgressUpdateFactory(
+    ProgressUpdateFactory.create(summary="A DRAFT that must stay private.")
+    ProgressUpdateFactory.create(
         workstream=Workstream.objects.get(slug="cp-pollution-free-planet"),
         summary="A SUBMITTED update, not yet public.",
         state=ProgressUpdate.State.SUBMITTED,
     )
-    ProgressUpdateFactory(
+    ProgressUpdateFactory.create(
         workstream=Workstream.objects.get(slug="img-environmental-sustainability-management"),
         summary="A PUBLISHED update, public.",
         state=ProgressUpdate.State.PUBLISHED,
@@ -135,7 +136,7 @@ def test_drafts_and_submitted_updates_are_not_exported(tmp_path: Path) -> None:
 
 
 def test_formula_like_cells_are_neutralised_in_the_csv_only(tmp_path: Path) -> None:
-    ProgressUpdateFactory(
+    ProgressUpdateFactory.create(
         summary="=HYPERLINK(A1)", state=ProgressUpdate.State.PUBLISHED, published_at=timezone.now()
     )
 
@@ -166,13 +167,13 @@ def test_a_failed_export_leaves_the_previous_archive_and_no_temporary_file(
 
 def test_rows_are_read_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     chunk_sizes: list[int] = []
-    iterator = export.QuerySet.iterator
+    iterator = QuerySet.iterator
 
     def spy(self: Any, chunk_size: int | None = None) -> Any:
         chunk_sizes.append(chunk_size or 0)
         return iterator(self, chunk_size=chunk_size)
 
-    monkeypatch.setattr(export.QuerySet, "iterator", spy)
+    monkeypatch.setattr(QuerySet, "iterator", spy)
     run_export(tmp_path)
 
     # Each of the seven lists and each meeting's participants, read 500 rows at a time.

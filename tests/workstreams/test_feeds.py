@@ -51,7 +51,7 @@ def _publish_more(count: int) -> None:
             kind="network",
         )
         WorkstreamLead.objects.create(workstream=workstream, entity=entity)
-        ProgressUpdateFactory(
+        ProgressUpdateFactory.create(
             workstream=workstream,
             meeting=meeting,
             # Every other one names no entity, so that its author comes from the leads.
@@ -113,8 +113,8 @@ def test_site_feed_entries_are_unique_and_newest_first(client: Client) -> None:
 
 
 def test_feeds_never_show_a_draft_or_submitted_update(client: Client) -> None:
-    ProgressUpdateFactory(summary="A DRAFT NOBODY MAY READ")
-    ProgressUpdateFactory(
+    ProgressUpdateFactory.create(summary="A DRAFT NOBODY MAY READ")
+    ProgressUpdateFactory.create(
         workstream=Workstream.objects.get(slug="cp-pollution-free-planet"),
         summary="A SUBMITTED UPDATE NOBODY MAY READ",
         state=ProgressUpdate.State.SUBMITTED,
@@ -127,7 +127,7 @@ def test_feeds_never_show_a_draft_or_submitted_update(client: Client) -> None:
 
 def test_a_published_update_appears_with_its_publication_time(client: Client) -> None:
     at = datetime.datetime(2030, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
-    ProgressUpdateFactory(
+    ProgressUpdateFactory.create(
         summary="Published just now.",
         state=ProgressUpdate.State.PUBLISHED,
         published_at=at,
@@ -140,7 +140,7 @@ def test_a_published_update_appears_with_its_publication_time(client: Client) ->
 
 
 def test_feed_summaries_are_escaped(client: Client) -> None:
-    ProgressUpdateFactory(
+    ProgressUpdateFactory.create(
         summary="<script>alert(1)</script>",
         state=ProgressUpdate.State.PUBLISHED,
         published_at=timezone.now(),
@@ -204,7 +204,7 @@ def test_feeds_are_cacheable_and_answer_a_matching_etag_with_304(client: Client)
     assert not response.has_header("Last-Modified")
     again = client.get("/feed/", headers={"if-none-match": response["ETag"]})
     assert again.status_code == 304
-    ProgressUpdateFactory(state=ProgressUpdate.State.PUBLISHED, published_at=timezone.now())
+    ProgressUpdateFactory.create(state=ProgressUpdate.State.PUBLISHED, published_at=timezone.now())
     changed = client.get("/feed/", headers={"if-none-match": response["ETag"]})
     assert changed.status_code == 200
 
@@ -224,8 +224,8 @@ def test_feed_query_counts_are_flat(client: Client, django_assert_num_queries: A
         client.get("/workstreams/img-biodiversity/feed/")
     _publish_more(20)
     # More published updates for img-biodiversity too: the one its factory makes, and another.
-    ProgressUpdateFactory(state=ProgressUpdate.State.PUBLISHED, published_at=timezone.now())
-    ProgressUpdateFactory(
+    ProgressUpdateFactory.create(state=ProgressUpdate.State.PUBLISHED, published_at=timezone.now())
+    ProgressUpdateFactory.create(
         meeting=Meeting.objects.get(slug="som29-technical"),
         state=ProgressUpdate.State.PUBLISHED,
         published_at=timezone.now(),

@@ -34,7 +34,7 @@ def _decision(workstream: str, meeting: str) -> Decision:
 
 
 def test_a_decision_moved_to_another_workstream_re_derives_both_rows() -> None:
-    secretariat = UserFactory(role="secretariat")
+    secretariat = UserFactory.create(role="secretariat")
     decision = services.decision_save(
         decision=_decision("img-biodiversity", "som29-mid-term"), by=secretariat
     )
@@ -49,7 +49,7 @@ def test_a_decision_moved_to_another_workstream_re_derives_both_rows() -> None:
 
 
 def test_deleting_a_decision_gives_the_cell_back_to_the_update() -> None:
-    secretariat = UserFactory(role="secretariat")
+    secretariat = UserFactory.create(role="secretariat")
     decision = services.decision_save(
         decision=_decision("img-biodiversity", "som29-mid-term"), by=secretariat
     )
@@ -62,7 +62,7 @@ def test_a_focal_point_may_not_record_a_decision() -> None:
     with pytest.raises(PermissionDenied):
         services.decision_save(
             decision=_decision("img-biodiversity", "som29-mid-term"),
-            by=UserFactory(role="focal_point", entity="UNEP"),
+            by=UserFactory.create(role="focal_point", entity="UNEP"),
         )
     assert _cell("img-biodiversity", "som29-mid-term") == ("active", "update")
     assert not Decision.objects.filter(kind=Decision.Kind.CONCLUDE).exists()
@@ -73,7 +73,7 @@ def test_deleting_a_concept_note_leaves_no_record_where_it_was_the_only_one() ->
         workstream__slug="nexus-dialogue-minerals-metals", meeting__slug="som28-mid-term"
     )
     assert _cell("nexus-dialogue-minerals-metals", "som28-mid-term") == ("proposed", "proposal")
-    services.proposal_delete(proposal=note, by=UserFactory(role="secretariat"))
+    services.proposal_delete(proposal=note, by=UserFactory.create(role="secretariat"))
     assert _cell("nexus-dialogue-minerals-metals", "som28-mid-term") is None
 
 
@@ -85,7 +85,7 @@ def test_a_meeting_moved_earlier_than_another_changes_which_status_is_now() -> N
     meeting.date = datetime.date(2022, 1, 10)
     meeting.som_number = 27
     services.meeting_save(
-        meeting=meeting, by=UserFactory(role="secretariat"), changed=["date", "som_number"]
+        meeting=meeting, by=UserFactory.create(role="secretariat"), changed=["date", "som_number"]
     )
     assert Workstream.objects.get(slug="rco-unct-triple-planetary-crisis").status_now == "proposed"
 
@@ -94,7 +94,7 @@ def test_the_admin_deletes_a_concept_note_through_its_service(client: Client) ->
     note = Proposal.objects.get(
         workstream__slug="nexus-dialogue-minerals-metals", meeting__slug="som28-mid-term"
     )
-    client.force_login(UserFactory(role="secretariat"))
+    client.force_login(UserFactory.create(role="secretariat"))
     response = client.post(f"/admin/workstreams/proposal/{note.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert not Proposal.objects.filter(pk=note.pk).exists()
@@ -102,7 +102,7 @@ def test_the_admin_deletes_a_concept_note_through_its_service(client: Client) ->
 
 
 def test_the_admin_deletes_decisions_in_bulk_through_their_service(client: Client) -> None:
-    secretariat = UserFactory(role="secretariat")
+    secretariat = UserFactory.create(role="secretariat")
     decision = services.decision_save(
         decision=_decision("img-biodiversity", "som29-mid-term"), by=secretariat
     )

@@ -55,8 +55,8 @@ RECORD_MODELS: list[type[models.Model]] = [
 
 def _user(role: str) -> User:
     if role == "focal_point":
-        return UserFactory(role="focal_point", entity="UNESCO")
-    return UserFactory(role=None if role == "no_role" else role)
+        return UserFactory.create(role="focal_point", entity="UNESCO")
+    return UserFactory.create(role=None if role == "no_role" else role)
 
 
 def _perm(model: type[models.Model], action: str) -> str:
@@ -192,7 +192,7 @@ CASES = _record_cases() + _update_cases() + _webhook_cases()
 
 def _row(model: type[models.Model], row: str, user: User) -> Any:
     if model in WEBHOOK_EXPECTED:
-        owner = user if row == "own" else UserFactory(role="viewer")
+        owner = user if row == "own" else UserFactory.create(role="viewer")
         subscription = WebhookSubscription.objects.create(
             owner=owner,
             url="https://hooks.example.org/",
@@ -208,7 +208,7 @@ def _row(model: type[models.Model], row: str, user: User) -> Any:
         return model._default_manager.first()
     workstream = "img-human-rights-environment" if row == "other_draft" else "img-biodiversity"
     state = row.split("_")[1]
-    return ProgressUpdateFactory(
+    return ProgressUpdateFactory.create(
         workstream=Workstream.objects.get(slug=workstream),
         state=state,
         published_at=timezone.now() if state == "published" else None,
@@ -241,13 +241,13 @@ def test_every_can_has_a_cannot_twin() -> None:
 
 def test_superuser_may_do_anything_but_the_workflow_still_applies() -> None:
     admin = User.objects.create_superuser("root", password="x" * 12)
-    update = ProgressUpdateFactory()
+    update = ProgressUpdateFactory.create()
     assert admin.has_perm("workstreams.publish_progressupdate", update)
 
 
 def test_inactive_focal_point_may_do_nothing() -> None:
-    user = UserFactory(role="focal_point", entity="UNESCO", is_active=False)
-    update = ProgressUpdateFactory()
+    user = UserFactory.create(role="focal_point", entity="UNESCO", is_active=False)
+    update = ProgressUpdateFactory.create()
     assert not user.has_perm("workstreams.change_progressupdate", update)
 
 

@@ -33,9 +33,9 @@ def _fresh_throttle_counts() -> None:
 
 def _api(role: str) -> Client:
     user = (
-        UserFactory(role="focal_point", entity="UNESCO")
+        UserFactory.create(role="focal_point", entity="UNESCO")
         if role == "focal_point"
-        else UserFactory(role=role)
+        else UserFactory.create(role=role)
     )
     return Client(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
 
@@ -46,7 +46,7 @@ def _entity(acronym: str) -> Entity:
 
 def _draft() -> ProgressUpdate:
     """A UNESCO draft of a workstream UNESCO leads."""
-    return ProgressUpdateFactory(entity=_entity("UNESCO"), summary="The draft.")
+    return ProgressUpdateFactory.create(entity=_entity("UNESCO"), summary="The draft.")
 
 
 def _created() -> Any:
@@ -157,7 +157,7 @@ class TestAPI:
 
 class TestService:
     def test_a_focal_point_naming_another_entity_is_refused(self) -> None:
-        focal_point = UserFactory(role="focal_point", entity="UNESCO")
+        focal_point = UserFactory.create(role="focal_point", entity="UNESCO")
         update = ProgressUpdate(
             workstream=Workstream.objects.get(slug="img-biodiversity"),
             meeting=Meeting.objects.get(slug="som29-technical"),
@@ -196,7 +196,7 @@ def _admin_form(update: ProgressUpdate | None = None, **changes: Any) -> dict[st
 
 class TestAdmin:
     def test_a_focal_points_entity_is_fixed_and_theirs(self, client: Client) -> None:
-        client.force_login(UserFactory(role="focal_point", entity="UNESCO"))
+        client.force_login(UserFactory.create(role="focal_point", entity="UNESCO"))
         page = client.get(ADD)
         assert page.status_code == 200
         assert 'name="entity"' not in page.content.decode()
@@ -210,7 +210,7 @@ class TestAdmin:
     ) -> None:
         draft = _draft()
         change = reverse("admin:workstreams_progressupdate_change", args=[draft.pk])
-        client.force_login(UserFactory(role="secretariat"))
+        client.force_login(UserFactory.create(role="secretariat"))
         page = client.get(change).content.decode()
         assert 'name="entity"' in page
         response = client.post(change, _admin_form(draft, entity=_entity("UNEP").pk))
@@ -218,7 +218,7 @@ class TestAdmin:
         draft.refresh_from_db()
         assert (draft.entity, draft.version) == (_entity("UNEP"), 2)
 
-        client.force_login(UserFactory(role="focal_point", entity="UNESCO"))
+        client.force_login(UserFactory.create(role="focal_point", entity="UNESCO"))
         page = client.get(change).content.decode()
         assert 'name="entity"' not in page
         assert "UNEP" in page  # shown, read-only

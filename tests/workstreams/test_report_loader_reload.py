@@ -16,7 +16,7 @@ from django.test import Client
 
 from delivery import interface as webhooks
 from meetings.models import AgendaItem, Document, Entity, Intervention, Meeting
-from tests.factories import UserFactory
+from tests.factories import UserFactory, first
 from workstreams import services
 from workstreams.management import report_loader
 from workstreams.management.report_loader import HISTORY_REASON, reports_load
@@ -39,7 +39,7 @@ def subscriber(db: None, settings: Any) -> None:
     """Someone listens to every event, so that an event the loader fires would be a delivery."""
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
     webhooks.webhook_subscription_create(
-        owner=UserFactory(),
+        owner=UserFactory.create(),
         url="http://127.0.0.1:9/hooks/emg",
         events=["update.published", "status.changed", "meeting.added"],
     )
@@ -48,7 +48,7 @@ def subscriber(db: None, settings: Any) -> None:
 @pytest.fixture
 def secretariat() -> Client:
     client = Client()
-    client.force_login(UserFactory(username="amina", role="secretariat"))
+    client.force_login(UserFactory.create(username="amina", role="secretariat"))
     return client
 
 
@@ -156,7 +156,7 @@ class TestPeopleWinOverTheRecord:
 
     def test_a_row_deleted_in_the_admin_is_not_created_again(self, client: Client) -> None:
         client.force_login(User.objects.create_superuser("root", password="x" * 12))
-        intervention = Intervention.objects.order_by("pk").first()
+        intervention = first(Intervention.objects.order_by("pk"))
         response = client.post(
             f"/admin/meetings/intervention/{intervention.pk}/delete/", {"post": "yes"}
         )
@@ -174,7 +174,7 @@ class TestPeopleWinOverTheRecord:
 
     def test_rows_that_refer_to_a_deleted_row_are_left_alone(self, client: Client) -> None:
         client.force_login(User.objects.create_superuser("root", password="x" * 12))
-        item = AgendaItem.objects.filter(updates__isnull=False, children__isnull=True).first()
+        item = first(AgendaItem.objects.filter(updates__isnull=False, children__isnull=True))
         update = item.updates.get()
         response = client.post(f"/admin/meetings/agendaitem/{item.pk}/delete/", {"post": "yes"})
         assert response.status_code == 302
@@ -263,10 +263,10 @@ class TestTheRecordStillCorrectsWhatNobodyTouched:
     ) -> None:
         meeting = _update().meeting
         with django_capture_on_commit_callbacks(execute=True):
-            first = services.briefing_pack_request(
-                meeting=meeting, by=UserFactory(role="secretariat")
+            pack = services.briefing_pack_request(
+                meeting=meeting, by=UserFactory.create(role="secretariat")
             )
-        old = set(Job.objects.get(pk=first.pk).documents.values_list("pk", flat=True))
+        old = set(Job.objects.get(pk=pack.pk).documents.values_list("pk", flat=True))
         assert len(old) == 3
         _record_says(monkeypatch, _correct_update_summary)
 
@@ -275,7 +275,7 @@ class TestTheRecordStillCorrectsWhatNobodyTouched:
 
         superseded = Document.objects.filter(pk__in=old)
         assert {d.superseded_at is not None for d in superseded} == {True}
-        assert "corrected from the EMG record" in superseded.first().superseded_reason
+        assert "corrected from the EMG record" in first(superseded).superseded_reason
         current = Document.objects.current().filter(meeting=meeting, file__gt="")
         assert len(current) == 3
         assert not old & {d.pk for d in current}
