@@ -40,7 +40,7 @@ class PersonAdmin(RulesModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class AgendaItemInline(RulesTabularInline):
+class AgendaItemInline(RulesTabularInline[AgendaItem]):
     model = AgendaItem
     fields = [
         "position",
@@ -72,7 +72,7 @@ class DocumentColumns:
         return f"{document.superseded_at:%Y-%m-%d %H:%M %Z}: {document.superseded_reason}"
 
 
-class DocumentInline(DocumentColumns, RulesTabularInline):
+class DocumentInline(DocumentColumns, RulesTabularInline[Document]):
     model = Document
     fields = ["number", "symbol", "title", "kind", "download_link", "superseded"]
     readonly_fields = ["download_link", "superseded"]
@@ -81,7 +81,7 @@ class DocumentInline(DocumentColumns, RulesTabularInline):
         return super().get_queryset(request).select_related("meeting")
 
 
-class AttendanceInline(RulesTabularInline):
+class AttendanceInline(RulesTabularInline[Attendance]):
     model = Attendance
     fields = ["list_number", "person", "entity", "listed_affiliation"]
     autocomplete_fields = ["person", "entity"]
@@ -118,12 +118,8 @@ class MeetingAdmin(RulesModelAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Meeting]:
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("chair")
-            .annotate(participant_total=Count("attendances"))
-        )
+        meetings: QuerySet[Meeting] = super().get_queryset(request)
+        return meetings.select_related("chair").annotate(participant_total=Count("attendances"))
 
     @admin.display(description=_("Meeting"), ordering="date")
     def short_label(self, meeting: Meeting) -> str:

@@ -56,7 +56,7 @@ from workstreams.serializers.webhooks import (
     list=extend_schema(summary="List workstreams"),
     retrieve=extend_schema(summary="Get a workstream"),
 )
-class WorkstreamViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
+class WorkstreamViewSet(APIConventions, viewsets.ReadOnlyModelViewSet[Workstream]):
     """Workstreams with their leads and status now; filtered as the /workstreams/ page is."""
 
     serializer_class = WorkstreamSerializer
@@ -86,11 +86,11 @@ class WorkstreamViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
             )
             for c in cells_for(workstream, list(Meeting.objects.for_timeline()))
         ]
-        return Response(TimelineCellSerializer(cells, many=True).data)
+        return Response(TimelineCellSerializer.many_init(cells).data)
 
 
 @extend_schema_view(list=extend_schema(summary="List the timeline matrix"))
-class TimelineViewSet(APIConventions, viewsets.GenericViewSet):
+class TimelineViewSet(APIConventions, viewsets.GenericViewSet[Workstream]):
     """The whole matrix: one row per workstream, one status per meeting."""
 
     serializer_class = TimelineRowSerializer
@@ -122,7 +122,7 @@ class ProgressUpdateViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[ProgressUpdate],
 ):
     """Progress updates. Anonymous clients read published ones; a login also reads those it may
     see in the workspace. Writes follow the workspace's rules and editorial workflow."""
@@ -193,7 +193,7 @@ class ProgressUpdateViewSet(
 @extend_schema_view(
     list=extend_schema(summary="List decisions"), retrieve=extend_schema(summary="Get a decision")
 )
-class DecisionViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
+class DecisionViewSet(APIConventions, viewsets.ReadOnlyModelViewSet[Decision]):
     """What the Senior Officials decided about workstreams, with provenance."""
 
     queryset = Decision.objects.with_relations().annotate(
@@ -208,7 +208,7 @@ class DecisionViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(summary="List proposals"), retrieve=extend_schema(summary="Get a proposal")
 )
-class ProposalViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
+class ProposalViewSet(APIConventions, viewsets.ReadOnlyModelViewSet[Proposal]):
     """Concept notes, topics and themes put to meetings."""
 
     queryset = Proposal.objects.with_relations().annotate(meeting_date=F("meeting__date"))
@@ -218,7 +218,7 @@ class ProposalViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
     ordering = ["meeting_date", "position"]
 
 
-class BriefingPackViewSet(APIConventions, viewsets.GenericViewSet):
+class BriefingPackViewSet(APIConventions, viewsets.GenericViewSet[Job]):
     """Ask for a meeting's briefing pack (the secretariat). A worker compiles it: follow the job."""
 
     serializer_class = JobSerializer
@@ -239,7 +239,7 @@ class BriefingPackViewSet(APIConventions, viewsets.GenericViewSet):
 @extend_schema_view(
     list=extend_schema(summary="List jobs"), retrieve=extend_schema(summary="Get a job")
 )
-class JobViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
+class JobViewSet(APIConventions, viewsets.ReadOnlyModelViewSet[Job]):
     """Background jobs and their state, for the secretariat and viewers."""
 
     serializer_class = JobSerializer
@@ -258,7 +258,7 @@ class JobViewSet(APIConventions, viewsets.ReadOnlyModelViewSet):
     partial_update=extend_schema(summary="Edit a webhook subscription"),
     destroy=extend_schema(summary="Delete a webhook subscription"),
 )
-class WebhookSubscriptionViewSet(APIConventions, viewsets.ModelViewSet):
+class WebhookSubscriptionViewSet(APIConventions, viewsets.ModelViewSet[WebhookSubscription]):
     """Webhook subscriptions: each login manages its own; the secretariat sees them all."""
 
     serializer_class = WebhookSubscriptionSerializer
@@ -292,7 +292,11 @@ class WebhookSubscriptionViewSet(APIConventions, viewsets.ModelViewSet):
     def deliveries(self, request: Request, pk: str | None = None) -> Response:
         """The subscription's deliveries, newest first, with each one's latest outcome."""
         subscription = self.get_object()
-        page = self.paginate_queryset(subscription.deliveries.order_by("-created_at", "-pk"))
+        deliveries = subscription.deliveries.order_by("-created_at", "-pk")
+        # self.paginate_queryset() takes subscriptions; the same paginator pages deliveries.
+        page = (
+            self.paginator.paginate_queryset(deliveries, request, self) if self.paginator else None
+        )
         data = WebhookDeliverySerializer(page, many=True).data
         return self.get_paginated_response(data)
 

@@ -168,7 +168,7 @@ def feed_entries(
     return entries[:limit]
 
 
-class RecordFeed(Feed):
+class RecordFeed(Feed[FeedEntry, Any]):
     """What both feeds share: Atom, the entries' fields, and the caching headers."""
 
     feed_type = Atom1Feed

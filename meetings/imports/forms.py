@@ -66,8 +66,8 @@ class ParticipantImportForm(forms.Form):
     import_file = forms.FileField(label=_("File to import"))
     format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES)
 
-    def clean_import_file(self) -> UploadedFile[bytes]:
-        upload: UploadedFile[bytes] = self.cleaned_data["import_file"]
+    def clean_import_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["import_file"]
         try:
             check_size(upload.size or 0)
         except UnreadableFileError as error:

@@ -37,7 +37,7 @@ def _document_links(job: Job) -> str:
     )
 
 
-class JobInline(ReadOnly, RulesTabularInline):
+class JobInline(ReadOnly, RulesTabularInline[Job]):
     model = Job
     fields = ["kind", "state", "progress", "files", "requested_by", "created_at"]
     readonly_fields = ["kind", "state", "progress", "files", "requested_by", "created_at"]
@@ -118,7 +118,8 @@ class JobAdmin(ReadOnly, RulesModelAdmin):
     search_fields = ["meeting__title"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Job]:
-        return super().get_queryset(request).prefetch_related("documents__meeting")
+        jobs: QuerySet[Job] = super().get_queryset(request)
+        return jobs.prefetch_related("documents__meeting")
 
     @admin.display(description=_("Progress"))
     def progress(self, job: Job) -> str:

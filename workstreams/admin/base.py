@@ -10,7 +10,7 @@ from workstreams.permissions import is_secretariat
 
 
 def sees_everything(request: HttpRequest) -> bool:
-    return request.user.is_superuser or is_secretariat(request.user)
+    return bool(request.user.is_superuser or is_secretariat(request.user))
 
 
 class KeepsTimelineCells:

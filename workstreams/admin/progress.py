@@ -27,7 +27,7 @@ from workstreams.permissions import (
 )
 
 
-class ProgressUpdateForm(forms.ModelForm):
+class ProgressUpdateForm(forms.ModelForm[ProgressUpdate]):
     """The update form. It carries the version it was opened at, so a stale save is refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, initial=1)
@@ -105,8 +105,8 @@ class ProgressUpdateAdmin(KeepsTimelineCells, RulesModelAdmin):
         return []
 
     def formfield_for_foreignkey(
-        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
-    ) -> ModelChoiceField | None:
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
         if not sees_everything(request):
             entity = Entity.objects.filter(pk=focal_point_entity_id(request.user) or 0)
             scoped: dict[str, QuerySet[Any]] = {
@@ -116,7 +116,10 @@ class ProgressUpdateAdmin(KeepsTimelineCells, RulesModelAdmin):
             }
             if db_field.name in scoped:
                 kwargs["queryset"] = scoped[db_field.name]
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field: ModelChoiceField[Any] | None = super().formfield_for_foreignkey(
+            db_field, request, **kwargs
+        )
+        return field
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # A focal point's update presents for their own entity, unless the secretariat set

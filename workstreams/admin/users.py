@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from workstreams.models import FocalPoint
 
 
-class FocalPointInline(admin.StackedInline):
+class FocalPointInline(admin.StackedInline[FocalPoint, User]):
     model = FocalPoint
     autocomplete_fields = ["entity"]
     verbose_name = _("focal point for an entity")
@@ -20,7 +20,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class EMGUserAdmin(UserAdmin):
+class EMGUserAdmin(UserAdmin[User]):
     inlines = [FocalPointInline]
     list_display = ["username", "email", "roles", "is_active", "is_staff", "is_superuser"]
 

@@ -22,7 +22,7 @@ from workstreams.models import WebhookDelivery, WebhookEvent, WebhookSubscriptio
 from workstreams.permissions import webhook_subscriptions_visible_to
 
 
-class WebhookSubscriptionForm(forms.ModelForm):
+class WebhookSubscriptionForm(forms.ModelForm[WebhookSubscription]):
     url = forms.CharField(
         label=_("URL"),
         max_length=URL_MAX_LENGTH,
@@ -76,7 +76,7 @@ class PausedFilter(admin.SimpleListFilter):
 RECENT_DELIVERIES = 20
 
 
-class RecentDeliveryInline(ReadOnly, RulesTabularInline):
+class RecentDeliveryInline(ReadOnly, RulesTabularInline[WebhookDelivery]):
     model = WebhookDelivery
     fields = ("event", "state", "attempts", "response_code", "last_error", "created_at")
     readonly_fields = fields
@@ -114,7 +114,8 @@ class WebhookSubscriptionAdmin(RulesModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[WebhookSubscription]:
         visible = webhook_subscriptions_visible_to(request.user)
-        return super().get_queryset(request).filter(pk__in=visible.values("pk"))
+        subscriptions: QuerySet[WebhookSubscription] = super().get_queryset(request)
+        return subscriptions.filter(pk__in=visible.values("pk"))
 
     @admin.display(description=_("Events"))
     def event_list(self, subscription: WebhookSubscription) -> str:
@@ -182,4 +183,5 @@ class WebhookDeliveryAdmin(ReadOnly, RulesModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[WebhookDelivery]:
         visible = webhook_subscriptions_visible_to(request.user)
-        return super().get_queryset(request).filter(subscription__in=visible.values("pk"))
+        deliveries: QuerySet[WebhookDelivery] = super().get_queryset(request)
+        return deliveries.filter(subscription__in=visible.values("pk"))

@@ -10,16 +10,23 @@ from django.utils.translation import gettext_lazy as _
 
 from emgtracker.admin import ReadOnly, RulesModelAdmin, RulesTabularInline
 from workstreams import services
-from workstreams.models import Decision, ProgressUpdate, Status, Workstream, WorkstreamLead
+from workstreams.models import (
+    Decision,
+    ProgressUpdate,
+    Status,
+    Workstream,
+    WorkstreamLead,
+    WorkstreamQuerySet,
+)
 
 
-class WorkstreamLeadInline(RulesTabularInline):
+class WorkstreamLeadInline(RulesTabularInline[WorkstreamLead]):
     model = WorkstreamLead
     fields = ["entity", "role", "source", "source_section"]
     autocomplete_fields = ["entity", "source"]
 
 
-class ProgressUpdateInline(ReadOnly, RulesTabularInline):
+class ProgressUpdateInline(ReadOnly, RulesTabularInline[ProgressUpdate]):
     """The updates of a workstream, listed; each opens in its own form and workflow."""
 
     model = ProgressUpdate
@@ -32,7 +39,7 @@ class ProgressUpdateInline(ReadOnly, RulesTabularInline):
         return super().get_queryset(request).select_related("meeting", "presenter", "entity")
 
 
-class DecisionInline(RulesTabularInline):
+class DecisionInline(RulesTabularInline[Decision]):
     model = Decision
     fields = ["meeting", "kind", "text", "source", "source_section"]
     autocomplete_fields = ["meeting", "source"]
@@ -64,7 +71,8 @@ class WorkstreamAdmin(RulesModelAdmin):
     inlines = [WorkstreamLeadInline, ProgressUpdateInline, DecisionInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Workstream]:
-        return super().get_queryset(request).with_current_status()
+        workstreams: WorkstreamQuerySet = super().get_queryset(request)
+        return workstreams.with_current_status()
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Decisions added, changed or deleted inline go through their services, as on their

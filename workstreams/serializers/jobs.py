@@ -3,11 +3,11 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from meetings.models import Document
+from meetings.models import Document, Meeting
 from workstreams.models import Job
 
 
-class JobDocumentSerializer(serializers.Serializer):
+class JobDocumentSerializer(serializers.Serializer[Document]):
     title = serializers.CharField()
     kind = serializers.CharField()
     url = serializers.SerializerMethodField(
@@ -25,11 +25,11 @@ class JobDocumentSerializer(serializers.Serializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class JobSerializer(serializers.ModelSerializer):
+class JobSerializer(serializers.ModelSerializer[Job]):
     """A background job: queued, running with n of m done, done with its files, or failed."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:job-detail")
-    meeting = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    meeting = serializers.SlugRelatedField[Meeting](slug_field="slug", read_only=True)
     documents = JobDocumentSerializer(many=True, read_only=True)
 
     class Meta:

@@ -13,7 +13,7 @@ from workstreams import services
 from workstreams.models import Decision, ProgressUpdate, Proposal, Workstream
 
 
-class ProvenanceSerializer(serializers.Serializer):
+class ProvenanceSerializer(serializers.Serializer[Any]):
     """Where in the meeting record a fact is stated."""
 
     document = serializers.SerializerMethodField()
@@ -29,9 +29,9 @@ class ProvenanceSerializer(serializers.Serializer):
         return super().to_representation(record) if record.source_id else None
 
 
-class DecisionSerializer(serializers.ModelSerializer):
-    meeting = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    workstream = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+class DecisionSerializer(serializers.ModelSerializer[Decision]):
+    meeting = serializers.SlugRelatedField[Meeting](slug_field="slug", read_only=True)
+    workstream = serializers.SlugRelatedField[Workstream](slug_field="slug", read_only=True)
     provenance = ProvenanceSerializer(source="*", read_only=True, allow_null=True)
 
     class Meta:
@@ -39,10 +39,14 @@ class DecisionSerializer(serializers.ModelSerializer):
         fields = ["id", "meeting", "workstream", "kind", "text", "provenance"]
 
 
-class ProposalSerializer(serializers.ModelSerializer):
-    meeting = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    workstream = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    entity = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+class ProposalSerializer(serializers.ModelSerializer[Proposal]):
+    meeting = serializers.SlugRelatedField[Meeting](slug_field="slug", read_only=True)
+    workstream = serializers.SlugRelatedField[Workstream](
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    entity = serializers.SlugRelatedField[Entity](
+        slug_field="slug", read_only=True, allow_null=True
+    )
     presenter = serializers.CharField(
         source="presenter.name", default=None, read_only=True, allow_null=True
     )
@@ -71,7 +75,7 @@ class ProposalSerializer(serializers.ModelSerializer):
         return (document.symbol or document.title) if document else None
 
 
-class ProgressUpdateSerializer(serializers.ModelSerializer):
+class ProgressUpdateSerializer(serializers.ModelSerializer[ProgressUpdate]):
     """A progress update. Writes go through the editorial services and their rules."""
 
     serializer_field_mapping = {
@@ -144,7 +148,7 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
         return services.progress_update_save(update=instance, by=self.context["request"].user)
 
 
-class ReturnToDraftSerializer(serializers.Serializer):
+class ReturnToDraftSerializer(serializers.Serializer[Any]):
     reason = StrictCharField(max_length=2000, help_text="Why: the authors read it.")
 
 

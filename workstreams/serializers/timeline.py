@@ -11,12 +11,14 @@ from workstreams.models import Status, Workstream
 from workstreams.serializers.progress import DecisionSerializer, ProvenanceSerializer
 
 
-class WorkstreamSerializer(serializers.ModelSerializer):
+class WorkstreamSerializer(serializers.ModelSerializer[Workstream]):
+    # ``parent`` and ``successor`` are other workstreams, named by slug. Declared through
+    # Meta.extra_kwargs (a field named ``parent`` would hide Field.parent), without the model's
+    # help text, which the published schema has never carried.
+    serializer_related_field = serializers.SlugRelatedField
     url = serializers.HyperlinkedIdentityField(
         view_name="api:workstream-detail", lookup_field="slug"
     )
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    successor = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     lead_entities = serializers.SerializerMethodField()
     status_now = serializers.SerializerMethodField()
     first_meeting = serializers.SerializerMethodField()
@@ -39,6 +41,10 @@ class WorkstreamSerializer(serializers.ModelSerializer):
             "also_known_as",
             "description",
         ]
+        extra_kwargs = {
+            "parent": {"slug_field": "slug", "read_only": True, "help_text": None},
+            "successor": {"slug_field": "slug", "read_only": True, "help_text": None},
+        }
 
     def get_lead_entities(self, workstream: Workstream) -> list[str]:
         return [lead.entity.slug for lead in workstream.leads.all()]
@@ -58,7 +64,7 @@ class WorkstreamSerializer(serializers.ModelSerializer):
         return meeting.slug if meeting else None
 
 
-class TimelineCellSerializer(serializers.Serializer):
+class TimelineCellSerializer(serializers.Serializer[RecordCell]):
     """A workstream at one meeting: its status and what the status rests on."""
 
     meeting = serializers.CharField(source="meeting.slug")
@@ -103,7 +109,7 @@ class TimelineCellSerializer(serializers.Serializer):
 
     @extend_schema_field(DecisionSerializer(many=True))
     def get_decisions(self, cell: RecordCell) -> list[dict[str, Any]]:
-        return DecisionSerializer(cell.decisions, many=True).data
+        return list(DecisionSerializer(cell.decisions, many=True).data)
 
     @extend_schema_field(ProvenanceSerializer(allow_null=True))
     def get_provenance(self, cell: RecordCell) -> Any:
@@ -112,16 +118,17 @@ class TimelineCellSerializer(serializers.Serializer):
         return ProvenanceSerializer(record).data if record and record.source_id else None
 
 
-class TimelineRowSerializer(serializers.ModelSerializer):
+class TimelineRowSerializer(serializers.ModelSerializer[Workstream]):
     """A row of ``/api/v1/timeline/``, the whole matrix: a workstream and its status at every
     meeting (null: no record)."""
 
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    serializer_related_field = serializers.SlugRelatedField  # ``parent``, by slug, as above
     cells = serializers.SerializerMethodField()
 
     class Meta:
         model = Workstream
         fields = ["slug", "title", "kind", "parent", "cells"]
+        extra_kwargs = {"parent": {"slug_field": "slug", "read_only": True, "help_text": None}}
 
     @extend_schema_field(
         serializers.DictField(

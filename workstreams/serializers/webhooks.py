@@ -21,7 +21,7 @@ from emgtracker.rest import JSONString, StrictBooleanField, StrictRegexField
 from workstreams.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
 
-class WebhookDeliverySerializer(serializers.ModelSerializer):
+class WebhookDeliverySerializer(serializers.ModelSerializer[WebhookDelivery]):
     """One event sent to a subscription, with the outcome of its latest attempt."""
 
     webhook_id = serializers.SerializerMethodField(
@@ -42,7 +42,7 @@ class WebhookSecretField(JSONString, serializers.CharField):
     schema publishes."""
 
 
-class WebhookSubscriptionSerializer(serializers.ModelSerializer):
+class WebhookSubscriptionSerializer(serializers.ModelSerializer[WebhookSubscription]):
     """A URL called with a signed JSON body when one of its events happens."""
 
     url = StrictRegexField(
@@ -58,7 +58,7 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
         max_length=len(WebhookEvent.values),
         help_text="The events to send.",
     )
-    secret = WebhookSecretField(
+    secret: serializers.CharField = WebhookSecretField(
         validators=[webhook_secret_validate],
         write_only=True,
         required=False,
