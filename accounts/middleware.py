@@ -12,7 +12,7 @@ from django_otp import user_has_device
 from django_otp.middleware import is_verified
 
 from accounts.services import second_factor_required
-from emgtracker.rest import error_body
+from emgtracker.errors import error_body
 
 
 class SecondFactorRequiredMiddleware:

@@ -32,7 +32,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework_csv.renderers import CSVRenderer as BaseCSVRenderer
 
+from emgtracker.errors import error_body
 from emgtracker.spreadsheets import safe_row
+from emgtracker.unavailable import unavailable
 
 if TYPE_CHECKING:
     # Imported for types only: rest_framework.views loads this module's classes from the
@@ -186,13 +188,6 @@ class CSVRenderer(BaseCSVRenderer):
             yield safe_row(row)
 
 
-def error_body(status: int, code: str, message: str, fields: Any = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"status": status, "code": code, "message": message}
-    if fields:
-        body["fields"] = fields
-    return {"error": body}
-
-
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         # A service refused the write (a wrong workflow step, a stale copy): a client error.
@@ -341,8 +336,6 @@ def bad_request(request: HttpRequest, exception: Exception) -> Any:
 def server_error(request: HttpRequest) -> Any:
     if isinstance(sys.exc_info()[1], OperationalError):
         # A database error outside a view (a middleware saving the session): still a 503.
-        from emgtracker.unavailable import unavailable  # it imports this module
-
         return unavailable(request)
     if request.path.startswith("/api/"):
         return JsonResponse(

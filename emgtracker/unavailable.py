@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from emgtracker.rest import error_body
+from emgtracker.errors import error_body
 
 logger = logging.getLogger(__name__)
 
