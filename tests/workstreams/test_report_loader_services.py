@@ -37,7 +37,9 @@ def _sent() -> tuple[int, int]:
 def test_a_meeting_rescheduled_through_its_service_keeps_its_new_date() -> None:
     meeting = Meeting.objects.get(slug="som29-mid-term")
     meeting.date = meeting.date.replace(day=1)
-    services.meeting_save(meeting=meeting, by=UserFactory.create(role="secretariat"), changed=["date"])
+    services.meeting_save(
+        meeting=meeting, by=UserFactory.create(role="secretariat"), changed=["date"]
+    )
     history, sent = meeting.history.count(), _sent()
 
     report = reports_load()
