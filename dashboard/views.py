@@ -50,11 +50,8 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A meeting: agenda, documents, what was presented, proposed, decided and said, and who came."""
     meeting = get_object_or_404(
         Meeting.objects.for_detail().prefetch_related(
-            Prefetch(
-                "updates",
-                queryset=ProgressUpdate.objects.presented(),
-                to_attr="published_updates",
-            ),
+            # Only the presented updates: ``meeting.updates.all()`` below reads these.
+            Prefetch("updates", queryset=ProgressUpdate.objects.presented()),
             Prefetch("proposals", queryset=Proposal.objects.with_relations().order_by("position")),
             Prefetch("decisions", queryset=Decision.objects.with_relations()),
         ),
@@ -67,7 +64,7 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "meeting": meeting,
             "agenda": _agenda_tree(list(meeting.agenda_items.all())),
-            "updates": meeting.published_updates,  # type: ignore[attr-defined]
+            "updates": meeting.updates.all(),
             "participants": _participant_groups(attendances),
             "participant_count": len(attendances),
             "entity_count": len({a.entity_id for a in attendances if a.entity_id}),

@@ -1,6 +1,6 @@
 """The secretariat's workspace: the admin site, its landing panel and the rules-aware base class."""
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.contrib import admin
 from django.db.models import Model
@@ -15,9 +15,6 @@ from rules.contrib.admin import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
-if TYPE_CHECKING:
-    from django.contrib.auth.forms import AuthenticationForm
-
 _ChildModel = TypeVar("_ChildModel", bound=Model)
 
 
@@ -27,12 +24,12 @@ class EMGAdminSite(admin.AdminSite):
     index_title = _("Workspace")
     index_template = "admin/emg_index.html"
 
-    @property
-    def login_form(self) -> "type[AuthenticationForm]":  # type: ignore[override]  # a property: its form imports models
-        # Imported here: the site is built before the apps are ready.
+    def __init__(self, name: str = "admin") -> None:
+        # Imported here: its form imports models, and this module is imported before they load.
         from accounts.forms import LoginForm
 
-        return LoginForm
+        super().__init__(name)
+        self.login_form = LoginForm
 
     def get_urls(self) -> list[URLResolver | URLPattern]:
         from accounts.views import two_factor

@@ -131,7 +131,7 @@ class MeetingAdmin(RulesModelAdmin):
 
     @admin.display(description=_("Participants listed"), ordering="participant_total")
     def participants(self, meeting: Meeting) -> int:
-        return meeting.participant_total  # type: ignore[attr-defined]
+        return meeting.participant_total
 
 
 @admin.register(AgendaItem)

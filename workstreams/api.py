@@ -76,7 +76,7 @@ class WorkstreamViewSet(APIConventions, viewsets.ReadOnlyModelViewSet[Workstream
     def timeline(self, request: Request, slug: str | None = None) -> Response:
         """One entry per meeting: status, presenter and entity, summary, decisions, provenance."""
         workstream = get_object_or_404(Workstream.objects.for_detail(), slug=slug)
-        updates = {u.meeting_id: u for u in workstream.published_updates}  # type: ignore[attr-defined]
+        updates = {u.meeting_id: u for u in workstream.updates.all()}
         decisions: dict[int, list[Decision]] = {}
         for decision in workstream.decisions.all():
             decisions.setdefault(decision.meeting_id, []).append(decision)

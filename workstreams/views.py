@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from meetings.models import Meeting
 from workstreams.cells import Cell, cells_for, current_cell
 from workstreams.filters import WorkstreamFilter
-from workstreams.models import ProgressUpdate, Workstream
+from workstreams.models import Workstream
 
 WORKSTREAMS_PER_PAGE = 50
 
@@ -62,7 +62,6 @@ def workstream_detail(request: HttpRequest, slug: str) -> HttpResponse:
     workstream = get_object_or_404(Workstream.objects.for_detail(), slug=slug)
     meetings = list(Meeting.objects.for_timeline())
     cells = cells_for(workstream, meetings)
-    updates: list[ProgressUpdate] = workstream.published_updates  # type: ignore[attr-defined]
     return render(
         request,
         "workstreams/workstream_detail.html",
@@ -70,7 +69,7 @@ def workstream_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "workstream": workstream,
             "cells": cells,
             "current": current_cell(workstream),
-            "updates": updates,
+            "updates": workstream.updates.all(),
             "decisions": workstream.decisions.all(),
             "proposals": workstream.proposals.all(),
         },

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from emgtracker.db import choices_check
+from emgtracker.history import HistoryNotes
 from meetings.models.entities import Person
 
 
@@ -102,7 +103,7 @@ class MeetingStatus(models.TextChoices):
     HELD = "held", _("Held")
 
 
-class Meeting(models.Model):
+class Meeting(models.Model, HistoryNotes):
     """One segment of a Senior Officials Meeting, held or planned."""
 
     Segment = Segment
@@ -149,6 +150,9 @@ class Meeting(models.Model):
 
     objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords()
+
+    # Set by the meeting admin's list: how many attendances it lists.
+    participant_total: int
 
     class Meta:
         ordering = ["date", "som_number"]

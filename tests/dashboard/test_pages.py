@@ -33,9 +33,7 @@ def test_timeline_cells_link_to_the_record_and_silence_says_no_record(client: Cl
 def test_timeline_counts_workstreams_by_status_now(client: Client) -> None:
     counts = {key: n for key, _, n in client.get("/").context["counts"]}
     running = sum(
-        1
-        for w in Workstream.objects.with_current_status()
-        if w.current_status in {"established", "active", "extended"}  # type: ignore[attr-defined]
+        1 for w in Workstream.objects.all() if w.status_now in {"established", "active", "extended"}
     )
     assert counts["active"] == running > 0
     assert counts["concluded"] == 0
@@ -43,15 +41,15 @@ def test_timeline_counts_workstreams_by_status_now(client: Client) -> None:
 
 def test_timeline_shows_the_next_meeting_once_one_is_scheduled(client: Client) -> None:
     assert "No meeting is scheduled yet after today." in _text(client, "/")
-    MeetingFactory()
+    MeetingFactory.create()
     page = _text(client, "/")
     assert "Next meeting:" in page
     assert "Senior Segment of the 30th Senior Officials Meeting" in page
 
 
 def test_drafts_never_reach_the_public_pages(client: Client) -> None:
-    ProgressUpdateFactory(summary="A confidential draft sentence.")
-    ProgressUpdateFactory(
+    ProgressUpdateFactory.create(summary="A confidential draft sentence.")
+    ProgressUpdateFactory.create(
         workstream=Workstream.objects.get(slug="img-human-rights-environment"),
         state="submitted",
         summary="A submitted sentence awaiting review.",
@@ -89,7 +87,7 @@ def test_meeting_page_gives_the_reported_count_where_nobody_is_listed(client: Cl
 
 
 def test_meeting_page_gives_the_submission_deadline_once_set(client: Client) -> None:
-    meeting = MeetingFactory()
+    meeting = MeetingFactory.create()
     assert "Progress updates due" not in _text(client, f"/meetings/{meeting.slug}/")
     meeting.submission_deadline = datetime.date(2026, 12, 12)
     meeting.save()

@@ -10,7 +10,7 @@ from django.test import Client
 from meetings import admin as meetings_admin
 from meetings import services
 from meetings.models import Entity, Intervention, Meeting
-from tests.factories import UserFactory
+from tests.factories import UserFactory, first
 
 pytestmark = pytest.mark.usefixtures("record")
 
@@ -43,7 +43,7 @@ def _spy(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
 
 def test_the_secretariat_adds_an_intervention() -> None:
     saved = services.intervention_save(
-        intervention=_intervention(), by=UserFactory(role="secretariat")
+        intervention=_intervention(), by=UserFactory.create(role="secretariat")
     )
     stored = Intervention.objects.get(pk=saved.pk)
     assert (stored.meeting.slug, stored.position, stored.entity.slug, stored.summary) == (
@@ -57,19 +57,19 @@ def test_the_secretariat_adds_an_intervention() -> None:
 def test_an_intervention_without_a_summary_is_refused() -> None:
     with pytest.raises(ValidationError) as refused:
         services.intervention_save(
-            intervention=_intervention(summary=""), by=UserFactory(role="secretariat")
+            intervention=_intervention(summary=""), by=UserFactory.create(role="secretariat")
         )
     assert "summary" in refused.value.message_dict
     assert not Intervention.objects.filter(position=900).exists()
 
 
 def test_a_focal_point_may_neither_add_nor_delete_an_intervention() -> None:
-    focal_point = UserFactory(role="focal_point", entity="UNEP")
+    focal_point = UserFactory.create(role="focal_point", entity="UNEP")
     with pytest.raises(PermissionDenied):
         services.intervention_save(intervention=_intervention(), by=focal_point)
     assert not Intervention.objects.filter(position=900).exists()
 
-    existing = Intervention.objects.order_by("pk").first()
+    existing = first(Intervention.objects.order_by("pk"))
     with pytest.raises(PermissionDenied):
         services.intervention_delete(intervention=existing, by=focal_point)
     assert Intervention.objects.filter(pk=existing.pk).exists()
@@ -79,8 +79,8 @@ def test_the_admin_saves_an_intervention_through_its_service(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     saved = _spy(monkeypatch, "intervention_save")
-    intervention = Intervention.objects.order_by("pk").first()
-    client.force_login(UserFactory(role="secretariat"))
+    intervention = first(Intervention.objects.order_by("pk"))
+    client.force_login(UserFactory.create(role="secretariat"))
     response = client.post(
         f"/admin/meetings/intervention/{intervention.pk}/change/",
         {
@@ -105,16 +105,16 @@ def test_the_admin_deletes_interventions_one_and_in_bulk_through_their_service(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     deleted = _spy(monkeypatch, "intervention_delete")
-    first, second, third = Intervention.objects.order_by("pk")[:3]
-    client.force_login(UserFactory(role="secretariat"))
+    one, two, three = Intervention.objects.order_by("pk")[:3]
+    client.force_login(UserFactory.create(role="secretariat"))
 
-    response = client.post(f"/admin/meetings/intervention/{first.pk}/delete/", {"post": "yes"})
+    response = client.post(f"/admin/meetings/intervention/{one.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302, response.content.decode()[:2000]
     response = client.post(
         "/admin/meetings/intervention/",
-        {"action": "delete_selected", "_selected_action": [second.pk, third.pk], "post": "yes"},
+        {"action": "delete_selected", "_selected_action": [two.pk, three.pk], "post": "yes"},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
 
-    assert sorted(deleted) == [first.pk, second.pk, third.pk]
-    assert not Intervention.objects.filter(pk__in=[first.pk, second.pk, third.pk]).exists()
+    assert sorted(deleted) == [one.pk, two.pk, three.pk]
+    assert not Intervention.objects.filter(pk__in=[one.pk, two.pk, three.pk]).exists()

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from delivery import interface as webhooks
 from meetings.models import Intervention, Meeting
 from meetings.services import intervention_save
-from tests.factories import UserFactory
+from tests.factories import UserFactory, first
 from workstreams import services
 from workstreams.management.report_loader import reports_load
 from workstreams.models import OutboxMessage, WebhookDelivery
@@ -20,7 +20,7 @@ def _subscribe(settings: Any) -> None:
     """Someone listens for new meetings, so that an announcement would be a delivery."""
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
     webhooks.webhook_subscription_create(
-        owner=UserFactory(), url="http://127.0.0.1:9/hooks/emg", events=["meeting.added"]
+        owner=UserFactory.create(), url="http://127.0.0.1:9/hooks/emg", events=["meeting.added"]
     )
 
 
@@ -37,7 +37,9 @@ def _sent() -> tuple[int, int]:
 def test_a_meeting_rescheduled_through_its_service_keeps_its_new_date() -> None:
     meeting = Meeting.objects.get(slug="som29-mid-term")
     meeting.date = meeting.date.replace(day=1)
-    services.meeting_save(meeting=meeting, by=UserFactory(role="secretariat"), changed=["date"])
+    services.meeting_save(
+        meeting=meeting, by=UserFactory.create(role="secretariat"), changed=["date"]
+    )
     history, sent = meeting.history.count(), _sent()
 
     report = reports_load()
@@ -53,9 +55,9 @@ def test_a_meeting_rescheduled_through_its_service_keeps_its_new_date() -> None:
 
 @pytest.mark.usefixtures("record")
 def test_an_intervention_edited_through_its_service_survives_a_reload() -> None:
-    intervention = Intervention.objects.select_related("meeting").order_by("pk").first()
+    intervention = first(Intervention.objects.select_related("meeting").order_by("pk"))
     intervention.summary = "Corrected by the secretariat."
-    intervention_save(intervention=intervention, by=UserFactory(role="secretariat"))
+    intervention_save(intervention=intervention, by=UserFactory.create(role="secretariat"))
 
     report = reports_load()
 

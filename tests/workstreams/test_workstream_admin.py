@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from tests.factories import first
 from workstreams import services
 from workstreams.models import Decision, Status, TimelineEntry, Workstream
 
@@ -63,7 +64,7 @@ def secretariat_client(client: Any) -> Any:
 
 
 def _latest_cell(workstream: Workstream) -> TimelineEntry:
-    return workstream.timeline_entries.order_by("-meeting__date").select_related("meeting").first()
+    return first(workstream.timeline_entries.order_by("-meeting__date").select_related("meeting"))
 
 
 def test_a_decision_added_and_deleted_inline_moves_the_status_cell(secretariat_client: Any) -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from emgtracker.db import choices_check
+from emgtracker.history import HistoryNotes
 from meetings.models import AgendaItem, Document, Entity, Meeting, Person, Sourced
 from workstreams.models.timeline import Status
 
@@ -57,7 +58,7 @@ class EditorialState(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class ProgressUpdate(Sourced):
+class ProgressUpdate(Sourced, HistoryNotes):
     """What a workstream reported at a meeting. Only published updates are public."""
 
     State = EditorialState
@@ -152,7 +153,7 @@ class ProposalKind(models.TextChoices):
     THEME = "theme", _("Theme for the strategic discussion")
 
 
-class Proposal(Sourced):
+class Proposal(Sourced, HistoryNotes):
     """A new piece of work put to a meeting: a concept note, a topic, or a discussion theme."""
 
     Kind = ProposalKind
@@ -220,7 +221,7 @@ class DecisionKind(models.TextChoices):
     NOT_TAKEN_FORWARD = "not_taken_forward", _("Not taken forward")
 
 
-class Decision(Sourced):
+class Decision(Sourced, HistoryNotes):
     """What the Senior Officials decided about a workstream at a meeting."""
 
     Kind = DecisionKind

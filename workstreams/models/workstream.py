@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from emgtracker.db import choices_check
+from emgtracker.history import HistoryNotes
 from meetings.models import Entity, Meeting, Sourced
 from workstreams.models.progress import SOURCE, Decision, ProgressUpdate, Proposal
 from workstreams.models.timeline import RUNNING_STATUSES, Status, TimelineEntry
@@ -21,9 +22,8 @@ class WorkstreamQuerySet(models.QuerySet["Workstream"]):
 
     def running(self) -> "WorkstreamQuerySet":
         """Workstreams whose status now says they are running (established, active, extended)."""
-        return self.with_current_status().filter(
-            current_status__in=RUNNING_STATUSES  # type: ignore[misc]
-        )
+        # current_status is status_now by another name: filtered on the field the stubs know.
+        return self.with_current_status().filter(status_now__in=RUNNING_STATUSES)
 
     def with_leads(self) -> "WorkstreamQuerySet":
         """Each workstream's leads, with the entity and where the record names it."""
@@ -70,12 +70,12 @@ class WorkstreamQuerySet(models.QuerySet["Workstream"]):
             .prefetch_related(
                 Prefetch("children", queryset=Workstream.objects.order_by("title")),
                 Prefetch("predecessors", queryset=Workstream.objects.order_by("title")),
+                # Only the published updates: ``workstream.updates.all()`` reads these.
                 Prefetch(
                     "updates",
                     queryset=ProgressUpdate.objects.published_with_relations().order_by(
                         "meeting__date", "meeting__som_number"
                     ),
-                    to_attr="published_updates",
                 ),
                 Prefetch(
                     "decisions",
@@ -103,7 +103,7 @@ class WorkstreamKind(models.TextChoices):
     INITIATIVE = "initiative", _("System-wide initiative")
 
 
-class Workstream(models.Model):
+class Workstream(models.Model, HistoryNotes):
     """A body of EMG work: an IMG, a consultative process, a task team, a dialogue series …"""
 
     Kind = WorkstreamKind

@@ -127,12 +127,17 @@ def _write(update: ProgressUpdate, *, by: User | AnonymousUser, reason: str = ""
                 progress_update_changes_since(update_id=update.pk, version=update.version)
             )
         update.version += 1
-    update._history_user = by  # type: ignore[attr-defined]
+    update._history_user = _history_user(by)
     if reason:
         # The history keeps a short reason; the update itself keeps the whole of it.
-        update._change_reason = Truncator(reason).chars(100)  # type: ignore[attr-defined]
+        update._change_reason = Truncator(reason).chars(100)
     update.save()
     timeline_entry_refresh(workstream=update.workstream, meeting=update.meeting)
+
+
+def _history_user(by: User | AnonymousUser) -> User | None:
+    """The login the history names: an anonymous caller never gets past ``_require``."""
+    return by if isinstance(by, User) else None
 
 
 def _presenting_entity(
@@ -188,7 +193,8 @@ def _presenting_person(
 def _content(update: ProgressUpdate) -> list[Any]:
     """What a briefing pack shows of an update: its editable fields."""
     names = [f for f in EDITABLE_FIELDS if f not in {"state", "returned_reason"}]
-    return [getattr(update, ProgressUpdate._meta.get_field(f).attname) for f in names]  # type: ignore[union-attr]
+    # A relation gives its id (its attname), not the row.
+    return [update.serializable_value(f) for f in names]
 
 
 @transaction.atomic
@@ -326,7 +332,7 @@ def progress_update_delete(*, update: ProgressUpdate, by: User | AnonymousUser) 
     was_published = update.state == ProgressUpdate.State.PUBLISHED
     label, update_id = str(update), update.pk
     workstream, meeting = update.workstream, update.meeting
-    update._history_user = by  # type: ignore[attr-defined]
+    update._history_user = _history_user(by)
     update.delete()
     timeline_entry_refresh(workstream=workstream, meeting=meeting)
     if was_published:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from django.db import models
 from django.utils import timezone
 
+from emgtracker.history import HistoryNotes
 from meetings.models import AgendaItem, Document, Entity, Intervention, Meeting, Person
 from meetings.services import intervention_save
 from workstreams.management.report_loader.report import (
@@ -45,7 +46,8 @@ def digest(values: Mapping[str, Any]) -> str:
 def _save(obj: models.Model, changed: list[str] | None) -> None:
     """Write the row as the loader, through the service the admin uses where there is one: a
     new meeting is announced to webhook subscribers, as it was when the loader announced it."""
-    obj._change_reason = HISTORY_REASON  # type: ignore[attr-defined]
+    if isinstance(obj, HistoryNotes):
+        obj._change_reason = HISTORY_REASON
     if isinstance(obj, Meeting):
         meeting_save(meeting=obj, by=None, changed=changed or ())
     elif isinstance(obj, Intervention):
