@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib import admin
 from django.db import transaction
@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import WithAnnotations
 
 from emgtracker.admin import RulesModelAdmin, RulesTabularInline
 from meetings.imports.admin import ParticipantImportMixin
@@ -87,6 +88,12 @@ class AttendanceInline(RulesTabularInline[Attendance]):
     autocomplete_fields = ["person", "entity"]
 
 
+class ParticipantTotal(TypedDict):
+    """What the meeting list annotates: how many attendances each meeting lists."""
+
+    participant_total: int
+
+
 @admin.register(Meeting)
 class MeetingAdmin(RulesModelAdmin):
     list_display = [
@@ -130,7 +137,7 @@ class MeetingAdmin(RulesModelAdmin):
         return meeting.date_display
 
     @admin.display(description=_("Participants listed"), ordering="participant_total")
-    def participants(self, meeting: Meeting) -> int:
+    def participants(self, meeting: "WithAnnotations[Meeting, ParticipantTotal]") -> int:
         return meeting.participant_total
 
 

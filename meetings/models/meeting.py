@@ -151,9 +151,6 @@ class Meeting(models.Model, HistoryNotes):
     objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords()
 
-    # Set by the meeting admin's list: how many attendances it lists.
-    participant_total: int
-
     class Meta:
         ordering = ["date", "som_number"]
         constraints = [

@@ -14,23 +14,28 @@ from workstreams.admin.base import KeepsTimelineCells
 from workstreams.models import Decision, Proposal, TimelineEntry
 
 
-class RecordOfMeetingAdmin(KeepsTimelineCells, RulesModelAdmin):
+class RecordOfMeetingAdmin(KeepsTimelineCells[Decision | Proposal], RulesModelAdmin):
     """Decisions and proposals, saved and deleted through their services: ``record_save`` and
     ``record_delete`` take the row by the model's name (``decision=``, ``proposal=``)."""
 
     record_save: Callable[..., Any]
     record_delete: Callable[..., Any]
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        self.record_save(**{self.opts.model_name: obj}, by=request.user)
+    def _row(self, row: Decision | Proposal) -> dict[str, Decision | Proposal]:
+        return {str(self.opts.model_name): row}
 
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        self.record_delete(**{self.opts.model_name: obj}, by=request.user)
+    def save_model(
+        self, request: HttpRequest, obj: Decision | Proposal, form: Any, change: bool
+    ) -> None:
+        self.record_save(**self._row(obj), by=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: Decision | Proposal) -> None:
+        self.record_delete(**self._row(obj), by=request.user)
 
     @transaction.atomic
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for row in queryset:
-            self.record_delete(**{self.opts.model_name: row}, by=request.user)
+            self.record_delete(**self._row(row), by=request.user)
 
 
 @admin.register(Decision)

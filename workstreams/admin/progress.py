@@ -82,7 +82,7 @@ FOCAL_POINT_FIELDSETS = [
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(KeepsTimelineCells, RulesModelAdmin):
+class ProgressUpdateAdmin(KeepsTimelineCells[ProgressUpdate], RulesModelAdmin):
     form = ProgressUpdateForm
     list_display = ["workstream", "meeting", "status", "state", "entity", "presenter", "updated_at"]
     list_filter = ["state", "status", "meeting", ("entity", admin.RelatedOnlyFieldListFilter)]

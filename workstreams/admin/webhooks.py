@@ -18,6 +18,7 @@ from delivery.interface import (
     webhook_subscription_save,
 )
 from emgtracker.admin import ReadOnly, RulesModelAdmin, RulesTabularInline
+from emgtracker.users import request_user
 from workstreams.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 from workstreams.permissions import webhook_subscriptions_visible_to
 
@@ -130,7 +131,7 @@ class WebhookSubscriptionAdmin(RulesModelAdmin):
         self, request: HttpRequest, obj: WebhookSubscription, form: Any, change: bool
     ) -> None:
         if not change:
-            obj.owner = request.user  # type: ignore[assignment]
+            obj.owner = request_user(request)
         webhook_subscription_save(subscription=obj)
         generated = getattr(form, "generated_secret", None)
         if generated:
