@@ -56,9 +56,7 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
             self.filter(date_precision=DatePrecision.DAY)
             .select_related("chair")
             .annotate(
-                last_changed=Subquery(
-                    changes.order_by("-history_date").values("history_date")[:1]
-                )
+                last_changed=Subquery(changes.order_by("-history_date").values("history_date")[:1])
             )
             .order_by("date", "som_number", "segment")
         )
