@@ -71,8 +71,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The answer to HEAD has GET's headers and no body, whatever the server (emgtracker/wire.py).
+    "emgtracker.wire.HeadMiddleware",
     # /healthz and /readyz, answered before the Host check, the HTTPS redirect and the log.
     "emgtracker.health.HealthCheckMiddleware",
+    # HTML, JSON and CSV gzipped (with Django's BREACH mitigation): outside every middleware
+    # that writes a body, so the 503 and the refusals are compressed too.
+    "emgtracker.wire.CompressionMiddleware",
     # The policies go on every page, the 503 and the refusals below included.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",

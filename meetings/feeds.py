@@ -13,7 +13,6 @@ from collections.abc import Iterable
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -25,19 +24,18 @@ CALENDAR_FILENAME = "emg-meetings.ics"
 CALENDAR_MAX_AGE = 60 * 60
 PRODID = "-//UN Environment Management Group//EMG Workstream Tracker//EN"
 UID_DOMAIN = "emg-tracker"
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
-def cacheable(
-    request: HttpRequest, response: HttpResponse, *, max_age: int, etag: bool = True
-) -> HttpResponse:
+def cacheable(request: HttpRequest, response: HttpResponse, *, max_age: int) -> HttpResponse:
     """Let browsers, feed readers and shared caches keep a public feed for ``max_age`` seconds.
 
-    With ``etag`` the response gets a hash of its body as its ETag, and a reader that sends
-    that ETag back is answered 304 Not Modified. The feeds hold no per-user data, so a shared
-    cache may keep them.
+    The response gets a hash of its body as its ETag, and a reader that sends that ETag back
+    is answered 304 Not Modified. The feeds hold no per-user data, so a shared cache may keep
+    them.
     """
     patch_cache_control(response, public=True, max_age=max_age)
-    if etag and request.method in ("GET", "HEAD"):
+    if request.method in ("GET", "HEAD"):
         set_response_etag(response)
         # Only the ETag is compared: no Last-Modified is passed, so If-Modified-Since never
         # answers 304 on a date that does not say when the body last changed.
@@ -97,6 +95,16 @@ def _event(meeting: Meeting, request: HttpRequest, stamp: datetime.datetime) -> 
     return event
 
 
+def calendar_stamp(meetings: Iterable[Meeting]) -> datetime.datetime:
+    """DTSTAMP: with METHOD, when this copy of the calendar was made (RFC 5545). Its content
+    is the same as at the meetings' latest change, so that is when it was made: two copies of
+    unchanged data are then the same, byte for byte, and keep their ETag. A meeting written
+    around the services, with no history, counts as unchanged since the Unix epoch."""
+    changes = [getattr(m, "last_changed", None) for m in meetings]
+    latest = max((c for c in changes if c is not None), default=EPOCH)
+    return latest.astimezone(datetime.UTC).replace(microsecond=0)
+
+
 def meeting_calendar_build(meetings: Iterable[Meeting], request: HttpRequest) -> Calendar:
     """The calendar of ``meetings`` (only day-precision ones become events)."""
     calendar = Calendar()
@@ -109,9 +117,8 @@ def meeting_calendar_build(meetings: Iterable[Meeting], request: HttpRequest) ->
         "x-wr-caldesc",
         str(_("Meetings of the UN Environment Management Group's Senior Officials.")),
     )
-    # RFC 5545: with METHOD, DTSTAMP is when this copy of the calendar was made.
-    stamp = timezone.now().replace(microsecond=0)
     dated = [m for m in meetings if m.date_precision == Meeting.DatePrecision.DAY]
+    stamp = calendar_stamp(dated)
     for meeting in dated:
         calendar.add_component(_event(meeting, request, stamp))
     if dated:
@@ -129,13 +136,7 @@ def meeting_calendar_build(meetings: Iterable[Meeting], request: HttpRequest) ->
 @require_safe
 def meeting_calendar(request: HttpRequest) -> HttpResponse:
     """``/meetings/calendar.ics``: every meeting with a known day, to subscribe to."""
-    meetings = (
-        Meeting.objects.filter(date_precision=Meeting.DatePrecision.DAY)
-        .select_related("chair")
-        .order_by("date", "som_number", "segment")
-    )
-    calendar = meeting_calendar_build(meetings, request)
+    calendar = meeting_calendar_build(Meeting.objects.for_calendar(), request)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{CALENDAR_FILENAME}"'
-    # No ETag: DTSTAMP changes with every copy, so two copies never hash the same.
-    return cacheable(request, response, max_age=CALENDAR_MAX_AGE, etag=False)
+    return cacheable(request, response, max_age=CALENDAR_MAX_AGE)

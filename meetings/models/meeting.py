@@ -5,7 +5,7 @@ import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -47,6 +47,19 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
             self.with_counts()
             .select_related("chair__entity")
             .order_by("-date", "-som_number", "segment")
+        )
+
+    def for_calendar(self) -> "MeetingQuerySet":
+        """The calendar feed: meetings known to the day, with their chair and ``last_changed``,
+        the time of their latest saved change (from their history; None if it has none)."""
+        changes = self.model.history.model.objects.filter(id=OuterRef("pk"))
+        return (
+            self.filter(date_precision=DatePrecision.DAY)
+            .select_related("chair")
+            .annotate(
+                last_changed=Subquery(changes.order_by("-history_date").values("history_date")[:1])
+            )
+            .order_by("date", "som_number", "segment")
         )
 
     def for_detail(self) -> "MeetingQuerySet":

@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from icalendar import Calendar, Component
 
@@ -136,3 +137,35 @@ def test_calendar_query_count_is_flat(client: Client, django_assert_num_queries:
     with django_assert_num_queries(1):
         response = client.get("/meetings/calendar.ics")
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 4 + 10
+
+
+def test_calendar_copies_of_unchanged_meetings_are_identical(client: Client) -> None:
+    """DTSTAMP is the meetings' latest change, not the clock: a copy a second later is the same
+    body with the same ETag, and a subscriber that sends the ETag back gets 304."""
+    with time_machine.travel(datetime.datetime(2031, 5, 4, 9, 0, 0, tzinfo=datetime.UTC)):
+        first = client.get("/meetings/calendar.ics")
+    with time_machine.travel(datetime.datetime(2031, 5, 4, 9, 0, 1, tzinfo=datetime.UTC)):
+        second = client.get("/meetings/calendar.ics")
+        again = client.get("/meetings/calendar.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert first["ETag"]
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert again.status_code == 304
+    latest = Meeting.history.latest("history_date").history_date
+    stamps = {e.decoded("dtstamp") for e in Calendar.from_ical(first.content).walk("VEVENT")}
+    assert stamps == {latest.replace(microsecond=0)}
+
+
+def test_calendar_changes_with_a_meeting(client: Client) -> None:
+    first = client.get("/meetings/calendar.ics")
+    changed_at = datetime.datetime(2031, 5, 4, 9, 0, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(changed_at):
+        meeting = Meeting.objects.get(slug="som29-senior")
+        meeting.venue = "Nairobi"
+        meeting.save()  # as the admin saves it, with its history
+    second = client.get("/meetings/calendar.ics")
+    assert second.content != first.content
+    assert second["ETag"] != first["ETag"]
+    event = _events(Calendar.from_ical(second.content))["som29-senior@emg-tracker"]
+    assert event.decoded("dtstamp") == changed_at
+    assert str(event["location"]) == "Nairobi"
