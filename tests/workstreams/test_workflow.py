@@ -313,3 +313,22 @@ def test_status_now_follows_the_latest_meeting_with_a_record() -> None:
     update = ProgressUpdateFactory.create(state="submitted", status="extended")
     services.progress_update_publish(update=update, by=UserFactory.create(role="secretariat"))
     assert Workstream.objects.get(pk=biodiversity.pk).status_now == "extended"
+
+
+def test_the_pages_and_the_api_agree_on_status_now() -> None:
+    """The pages read status now from the prefetched timeline, the API and the filters from the
+    stored column: the same answer for every workstream, before and after a publish."""
+
+    def both() -> dict[str, tuple[str | None, str | None]]:
+        return {
+            w.slug: (w.current_entry.status if w.current_entry else None, w.status_now)
+            for w in Workstream.objects.with_timeline()
+        }
+
+    assert all(shown == stored for shown, stored in both().values())
+    assert {stored for _, stored in both().values()} >= {"active", "proposed"}
+    update = ProgressUpdateFactory.create(state="submitted", status="extended")
+    services.progress_update_publish(update=update, by=UserFactory.create(role="secretariat"))
+    after = both()
+    assert after[update.workstream.slug] == ("extended", "extended")
+    assert all(shown == stored for shown, stored in after.values())
