@@ -96,7 +96,10 @@ def machine() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         (postgres,) = cursor.fetchone() or ("?",)
+    # What else ran shows in the load: above the cores, the figures include waiting for them.
+    load = ", ".join(f"{figure:.1f}" for figure in os.getloadavg())
     return (
         f"{os.cpu_count()} cores, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}, PostgreSQL {postgres.split()[0]}"
+        f"Python {platform.python_version()}, PostgreSQL {postgres.split()[0]}; "
+        f"load average {load} at the end"
     )

@@ -135,7 +135,7 @@ def targets(client: httpx.Client) -> list[Target]:
 def _etag(client: httpx.Client, url: str) -> str:
     """The ETag of a first answer; one that matches nothing if none came in time."""
     try:
-        return client.get(url).headers.get("ETag", '"none"')
+        return str(client.get(url).headers.get("ETag", '"none"'))
     except httpx.TransportError:
         return '"none"'
 
