@@ -90,11 +90,12 @@ def test_verdicts_name_what_is_over_budget_and_by_how_much() -> None:
         _scale(100, static=4, page=60, api=9, sql=4),
         _scale(1000, static=4, page=100, api=20, sql=4),
     ]
-    over[1].memory_mb = 472
+    over[1].memory_mb, over[1].load.errors = 472, 2
     assert verdicts(over) == [
         "`/page/`: 25.0× the static file (budget 20×), p50 100 ms",
         "`/api/`: 5.0× its raw SQL (budget 3×), p50 20.0 ms",
         "`/page/`: 1.7× slower at 1000× than at 100× (budget 1.2×)",
         "`/api/`: 2.2× slower at 1000× than at 100× (budget 1.2×)",
+        "4 concurrent clients: 2 errors",
         "worker memory: peaked at 472 MB (budget 200)",
     ]
