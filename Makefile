@@ -38,7 +38,7 @@ weasyprint-libs:
 	$(SUDO) apt-get update -qq
 	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client
 
-.PHONY: install run test lint duplicate-code bench contract
+.PHONY: install run test lint duplicate-code bench bench-http contract
 install: $(VENV)/.installed weasyprint-libs
 
 run: install
@@ -85,3 +85,11 @@ contract: install node_modules/.package-lock.json
 	npx --no-install spectral lint --fail-severity error $(CONTRACT)/schema.yaml
 	CONTRACT_SCHEMA=$(CONTRACT)/schema.yaml $(BIN)/pytest -q -p no:cacheprovider \
 	  tests/api/test_client.py tests/api/test_schema_lint.py
+
+# The speed budget over HTTP (docs/benchmarks.md, "Over HTTP"): gunicorn with two workers on
+# PostgreSQL at 1, 100 and 1000 times the record, in a throwaway database; writes the figures
+# into docs/benchmarks.md. BENCH_HTTP_ARGS="--scales 1 100 --check" picks scales and fails
+# when over budget.
+bench-http: DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/emgtracker
+bench-http: install
+	DATABASE_URL=$(DATABASE_URL) $(BIN)/python manage.py bench_http $(BENCH_HTTP_ARGS)

@@ -196,6 +196,22 @@ def _units_record(growth: _Growth, units: list[_Unit]) -> None:
     )
 
 
+def record_scale(*, base: int, grown: int, scale: int, say: Callable[[str], None]) -> int:
+    """Grow the record from ``grown`` units to ``scale`` times its ``base``, analyse the tables
+    and say what there is; return the units there are now (never fewer than before)."""
+    target = base * scale
+    began = time.perf_counter()
+    record_grow(start=grown, stop=target)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as autovacuum would: plans for the tables' new sizes
+    say(
+        f"{scale}×: {Workstream.objects.count()} workstreams, "
+        f"{Attendance.objects.count()} attendances "
+        f"(grown in {datetime.timedelta(seconds=round(time.perf_counter() - began))})"
+    )
+    return max(grown, target)
+
+
 def measure(url: str, *, repeat: int) -> Measure:
     """The queries of one request, and the median time of ``repeat`` after two warm-ups."""
     client = Client(HTTP_ACCEPT="text/html" if not url.startswith("/api/") else "*/*")
@@ -223,17 +239,7 @@ def benchmark(*, scales: list[int], repeat: int, say: Callable[[str], None] = pr
     rows = [Row(url, whole) for url, whole in PAGES]
     grown = base
     for scale in sorted(scales):
-        target = base * scale
-        began = time.perf_counter()
-        record_grow(start=grown, stop=target)
-        grown = max(grown, target)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # as autovacuum would: plans for the tables' new sizes
-        say(
-            f"{scale}×: {Workstream.objects.count()} workstreams, "
-            f"{Attendance.objects.count()} attendances "
-            f"(grown in {datetime.timedelta(seconds=round(time.perf_counter() - began))})"
-        )
+        grown = record_scale(base=base, grown=grown, scale=scale, say=say)
         for row in rows:
             # A page of every row is held to its query count only: a few timings say enough.
             row.at[scale] = measure(row.url, repeat=min(repeat, 3) if row.whole else repeat)
