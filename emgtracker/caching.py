@@ -45,8 +45,10 @@ PUBLIC_PAGES = frozenset(
         "api:api-root",
     }
 )
-PUBLIC_API = ("meeting", "participant", "entity", "workstream", "update", "decision")
-PUBLIC_API += ("proposal", "timeline")
+PUBLIC_API = (
+    *("meeting", "participant", "entity", "workstream"),
+    *("update", "decision", "proposal", "timeline"),
+)
 
 # Headers a kept answer does not carry to the next client: they belong to one exchange.
 NOT_KEPT = {"date", "set-cookie", "vary"}
@@ -147,13 +149,14 @@ class Representation:
         response["ETag"] = self.etag
         response["Last-Modified"] = http_date(self.last_modified)
         if not response.has_header("Cache-Control"):
-            patch_cache_control(
-                response,
-                public=True,
-                max_age=0,
-                s_maxage=settings.CACHE_CDN_MAX_AGE,
-                stale_while_revalidate=settings.CACHE_CDN_STALE_WHILE_REVALIDATE,
-            )
+            # Browsers ask again each time (a 304 is cheap); a CDN keeps it a few seconds.
+            patch_cache_control(response, public=True, max_age=0)
+        # A view's own max-age (the feeds') is for readers; a CDN revalidates as for the rest.
+        patch_cache_control(
+            response,
+            s_maxage=settings.CACHE_CDN_MAX_AGE,
+            stale_while_revalidate=settings.CACHE_CDN_STALE_WHILE_REVALIDATE,
+        )
         # Authorization: a token may see drafts. Cookie: so may a session.
         vary = ["Accept", "Authorization", "Cookie"] if self.api else ["Cookie"]
         patch_vary_headers(response, [*vary, "Accept-Language"])
@@ -207,10 +210,7 @@ def _throttles_allow(request: HttpRequest, view: Any) -> bool:
     view_class = getattr(view, "cls", None)
     if view_class is None:
         return True
-    return all(
-        throttle().allow_request(request, None)  # type: ignore[arg-type]
-        for throttle in view_class.throttle_classes
-    )
+    return all(throttle().allow_request(request, None) for throttle in view_class.throttle_classes)
 
 
 @once
