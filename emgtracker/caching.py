@@ -101,7 +101,8 @@ class Representation:
         today = timezone.localdate()
         parts = [
             release(),
-            str(version.number),
+            # The time as well: a database restored from a backup counts the same numbers again.
+            f"{version.number}@{version.changed_at.isoformat()}",
             today.isoformat(),
             request.path,
             request.META.get("QUERY_STRING", ""),
