@@ -185,8 +185,12 @@ def _api_prefixes() -> tuple[str, ...]:
 
 
 def _logged_in(request: HttpRequest) -> bool:
+    if "Authorization" in request.headers:
+        return True
+    # Without a session cookie no one is logged in: the session need not be read to know it.
     user = getattr(request, "user", None)
-    return bool(user is not None and user.is_authenticated) or "Authorization" in request.headers
+    has_session = settings.SESSION_COOKIE_NAME in request.COOKIES
+    return bool(has_session and user is not None and user.is_authenticated)
 
 
 def _shareable(request: HttpRequest, response: HttpResponseBase) -> bool:
