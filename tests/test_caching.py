@@ -92,6 +92,14 @@ def test_a_kept_answer_is_sent_again_without_rendering(
     assert again["ETag"] == first["ETag"]
 
 
+def test_a_kept_page_carries_the_policies_of_every_page(client: Client) -> None:
+    first, again = client.get("/meetings/"), client.get("/meetings/")
+    assert again.content == first.content
+    for header in ("Content-Security-Policy", "Permissions-Policy", "X-Frame-Options"):
+        assert again[header] == first[header], header
+    assert again["X-Request-ID"] != first["X-Request-ID"]
+
+
 def test_a_publish_changes_the_page_and_its_etag_at_once(
     client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
