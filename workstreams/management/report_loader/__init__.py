@@ -69,8 +69,9 @@ def reports_load(*, dry_run: bool = False) -> LoadReport:
         workstreams_load(loader, _read_toml("workstreams.toml"))
         timeline_refresh(loader)
         loader.fingerprints_save()
-        # Rows the loader writes itself (entities, people, workstreams) are public too.
-        record_version_bump()
+        if loader.report.changed:
+            # Rows the loader writes itself (entities, people, workstreams) are public too.
+            record_version_bump()
         if dry_run:
             transaction.set_rollback(True)
     return loader.report
