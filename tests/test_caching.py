@@ -12,6 +12,7 @@ from django.utils.http import http_date
 from rest_framework.throttling import AnonRateThrottle
 
 from emgtracker import throttling
+from meetings.record_version import record_version_current
 from tests.factories import ProgressUpdateFactory, UserFactory, api_token
 from workstreams import services
 from workstreams.models import ProgressUpdate
@@ -113,6 +114,17 @@ def test_a_publish_changes_the_page_and_its_etag_at_once(
     assert fresh_list["ETag"] != listed["ETag"]
     assert "Cache test: published just now." in fresh_page.content.decode()
     assert fresh_list.json()["count"] == listed.json()["count"] + 1
+
+
+def test_a_date_within_the_second_of_a_write_is_not_taken_for_a_copy_of_it(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish_one("Cache test: a second write in the same second.")
+    changed = int(record_version_current().changed_at.timestamp())
+    same_second = client.get(UPDATES, HTTP_IF_MODIFIED_SINCE=http_date(changed))
+    assert same_second.status_code == 200
+    assert client.get(UPDATES, HTTP_IF_MODIFIED_SINCE=http_date(changed + 2)).status_code == 304
 
 
 def test_the_query_string_the_format_and_the_language_name_the_answer(client: Client) -> None:
