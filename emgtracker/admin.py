@@ -68,6 +68,32 @@ class RulesModelAdmin(ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin):
         # Roles hold no table permissions, so Django's module check would hide every app.
         return any(self.get_model_perms(request).values())
 
+    # Whatever the admin writes may show on a public page: each write moves the record's version
+    # on (meetings/record_version.py). The services of the record bump it too; twice is harmless.
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        _bump()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        _bump()
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        super().delete_queryset(request, queryset)
+        _bump()
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        _bump()
+
+
+def _bump() -> None:
+    # Imported here: the site is built before the apps' models are ready.
+    from meetings.record_version import record_version_bump
+
+    record_version_bump()
+
 
 class RulesTabularInline(
     ObjectPermissionsInlineModelAdminMixin, admin.TabularInline[_ChildModel, Model]

@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # An ETag on every GET, and 304 when the client's copy is current.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Anonymous reads: the record version's ETag, 304 and the shared cache before any view runs.
+    "emgtracker.caching.RecordCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",

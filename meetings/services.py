@@ -19,6 +19,7 @@ from meetings.imports.plan import (
 )
 from meetings.imports.rows import ParticipantRow
 from meetings.models import Attendance, Intervention, Meeting, Person
+from meetings.record_version import record_version_bump
 
 
 class ImportRefused(Exception):
@@ -70,6 +71,7 @@ def attendance_import(
         % {"new": result.added, "update": result.updated, "skip": result.unchanged},
         single_object=True,
     )
+    record_version_bump()
     return result
 
 
@@ -121,6 +123,7 @@ def intervention_save(
         _intervention_require(by, "change" if intervention.pk else "add", intervention)
     intervention.full_clean()
     intervention.save()
+    record_version_bump()
     return intervention
 
 
@@ -128,3 +131,4 @@ def intervention_save(
 def intervention_delete(*, intervention: Intervention, by: User | AnonymousUser) -> None:
     _intervention_require(by, "delete", intervention)
     intervention.delete()
+    record_version_bump()

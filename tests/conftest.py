@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 
 from emgtracker.celery import app as celery_app
@@ -38,6 +39,24 @@ def live_record(transactional_db: None) -> None:
     for role in ROLES:
         Group.objects.get_or_create(name=role)
     reports_load()
+
+
+@pytest.fixture(autouse=True)
+def record_cache_off(request: pytest.FixtureRequest, settings: Any) -> None:
+    """The shared cache of anonymous reads is off but where a test asks for ``record_cache``:
+    tests write rows with factories, which no service writes and no version marks, and in a
+    test's transaction no commit ever mirrors the version (tests/test_caching.py)."""
+    if "record_cache" not in request.fixturenames:
+        settings.CACHE_RECORD_ANSWERS = False
+
+
+@pytest.fixture
+def record_cache(settings: Any) -> Iterator[None]:
+    """The shared cache of anonymous reads on, and empty."""
+    settings.CACHE_RECORD_ANSWERS = True
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

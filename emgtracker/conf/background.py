@@ -36,6 +36,15 @@ def _caches(redis_url: str) -> dict[str, dict[str, Any]]:
 
 
 CACHES = _caches(REDIS_URL)
+
+# Anonymous reads of the public record, kept in the cache under the record's version and sent
+# with these headers for a CDN (emgtracker/caching.py, docs/operations.md#caching).
+CACHE_RECORD_ANSWERS = _env.bool("CACHE_RECORD_ANSWERS", default=True)
+CACHE_PAGE_SECONDS = _env.int("CACHE_PAGE_SECONDS", default=3600)
+CACHE_CDN_MAX_AGE = _env.int("CACHE_CDN_MAX_AGE", default=10)
+CACHE_CDN_STALE_WHILE_REVALIDATE = _env.int("CACHE_CDN_STALE_WHILE_REVALIDATE", default=60)
+# Names the code's release in the cache's keys; unset, the code's files name it.
+CACHE_RELEASE = _env.str("RELEASE", default="")
 if REDIS_URL:
     # The outages the default cache ignores are logged, not silent.
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True

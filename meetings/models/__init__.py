@@ -21,6 +21,7 @@ from meetings.models.meeting import (
     Segment,
     validate_time_zone,
 )
+from meetings.models.record import RecordVersion
 
 __all__ = [
     "AgendaItem",
@@ -37,6 +38,7 @@ __all__ = [
     "MeetingQuerySet",
     "MeetingStatus",
     "Person",
+    "RecordVersion",
     "Segment",
     "Sourced",
     "document_token",

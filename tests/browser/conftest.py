@@ -97,3 +97,9 @@ def log_in(page: Page, username: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("heading", name="Workspace").wait_for()
+
+
+@pytest.fixture(autouse=True)
+def shared_cache_on(record_cache: None) -> None:
+    """Pages load as production sends them: anonymous ones named by the record's version and
+    kept, with the policies still on every copy (emgtracker/caching.py)."""

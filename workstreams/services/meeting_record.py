@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from delivery.interface import webhook_meeting_added
 from meetings.models import Meeting
+from meetings.record_version import record_version_bump
 from workstreams.models import Decision, Proposal, TimelineEntry, Workstream
 from workstreams.services.timeline import (
     workstream_status_now_refresh,
@@ -36,6 +37,7 @@ def _record_save(row: Decision | Proposal, *, by: User | AnonymousUser) -> None:
     row.full_clean()
     row.save()
     _timeline_refresh_of({before, row.workstream_id})
+    record_version_bump()
 
 
 def _record_delete(row: Decision | Proposal, *, by: User | AnonymousUser) -> None:
@@ -43,6 +45,7 @@ def _record_delete(row: Decision | Proposal, *, by: User | AnonymousUser) -> Non
     workstream_id = row.workstream_id
     row.delete()
     _timeline_refresh_of({workstream_id})
+    record_version_bump()
 
 
 @transaction.atomic
@@ -87,4 +90,5 @@ def meeting_save(
     elif {"date", "som_number"} & set(changed):
         at_meeting = TimelineEntry.objects.filter(meeting=meeting).values("workstream")
         workstream_status_now_refresh(workstreams=Workstream.objects.filter(pk__in=at_meeting))
+    record_version_bump()
     return meeting

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from delivery.interface import webhook_update_published
 from meetings.models import Entity, Meeting
+from meetings.record_version import record_version_bump
 from workstreams.models import ProgressUpdate, Workstream
 from workstreams.permissions import focal_point_entity_id, is_secretariat
 from workstreams.services.briefing_packs import briefing_packs_supersede
@@ -236,6 +237,8 @@ def progress_update_save(*, update: ProgressUpdate, by: User | AnonymousUser) ->
             workstream=Workstream.objects.get(pk=stored_cell[0]),
             meeting=Meeting.objects.get(pk=stored_cell[1]),
         )
+    if stored_state == ProgressUpdate.State.PUBLISHED:
+        record_version_bump()
     return update
 
 
@@ -289,7 +292,7 @@ def progress_update_submit(*, update: ProgressUpdate, by: User | AnonymousUser) 
 @transaction.atomic
 def progress_update_publish(*, update: ProgressUpdate, by: User | AnonymousUser) -> ProgressUpdate:
     """The secretariat makes a submitted update public; the timeline shows it from now on."""
-    return _transition(
+    update = _transition(
         update=update,
         by=by,
         perm="publish",
@@ -297,6 +300,8 @@ def progress_update_publish(*, update: ProgressUpdate, by: User | AnonymousUser)
         to=ProgressUpdate.State.PUBLISHED,
         reason=_("Published"),
     )
+    record_version_bump()
+    return update
 
 
 @transaction.atomic
@@ -321,6 +326,7 @@ def progress_update_return_to_draft(
     )
     if was_published:
         _withdrawn(update, by=by, why=_("was returned to draft"))
+        record_version_bump()
     return update
 
 
@@ -342,6 +348,7 @@ def progress_update_delete(*, update: ProgressUpdate, by: User | AnonymousUser) 
             reason=_("The update “%(update)s” was deleted.") % {"update": label},
             by=by,
         )
+        record_version_bump()
 
 
 @transaction.atomic
@@ -363,6 +370,7 @@ def workstream_delete(*, workstream: Workstream, by: User | AnonymousUser) -> No
             % {"update": label},
             by=by,
         )
+    record_version_bump()
 
 
 def _withdrawn(

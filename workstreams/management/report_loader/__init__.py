@@ -29,6 +29,7 @@ from typing import Any
 
 from django.db import transaction
 
+from meetings.record_version import record_version_bump
 from workstreams.management.report_loader.meetings import entities_load, meetings_load
 from workstreams.management.report_loader.report import (
     HISTORY_REASON,
@@ -68,6 +69,9 @@ def reports_load(*, dry_run: bool = False) -> LoadReport:
         workstreams_load(loader, _read_toml("workstreams.toml"))
         timeline_refresh(loader)
         loader.fingerprints_save()
+        if loader.report.changed:
+            # Rows the loader writes itself (entities, people, workstreams) are public too.
+            record_version_bump()
         if dry_run:
             transaction.set_rollback(True)
     return loader.report
