@@ -114,7 +114,7 @@ def _admin_change(model: type[models.Model]) -> Callable[[User], None]:
 
 
 # Each public model, and a write of it through the door the product uses.
-WRITES: list[tuple[type[models.Model], str, Callable[[User], None]]] = [
+WRITES: list[tuple[type[models.Model], str, Callable[[User], object]]] = [
     (ProgressUpdate, "publish", _publish),
     (ProgressUpdate, "edit a published update", _edit_published),
     (ProgressUpdate, "withdraw", _withdraw),
@@ -180,7 +180,7 @@ WRITES: list[tuple[type[models.Model], str, Callable[[User], None]]] = [
     "write", [w for _m, _n, w in WRITES], ids=[f"{m.__name__}: {n}" for m, n, _w in WRITES]
 )
 def test_a_public_write_moves_the_version_on(
-    write: Callable[[User], None], django_capture_on_commit_callbacks: Any
+    write: Callable[[User], object], django_capture_on_commit_callbacks: Any
 ) -> None:
     by = UserFactory.create(is_superuser=True)
     before = _number()
