@@ -110,7 +110,7 @@ def _reschedule(by: User) -> None:
 
 
 def _admin_change(model: type[models.Model]) -> Callable[[User], None]:
-    return lambda by: _admin_save(first(model.objects.all()), by)
+    return lambda by: _admin_save(first(model._default_manager.all()), by)
 
 
 # Each public model, and a write of it through the door the product uses.
