@@ -54,6 +54,8 @@ PUBLIC_API = (
 NOT_KEPT = {"date", "set-cookie", "vary"}
 
 PAGE_PREFIX = "record-page"
+# Where process_view leaves the named answer for __call__ (a WSGI-style extension key).
+REPRESENTATION = "emgtracker.record_representation"
 
 
 class RecordCacheMiddleware:
@@ -64,7 +66,7 @@ class RecordCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
-        named: Representation | None = getattr(request, "record_representation", None)
+        named: Representation | None = request.META.get(REPRESENTATION)
         if named is not None:
             fit = not named.served and _shareable(request, response)
             if fit and request.method == "GET":
@@ -82,7 +84,7 @@ class RecordCacheMiddleware:
         if not (settings.CACHE_RECORD_ANSWERS and _public_read(request)):
             return None
         named = Representation(request, record_version_current())
-        request.record_representation = named  # type: ignore[attr-defined]
+        request.META[REPRESENTATION] = named
         if named.matches(request):
             named.served = True
             return HttpResponseNotModified()

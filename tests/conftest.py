@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 
 from emgtracker.celery import app as celery_app
+from emgtracker.throttling import cache as throttle_cache
 from tests.factories import grow_record
 from workstreams.management.report_loader import reports_load
 from workstreams.permissions import ROLES
@@ -57,6 +58,19 @@ def record_cache(settings: Any) -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def throttle_counts_start_at_zero() -> None:
+    """Each test's clients start with nothing counted against the API's rates: the requests of
+    earlier tests, or of an earlier run within the minute (Redis keeps them), are not theirs.
+    Only the throttles' keys go; the broker's queues in the same Redis stay."""
+    shared = caches["throttle"]
+    if hasattr(shared, "delete_pattern"):  # django-redis
+        shared.delete_pattern("throttle_*")
+    else:
+        shared.clear()
+    throttle_cache.local.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -103,7 +103,9 @@ def rows_sql(url: str) -> tuple[str, Any] | None:
     actions = getattr(match.func, "actions", {})
     if actions.get("get") != "list":
         return None
-    view = match.func.cls(**match.func.initkwargs)  # type: ignore[attr-defined]
+    # ViewSetMixin.as_view() leaves the viewset's class and arguments on the view function.
+    made_by = vars(match.func)
+    view = made_by["cls"](**made_by["initkwargs"])
     view.action_map, view.action, view.format_kwarg = actions, "list", None
     view.args, view.kwargs = (), match.kwargs
     view.request = view.initialize_request(APIRequestFactory().get(url))
