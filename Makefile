@@ -46,9 +46,13 @@ run: install
 	$(BIN)/python manage.py load_emg_record
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The tests run in parallel, a worker a core (pytest-xdist); each worker has its own test
+# database and, on Redis, its own Redis database (tests/xdist_redis.py). PYTEST_WORKERS=0 runs
+# them in one process.
+PYTEST_WORKERS ?= auto
 test: install /usr/bin/chromium /usr/bin/pdftotext /usr/bin/pg_dump
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p tests.xdist_redis -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Duplicate code: pylint's similarity check alone, over the product and the tests. A block of six
 # lines or more written twice fails, imports, docstrings, comments and signatures aside.

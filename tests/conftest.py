@@ -18,6 +18,19 @@ from workstreams.management.report_loader import reports_load
 from workstreams.permissions import ROLES
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Parallel workers on Redis need a database each (tests/xdist_redis.py)."""
+    if (
+        os.environ.get("PYTEST_XDIST_WORKER")
+        and os.environ.get("REDIS_URL")
+        and not config.pluginmanager.has_plugin("tests.xdist_redis")
+    ):
+        raise pytest.UsageError(
+            "Parallel tests on Redis share its databases: run them with "
+            "`python -m pytest -p tests.xdist_redis -n N` (as `make test` does)."
+        )
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """Load the EMG record once into the test database; each test's changes roll back."""
