@@ -24,7 +24,7 @@ from workstreams.models import Workstream, WorkstreamLead
 
 pytestmark = pytest.mark.usefixtures("record")
 
-N = 100
+N = 50
 # Within this factor: a copy of every row would make 4N cost well over it.
 BOUND = 1.25
 
@@ -71,7 +71,7 @@ def test_export_record_memory_does_not_grow_with_the_record(
 ) -> None:
     settings.SITE_URL = "http://testserver"
     # Chunks smaller than N, so that both sizes read several of them.
-    monkeypatch.setattr(export, "CHUNK_SIZE", 20)
+    monkeypatch.setattr(export, "CHUNK_SIZE", 10)
     path = tmp_path / "record.zip"
 
     def run() -> None:
