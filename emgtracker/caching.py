@@ -20,6 +20,7 @@ from functools import cache as once
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
@@ -63,6 +64,7 @@ class RecordCacheMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
+        release()  # named as the process starts, not at its first request
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
@@ -231,15 +233,17 @@ def release() -> str:
     """What names this release of the code: an answer kept by another release is not served.
 
     RELEASE from the environment (settings.CACHE_RELEASE), or else the names, sizes and times
-    of the code, templates and static files."""
+    of the files of our apps, templates and static files. Walked once a process, as the
+    middleware is made."""
     if settings.CACHE_RELEASE:
         return str(settings.CACHE_RELEASE)
     base = Path(settings.BASE_DIR)
+    ours = {Path(config.path) for config in apps.get_app_configs()} | {base / "emgtracker"}
+    apps_here = sorted(
+        path for path in ours if path.is_relative_to(base) and "site-packages" not in path.parts
+    )
+    roots = [base / "templates", base / "static", *apps_here]
     digest = hashlib.sha256()
-    roots = [base / "templates", base / "static"] + [
-        base / app for app in ("accounts", "dashboard", "delivery", "emgtracker")
-    ]
-    roots += [base / "meetings", base / "workstreams"]
     for root in roots:
         for path in sorted(root.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
