@@ -27,7 +27,6 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -41,7 +40,6 @@ from workstreams.models import (
     NoticeKind,
     ProgressUpdate,
     Workstream,
-    WorkstreamLead,
 )
 from workstreams.permissions import FOCAL_POINT, SECRETARIAT
 
@@ -99,16 +97,7 @@ def notices_send(*, today: datetime.date) -> NoticeReport:
     meetings = [m for m in due if m.is_upcoming(today)]
     if not meetings:
         return report
-    running = list(
-        Workstream.objects.running()
-        .prefetch_related(
-            Prefetch(
-                "leads",
-                queryset=WorkstreamLead.objects.select_related("entity").order_by("entity__slug"),
-            )
-        )
-        .order_by("title")
-    )
+    running = list(Workstream.objects.running().with_leads().order_by("title"))
     connection = get_connection()
     try:
         with translation.override(settings.LANGUAGE_CODE):
