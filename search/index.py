@@ -2,8 +2,9 @@
 transaction, and the entries of the rows whose text names it (docs/search.md).
 
 The receivers are connected in ``SearchConfig.ready()``: the writers (the services, the admin,
-the loader) know nothing of the index. A bulk write sends no signal; whoever makes one rebuilds
-the index after it (``search_index_rebuild``, ``index_rebuild``).
+the loader) know nothing of the index. A bulk write sends no signal of Django's: the participants
+import announces the people it adds (``meetings.signals.people_added``); any other bulk writer
+rebuilds the index after it (``search_index_rebuild``, ``index_rebuild``).
 """
 
 from collections.abc import Iterable
@@ -14,6 +15,8 @@ from django.db import connection, transaction
 from django.db.models import Model, Value
 from django.db.models.signals import post_delete, post_save
 
+from meetings.models import Person
+from meetings.signals import people_added
 from search.models import SearchEntry, SearchKind
 from search.sources import SOURCES, Source
 from workstreams.models import WorkstreamLead
@@ -99,6 +102,11 @@ def _lead_changed(instance: WorkstreamLead, raw: bool = False, **_: Any) -> None
         entries_refresh(source=source, rows=source.rows().filter(pk=instance.workstream_id))
 
 
+def _people_added(people: list[Person], **_: Any) -> None:
+    """People the participants import wrote in bulk, with their entities at hand."""
+    entries_refresh(source=SOURCES[SearchKind.PERSON], rows=people)
+
+
 def receivers_connect() -> None:
     for source in SOURCES.values():
         uid = f"search-{source.kind}"
@@ -106,3 +114,4 @@ def receivers_connect() -> None:
         post_delete.connect(_deleted, sender=source.model, dispatch_uid=uid)
     post_save.connect(_lead_changed, sender=WorkstreamLead, dispatch_uid="search-lead")
     post_delete.connect(_lead_changed, sender=WorkstreamLead, dispatch_uid="search-lead")
+    people_added.connect(_people_added, dispatch_uid="search-people")

@@ -9,7 +9,9 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from meetings.models import Person
+from meetings.imports.rows import ParticipantRow
+from meetings.models import Entity, Meeting, Person
+from meetings.services import attendance_import
 from search.index import index_rebuild
 from search.models import SearchEntry
 from tests.factories import ProgressUpdateFactory, UserFactory, grow_record
@@ -115,3 +117,23 @@ def test_the_admin_finds_a_draft_by_its_presenter(client: Client) -> None:
 def test_the_admin_still_finds_by_its_own_fields(client: Client) -> None:
     page = _admin_search(client, "img-human-rights")
     assert "result" in page
+
+
+def test_people_added_by_the_participants_import_are_found() -> None:
+    unep = Entity.objects.get(acronym="UNEP")
+    row = ParticipantRow(
+        file_row=1,
+        name="Nomvula Dlamini",
+        entity=unep,
+        listed_affiliation="UNEP",
+        list_number=None,
+    )
+    attendance_import(
+        meeting=Meeting.objects.get(slug="som29-senior"),
+        rows=[row],
+        numbered=False,
+        by=UserFactory.create(role="secretariat"),
+    )
+    person = Person.objects.get(name="Nomvula Dlamini")
+    assert _entry(person, "person").title == "Nomvula Dlamini"
+    assert _entry(person, "person").url == "/entities/unep/"
