@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.postgres.search import SearchVector
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Model, Value
 from django.db.models.signals import post_delete, post_save
 
@@ -73,7 +74,11 @@ def index_rebuild() -> int:
 
 
 def index_fill(using: str = "default", **_: Any) -> None:
-    """After the migrations: the entries of a record that has rows but no index yet."""
+    """After the migrations: the entries of a record that has rows but no index yet. Only on a
+    database migrated to the end, whose tables are those the models read."""
+    executor = MigrationExecutor(connections[using])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return
     if SearchEntry.objects.using(using).exists():
         return
     if any(s.model._default_manager.using(using).exists() for s in SOURCES.values()):

@@ -21,9 +21,6 @@ from search.highlight import ELLIPSIS, START, STOP, headline, marked_html, query
 from search.index import CONFIG
 from search.models import SearchEntry, SearchEntryQuerySet, SearchKind
 
-# A title this close to the query, word for word, is a match: a typo or two in a long word.
-TYPO_SIMILARITY = 0.5
-
 
 @dataclass(frozen=True)
 class Hit:

@@ -41,6 +41,13 @@ def test_the_loaded_record_is_indexed_completely() -> None:
     assert kinds == {"workstream", "update", "decision", "proposal", "meeting", "entity", "person"}
 
 
+def test_a_record_without_an_index_gets_one_after_migrating() -> None:
+    loaded = _index()
+    SearchEntry.objects.all().delete()
+    call_command("migrate", verbosity=0)
+    assert _index() == loaded
+
+
 def test_the_rebuild_command_repairs_the_index(capsys: pytest.CaptureFixture[str]) -> None:
     loaded = _index()
     SearchEntry.objects.filter(kind="person").delete()
