@@ -56,7 +56,7 @@ test: install /usr/bin/chromium /usr/bin/pdftotext /usr/bin/pg_dump
 
 # Duplicate code: pylint's similarity check alone, over the product and the tests. A block of six
 # lines or more written twice fails, imports, docstrings, comments and signatures aside.
-DUPLICATE_CODE_PATHS := $(wildcard accounts dashboard delivery emgtracker meetings workstreams) tests scripts
+DUPLICATE_CODE_PATHS := $(wildcard accounts dashboard delivery emgtracker meetings search workstreams) tests scripts
 duplicate-code: install
 	$(BIN)/pylint --disable=all --enable=duplicate-code --score=n --min-similarity-lines=6 \
 	  --ignore-imports=y --ignore-docstrings=y --ignore-comments=y --ignore-signatures=y \
@@ -65,7 +65,7 @@ duplicate-code: install
 lint: install duplicate-code
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy accounts dashboard delivery emgtracker meetings workstreams tests
+	$(BIN)/mypy accounts dashboard delivery emgtracker meetings search workstreams tests
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # The speed budget (docs/benchmarks.md): every page and API list at 1, 100 and 1000 times the

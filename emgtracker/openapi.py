@@ -72,11 +72,14 @@ NOT_FILTERS = {"page", "page_size", "ordering", "format"}
 
 
 def allow_empty_filters(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """An empty filter means "no filter", as an HTML form sends it: say so in the schema."""
+    """An empty filter means "no filter", as an HTML form sends it: say so in the schema. A
+    required parameter (the search's ``q``) is no filter to leave out."""
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") != "query" or parameter["name"] in NOT_FILTERS:
+                    continue
+                if parameter.get("required"):
                     continue
                 parameter["schema"] = {
                     "anyOf": [parameter["schema"], {"type": "string", "maxLength": 0}]

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Full-text search and trigram lookups (search/); inert on SQLite.
+    "django.contrib.postgres",
     "csp",
     "rest_framework",
     "django_filters",
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "delivery",
     "accounts",
     "dashboard",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -320,6 +323,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "jobs", "description": "Background jobs, such as compiling a briefing pack."},
         {"name": "meetings", "description": "Senior Officials Meeting segments and participants."},
         {"name": "proposals", "description": "Concept notes, topics and themes put to meetings."},
+        {"name": "search", "description": "Full-text search across the public record."},
         {"name": "timeline", "description": "The matrix: every workstream at every meeting."},
         {"name": "tokens", "description": "Your own API tokens."},
         {"name": "updates", "description": "Progress updates and their editorial workflow."},

@@ -15,6 +15,8 @@ from dashboard import urls as dashboard_urls
 from emgtracker.apidocs import RedocView, SwaggerView, redoc_bundle
 from meetings import api as meeting_api
 from meetings import urls as meeting_urls
+from search import api as search_api
+from search import urls as search_urls
 from workstreams import api as workstream_api
 from workstreams import urls as workstream_urls
 
@@ -32,6 +34,7 @@ router.register("updates", workstream_api.ProgressUpdateViewSet, basename="updat
 router.register("decisions", workstream_api.DecisionViewSet, basename="decision")
 router.register("proposals", workstream_api.ProposalViewSet, basename="proposal")
 router.register("timeline", workstream_api.TimelineViewSet, basename="timeline")
+router.register("search", search_api.SearchViewSet, basename="search")
 router.register(
     r"meetings/(?P<meeting_slug>[-\w]+)/briefing-pack",
     workstream_api.BriefingPackViewSet,
@@ -54,6 +57,7 @@ urlpatterns = [
             (meeting_urls.urlpatterns + dashboard_urls.meeting_urlpatterns, meeting_urls.app_name)
         ),
     ),
+    path("search/", include(search_urls)),
     path("entities/", include((dashboard_urls.entity_urlpatterns, "entities"))),
     path(
         "",

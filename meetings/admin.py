@@ -36,7 +36,7 @@ class PersonAdmin(RulesModelAdmin):
     list_display = ["name", "entity", "title"]
     list_filter = [("entity", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["entity"]
-    search_fields = ["name", "entity__acronym", "title"]
+    search_fields = ["name", "entity__acronym", "entity__name", "title"]
     autocomplete_fields = ["entity"]
     prepopulated_fields = {"slug": ["name"]}
 

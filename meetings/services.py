@@ -20,6 +20,7 @@ from meetings.imports.plan import (
 from meetings.imports.rows import ParticipantRow
 from meetings.models import Attendance, Intervention, Meeting, Person
 from meetings.record_version import record_version_bump
+from meetings.signals import people_added
 
 
 class ImportRefused(Exception):
@@ -84,6 +85,7 @@ def _create_people(plan: AttendancePlan) -> None:
     ]
     # PostgreSQL gives bulk-created rows their ids.
     Person.objects.bulk_create(people, batch_size=BATCH_SIZE)
+    people_added.send(sender=Person, people=people)
     for planned, person in zip(newcomers, people, strict=True):
         planned.person = person
 

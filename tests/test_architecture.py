@@ -164,3 +164,21 @@ def test_the_dashboard_builds_on_meetings_and_workstreams_alone(
         if imported.split(".")[0] not in DASHBOARD_BUILDS_ON or imported in PROJECT_TOP
     }
     assert arrows == set()
+
+
+# The search reads every app's rows and keeps its index by signals it connects itself: only the
+# site's URLs (its page and API) and the admin's search boxes import it.
+SEARCH_IMPORTED_BY = {"emgtracker.urls", "workstreams.admin"}
+
+
+def test_only_the_urls_and_the_admin_import_the_search(graph: dict[str, set[str]]) -> None:
+    arrows = {
+        (module, imported)
+        for module, targets in graph.items()
+        if module.split(".")[0] != "search"
+        and not any(module.startswith(allowed) for allowed in SEARCH_IMPORTED_BY)
+        for imported in targets
+        if imported.split(".")[0] == "search"
+    }
+    assert arrows == set()
+    assert "search.admin_search" in graph["workstreams.admin.progress"]

@@ -79,6 +79,7 @@ LISTS = [
     ("updates", "v1_updates_list", {}),
     ("decisions", "v1_decisions_list", {}),
     ("proposals", "v1_proposals_list", {}),
+    ("search", "v1_search_list", {"q": "Kariuki"}),
 ]
 
 

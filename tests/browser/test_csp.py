@@ -25,6 +25,7 @@ PUBLIC_PAGES = {
     "/meetings/som28-mid-term/": "28th Senior Officials Meeting",
     "/entities/": "Entities",
     "/entities/unesco/": "UNESCO",
+    "/search/?q=Kariuki": "Search",
 }
 
 

@@ -22,6 +22,7 @@ PAGES = {
     "meeting-reported-counts": "/meetings/som29-mid-term/",
     "entity-list": "/entities/",
     "entity": "/entities/unesco/",
+    "search": "/search/?q=biodiversity",
 }
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 

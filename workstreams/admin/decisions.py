@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from emgtracker.admin import ReadOnly, RulesModelAdmin
+from search.admin_search import admin_search_results
+from search.models import SearchKind
 from workstreams import services
 from workstreams.admin.base import KeepsTimelineCells
 from workstreams.models import Decision, Proposal, TimelineEntry
@@ -20,6 +22,13 @@ class RecordOfMeetingAdmin(KeepsTimelineCells[Decision | Proposal], RulesModelAd
 
     record_save: Callable[..., Any]
     record_delete: Callable[..., Any]
+    search_kind: SearchKind
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        own = super().get_search_results(request, queryset, search_term)
+        return admin_search_results(queryset, own, search_term, kind=self.search_kind)
 
     def _row(self, row: Decision | Proposal) -> dict[str, Decision | Proposal]:
         return {str(self.opts.model_name): row}
@@ -46,6 +55,7 @@ class DecisionAdmin(RecordOfMeetingAdmin):
     list_filter = ["kind", "meeting"]
     list_select_related = ["workstream", "meeting"]
     search_fields = ["text", "workstream__title", "workstream__short_title"]
+    search_kind = SearchKind.DECISION
     autocomplete_fields = ["meeting", "workstream", "source"]
 
 
@@ -57,6 +67,7 @@ class ProposalAdmin(RecordOfMeetingAdmin):
     list_filter = ["kind", "meeting"]
     list_select_related = ["meeting", "entity", "workstream"]
     search_fields = ["title", "summary"]
+    search_kind = SearchKind.PROPOSAL
     autocomplete_fields = [
         "meeting",
         "presenter",

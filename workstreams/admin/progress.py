@@ -17,6 +17,8 @@ from django.utils.translation import ngettext
 
 from emgtracker.admin import RulesModelAdmin
 from meetings.models import Entity, Meeting, Person
+from search.admin_search import admin_search_results
+from search.models import SearchKind
 from workstreams import services
 from workstreams.admin.base import KeepsTimelineCells, sees_everything
 from workstreams.models import ProgressUpdate
@@ -87,12 +89,20 @@ class ProgressUpdateAdmin(KeepsTimelineCells[ProgressUpdate], RulesModelAdmin):
     list_display = ["workstream", "meeting", "status", "state", "entity", "presenter", "updated_at"]
     list_filter = ["state", "status", "meeting", ("entity", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["workstream", "meeting", "entity", "presenter"]
+    # Beside these, the site's search: presenter, entity, workstream and meeting (search/).
     search_fields = ["workstream__title", "workstream__short_title", "summary", "next_steps"]
+    search_kind = SearchKind.UPDATE
     readonly_fields = ["state", "returned_reason", "published_at", "updated_at"]
     actions = ["submit", "publish", "return_to_draft"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ProgressUpdate]:
         return progress_updates_visible_to(request.user).select_related(*self.list_select_related)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        own = super().get_search_results(request, queryset, search_term)
+        return admin_search_results(queryset, own, search_term, kind=self.search_kind)
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         return SECRETARIAT_FIELDSETS if sees_everything(request) else FOCAL_POINT_FIELDSETS

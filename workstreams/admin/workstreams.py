@@ -9,6 +9,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from emgtracker.admin import ReadOnly, RulesModelAdmin, RulesTabularInline
+from search.admin_search import admin_search_results
+from search.models import SearchKind
 from workstreams import services
 from workstreams.models import (
     Decision,
@@ -66,6 +68,7 @@ class WorkstreamAdmin(RulesModelAdmin):
     list_filter = ["kind", CurrentStatusFilter, ("lead_entities", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["parent"]
     search_fields = ["title", "short_title", "also_known_as", "slug", "description"]
+    search_kind = SearchKind.WORKSTREAM
     autocomplete_fields = ["parent", "successor"]
     prepopulated_fields = {"slug": ["short_title"]}
     inlines = [WorkstreamLeadInline, ProgressUpdateInline, DecisionInline]
@@ -73,6 +76,12 @@ class WorkstreamAdmin(RulesModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Workstream]:
         workstreams: WorkstreamQuerySet = super().get_queryset(request)
         return workstreams.with_current_status()
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        own = super().get_search_results(request, queryset, search_term)
+        return admin_search_results(queryset, own, search_term, kind=self.search_kind)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Decisions added, changed or deleted inline go through their services, as on their

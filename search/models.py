@@ -1,0 +1,52 @@
+"""The search index: one row per searchable object of the record, denormalized (docs/search.md).
+
+Each row holds the text a search reads (a title, and a body that names the presenter, the
+entity, the workstream and the meeting), the address of the object's page and whether anonymous
+readers may see it. On PostgreSQL, ``vector`` holds the weighted full-text vector (title A,
+body B), indexed with GIN, and ``title`` has a trigram GIN index for typos; both indexes and the
+``pg_trgm`` extension are made by migration 0002, on PostgreSQL only. SQLite leaves ``vector``
+empty and searches ``title`` and ``body`` directly (``search/query.py``).
+"""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchKind(models.TextChoices):
+    WORKSTREAM = "workstream", _("Workstream")
+    UPDATE = "update", _("Progress update")
+    DECISION = "decision", _("Decision")
+    PROPOSAL = "proposal", _("Proposal")
+    MEETING = "meeting", _("Meeting")
+    ENTITY = "entity", _("Entity")
+    PERSON = "person", _("Person")
+
+
+class SearchEntryQuerySet(models.QuerySet["SearchEntry"]):
+    def public(self) -> "SearchEntryQuerySet":
+        """What anyone may find: published updates, and every other kind of row."""
+        return self.filter(public=True)
+
+
+class SearchEntry(models.Model):
+    Kind = SearchKind
+
+    kind = models.CharField(max_length=20, choices=Kind)
+    object_id = models.PositiveBigIntegerField()
+    title = models.TextField()
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    public = models.BooleanField(default=True)
+    vector = SearchVectorField(null=True, editable=False)
+
+    objects = SearchEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "search entries"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}: {self.title}"

@@ -1,0 +1,173 @@
+"""What each searchable row of the record becomes in the index: its title, its body, the page
+that shows it and whether anonymous readers may find it.
+
+One ``Source`` per kind: the rows with what their text names (read in one query), the entry
+made from one row, and the rows of other kinds whose text names it (an update's entry names its
+presenter, so renaming the person rewrites the update's entry).
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.urls import reverse
+
+from meetings.models import Entity, Meeting, Person
+from search.highlight import plain
+from search.models import SearchEntry, SearchKind
+from workstreams.models import Decision, ProgressUpdate, Proposal, Workstream
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: SearchKind
+    model: type[Model]
+    rows: Callable[[], QuerySet[Any]]
+    entry: Callable[[Any], SearchEntry]
+    # For each other kind whose entries name a row of this one: the field that points here.
+    named_by: dict[SearchKind, str] = field(default_factory=dict)
+
+
+def _entry(kind: SearchKind, obj: Model, title: str, body: Iterable[str], url: str) -> SearchEntry:
+    return SearchEntry(
+        kind=kind,
+        object_id=obj.pk,
+        title=plain(title),
+        body=plain("\n".join(part for part in body if part)),
+        url=url,
+        public=True,
+    )
+
+
+def _label(entity: Entity | None) -> list[str]:
+    return [entity.name, entity.acronym] if entity else []
+
+
+def _workstream(w: Workstream) -> SearchEntry:
+    leads = [name for lead in w.leads.all() for name in _label(lead.entity)]
+    body = [w.short_title, w.also_known_as, w.description, *leads]
+    return _entry(SearchKind.WORKSTREAM, w, w.title, body, _page(w))
+
+
+def _update(u: ProgressUpdate) -> SearchEntry:
+    presenter = u.presenter.name if u.presenter else ""
+    body = [u.summary, u.next_steps, presenter, *_label(u.entity), u.meeting.title]
+    entry = _entry(SearchKind.UPDATE, u, f"{u.workstream.title} · {u.meeting}", body, _page(u))
+    entry.public = u.state == ProgressUpdate.State.PUBLISHED
+    return entry
+
+
+def _decision(d: Decision) -> SearchEntry:
+    title = f"{d.get_kind_display()}: {d.workstream.title}"
+    return _entry(SearchKind.DECISION, d, title, [d.text, d.meeting.title], _page(d))
+
+
+def _proposal(p: Proposal) -> SearchEntry:
+    presenter = p.presenter.name if p.presenter else ""
+    body = [p.summary, p.get_kind_display(), presenter, *_label(p.entity), p.meeting.title]
+    return _entry(SearchKind.PROPOSAL, p, p.title, body, _page(p))
+
+
+def _meeting(m: Meeting) -> SearchEntry:
+    chair = m.chair.name if m.chair else ""
+    body = [m.short_label, m.venue, chair, m.summary]
+    return _entry(SearchKind.MEETING, m, m.title, body, _page(m))
+
+
+def _entity(e: Entity) -> SearchEntry:
+    title = f"{e.name} ({e.acronym})" if e.acronym else e.name
+    return _entry(SearchKind.ENTITY, e, title, [e.get_kind_display()], _page(e))
+
+
+def _person(p: Person) -> SearchEntry:
+    return _entry(SearchKind.PERSON, p, p.name, [p.title, *_label(p.entity)], _page(p))
+
+
+def _page(obj: Model) -> str:
+    """The public page that shows the row: a workstream's for what belongs to one."""
+    if isinstance(obj, Workstream):
+        return reverse("workstreams:detail", args=[obj.slug])
+    if isinstance(obj, Meeting):
+        return reverse("meetings:detail", args=[obj.slug])
+    if isinstance(obj, Entity):
+        return reverse("entities:detail", args=[obj.slug])
+    if isinstance(obj, Person):
+        return _page(obj.entity) if obj.entity else ""
+    if isinstance(obj, Proposal) and obj.workstream is None:
+        return _page(obj.meeting)
+    if isinstance(obj, ProgressUpdate | Decision | Proposal) and obj.workstream:
+        return _page(obj.workstream)
+    raise TypeError(obj)
+
+
+SOURCES = {
+    source.kind: source
+    for source in [
+        Source(
+            SearchKind.WORKSTREAM,
+            Workstream,
+            lambda: Workstream.objects.with_leads(),
+            _workstream,
+            {
+                SearchKind.UPDATE: "workstream",
+                SearchKind.DECISION: "workstream",
+                SearchKind.PROPOSAL: "workstream",
+            },
+        ),
+        Source(
+            SearchKind.UPDATE,
+            ProgressUpdate,
+            lambda: ProgressUpdate.objects.select_related(
+                "workstream", "meeting", "presenter", "entity"
+            ),
+            _update,
+        ),
+        Source(
+            SearchKind.DECISION,
+            Decision,
+            lambda: Decision.objects.select_related("workstream", "meeting"),
+            _decision,
+        ),
+        Source(
+            SearchKind.PROPOSAL,
+            Proposal,
+            lambda: Proposal.objects.select_related("workstream", "meeting", "presenter", "entity"),
+            _proposal,
+        ),
+        Source(
+            SearchKind.MEETING,
+            Meeting,
+            lambda: Meeting.objects.select_related("chair"),
+            _meeting,
+            {
+                SearchKind.UPDATE: "meeting",
+                SearchKind.DECISION: "meeting",
+                SearchKind.PROPOSAL: "meeting",
+            },
+        ),
+        Source(
+            SearchKind.ENTITY,
+            Entity,
+            lambda: Entity.objects.all(),
+            _entity,
+            {
+                SearchKind.WORKSTREAM: "leads__entity",
+                SearchKind.UPDATE: "entity",
+                SearchKind.PROPOSAL: "entity",
+                SearchKind.PERSON: "entity",
+            },
+        ),
+        Source(
+            SearchKind.PERSON,
+            Person,
+            lambda: Person.objects.select_related("entity"),
+            _person,
+            {
+                SearchKind.UPDATE: "presenter",
+                SearchKind.PROPOSAL: "presenter",
+                SearchKind.MEETING: "chair",
+            },
+        ),
+    ]
+}
