@@ -43,12 +43,13 @@ PUBLIC_PAGES = frozenset(
         "meetings:detail",
         "entities:list",
         "entities:detail",
+        "search:search",
         "api:api-root",
     }
 )
 PUBLIC_API = (
     *("meeting", "participant", "entity", "workstream"),
-    *("update", "decision", "proposal", "timeline"),
+    *("update", "decision", "proposal", "timeline", "search"),
 )
 
 # Headers a kept answer does not carry to the next client: they belong to one exchange.
