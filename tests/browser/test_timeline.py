@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from dashboard import matrix
+from tests.browser.test_public_pages import _serious_violations
 
 pytestmark = pytest.mark.usefixtures("live_record", "small_pages")
 
@@ -85,3 +86,11 @@ def test_without_javascript_the_link_loads_the_groups_page(no_js_page: Page) -> 
     expect(page).to_have_url(re.compile(r"/\?from=som29&to=som29$"))
     expect(page.locator("thead th.meeting")).to_have_count(3)
     _expect_rows(page, FIRST_PAGE, SECOND_PAGE)
+
+
+@pytest.mark.parametrize("path", ["/?kind=img&page=2", "/?from=banana"])
+def test_a_groups_page_and_a_refused_window_are_accessible(page: Page, path: str) -> None:
+    page.goto(path)
+    assert _serious_violations(page) == []
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
