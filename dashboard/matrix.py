@@ -1,22 +1,27 @@
-"""The status matrix: workstreams (grouped by kind, sub-groups under their parent) × meetings."""
+"""The status matrix: workstreams (grouped by kind, sub-groups under their parent) × meetings.
+
+What a page of it costs does not grow with the number of workstreams: the counts come from one
+GROUP BY over the kept ``status_now`` and ``kind``; each kind group shows one page of its
+top-level workstreams (``PAGE_SIZE``), with their sub-groups under them; and only those rows are
+read, with their entries at the window's meetings. The queries are a handful more for each group
+that has pages (at most one per kind), never more for more rows.
+"""
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting
-from workstreams.cells import (
-    NO_RECORD,
-    NO_RECORD_SYMBOL,
-    STATUS_SYMBOLS,
-    Cell,
-    cells_for,
-    current_cell,
-)
+from workstreams.cells import NO_RECORD, NO_RECORD_SYMBOL, STATUS_SYMBOLS, Cell, cells_for
 from workstreams.models import Status, Workstream, WorkstreamKind
+
+# Top-level workstreams per page of a kind group; the EMG's record has a handful per kind, so at
+# its size every row is on the page.
+PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -25,10 +30,34 @@ class Row:
     depth: int
     cells: list[Cell]
 
+
+@dataclass(frozen=True)
+class Page:
+    """Page ``number`` of a kind group's ``total`` top-level workstreams, ``size`` to a page."""
+
+    number: int
+    size: int
+    total: int
+
     @property
-    def current(self) -> Cell | None:
-        """The cell of the latest meeting with a record: the workstream's status now."""
-        return current_cell(self.workstream)
+    def count(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def start(self) -> int:
+        return (self.number - 1) * self.size + 1
+
+    @property
+    def end(self) -> int:
+        return min(self.number * self.size, self.total)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.count
 
 
 @dataclass(frozen=True)
@@ -36,12 +65,22 @@ class KindGroup:
     kind: str
     label: str
     rows: list[Row]
+    page: Page
 
 
 @dataclass(frozen=True)
 class SomGroup:
     som_number: int
     meetings: list[Meeting]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Workstreams by their status now (all of them) and by kind (top-level ones: a kind
+    group's pages count those; sub-groups go with their parent)."""
+
+    by_status: dict[str | None, int]
+    by_kind: dict[str, int]
 
 
 def legend() -> list[tuple[str, str, str]]:
@@ -68,23 +107,62 @@ SUMMARY_GROUPS: list[tuple[str, Any, set[str]]] = [
 ]
 
 
-def summary_counts(groups: Iterable[KindGroup]) -> list[tuple[str, str, int]]:
+def record_counts() -> Counts:
+    """One GROUP BY over the kept ``kind`` and ``status_now``: no row is read."""
+    by_status: dict[str | None, int] = defaultdict(int)
+    by_kind: dict[str, int] = defaultdict(int)
+    grouped = (
+        Workstream.objects.order_by()
+        .values("kind", "status_now")
+        .annotate(n=Count("pk"), top=Count("pk", filter=Q(parent__isnull=True)))
+    )
+    for group in grouped:
+        by_status[group["status_now"]] += group["n"]
+        by_kind[group["kind"]] += group["top"]
+    return Counts(dict(by_status), dict(by_kind))
+
+
+def summary_counts(counts: Counts) -> list[tuple[str, str, int]]:
     """(key, label, count) of workstreams by their status now."""
-    current = [row.current.status for g in groups for row in g.rows if row.current]
     return [
-        (key, str(label), sum(1 for s in current if s in statuses))
+        (key, str(label), sum(counts.by_status.get(s, 0) for s in statuses))
         for key, label, statuses in SUMMARY_GROUPS
     ]
 
 
-def build_matrix(workstreams: Iterable[Workstream], meetings: Sequence[Meeting]) -> list[KindGroup]:
-    """Rows grouped by the kind of their top-level workstream, each sub-group under its parent.
+def _page_tops(pages: dict[str, Page]) -> list[int]:
+    """The pks of the top-level workstreams on each kind's page: those of every group that fits
+    on one page in one query, then one query (LIMIT and OFFSET, along the kind-and-title index)
+    for each group that has pages."""
+    top_level = Workstream.objects.filter(parent__isnull=True).order_by("title")
+    whole = [kind for kind, page in pages.items() if page.count == 1]
+    found = list(top_level.filter(kind__in=whole).values_list("pk", flat=True)) if whole else []
+    for kind, page in pages.items():
+        if page.count > 1:
+            start = page.start - 1
+            of_kind = top_level.filter(kind=kind).values_list("pk", flat=True)
+            found += of_kind[start : start + page.size]
+    return found
 
-    ``workstreams`` must come from ``Workstream.objects.for_timeline()``, so that reading the
-    entries costs no query.
-    """
+
+def _with_sub_groups(tops: list[int]) -> list[int]:
+    """The pks of ``tops`` and of every sub-group under them: one query per level of nesting."""
+    found = list(tops)
+    level = found
+    while level:
+        level = list(Workstream.objects.filter(parent__in=level).values_list("pk", flat=True))
+        found += level
+    return found
+
+
+def matrix_groups(pages: dict[str, Page], meetings: Sequence[Meeting]) -> list[KindGroup]:
+    """The rows on each kind's page (``pages``, in kind order), each sub-group under its parent,
+    with their cells at ``meetings``."""
+    if not pages:
+        return []
+    shown = Workstream.objects.filter(pk__in=_with_sub_groups(_page_tops(pages)))
     children: dict[int | None, list[Workstream]] = defaultdict(list)
-    for workstream in sorted(workstreams, key=lambda w: w.title):
+    for workstream in shown.for_matrix(meetings):
         children[workstream.parent_id].append(workstream)
 
     def rows_under(workstream: Workstream, depth: int) -> list[Row]:
@@ -93,9 +171,26 @@ def build_matrix(workstreams: Iterable[Workstream], meetings: Sequence[Meeting])
             r for child in children[workstream.pk] for r in rows_under(child, depth + 1)
         ]
 
-    groups = []
-    for kind in WorkstreamKind:
-        rows = [r for w in children[None] if w.kind == kind for r in rows_under(w, 0)]
-        if rows:
-            groups.append(KindGroup(kind.value, str(kind.label), rows))
-    return groups
+    return [
+        KindGroup(
+            kind,
+            str(WorkstreamKind(kind).label),
+            [r for w in children[None] if w.kind == kind for r in rows_under(w, 0)],
+            page,
+        )
+        for kind, page in pages.items()
+    ]
+
+
+def kind_pages(counts: Counts, asked: tuple[str, int] | None = None) -> dict[str, Page]:
+    """Every kind with a workstream, in the order of ``WorkstreamKind``, at its first page, but
+    for the kind and page ``asked``."""
+    return {
+        kind.value: Page(
+            asked[1] if asked and asked[0] == kind.value else 1,
+            PAGE_SIZE,
+            counts.by_kind[kind.value],
+        )
+        for kind in WorkstreamKind
+        if counts.by_kind.get(kind.value)
+    }

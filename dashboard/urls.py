@@ -4,10 +4,13 @@ mounts these lists in those namespaces, beside each app's own."""
 
 from django.urls import path
 
-from dashboard import views
+from dashboard import timeline, views
 
 # In the ``workstreams`` namespace, at /.
-timeline_urlpatterns = [path("", views.timeline, name="timeline")]
+timeline_urlpatterns = [
+    path("", timeline.timeline, name="timeline"),
+    path("timeline/rows/", timeline.timeline_rows, name="timeline_rows"),
+]
 
 # In the ``meetings`` namespace, under /meetings/.
 meeting_urlpatterns = [path("<slug:slug>/", views.meeting_detail, name="detail")]

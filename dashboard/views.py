@@ -14,36 +14,10 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dashboard.matrix import build_matrix, legend, som_groups, summary_counts
 from meetings.models import Attendance, Entity, Intervention, Meeting
-from workstreams.models import Decision, ProgressUpdate, Proposal, Workstream, WorkstreamLead
-
-LATEST_UPDATES = 5
-
-
-def timeline(request: HttpRequest) -> HttpResponse:
-    """The workstreams × meetings status matrix, SOM27 onward, with the headline figures."""
-    meetings = list(Meeting.objects.for_timeline())
-    groups = build_matrix(Workstream.objects.for_timeline(), meetings)
-    today = timezone.localdate()
-    return render(
-        request,
-        "dashboard/timeline.html",
-        {
-            "meetings": meetings,
-            "som_groups": som_groups(meetings),
-            "groups": groups,
-            "legend": legend(),
-            "counts": summary_counts(groups),
-            "next_meeting": next((m for m in meetings if m.is_upcoming(today)), None),
-            "latest_updates": ProgressUpdate.objects.published_with_relations().order_by(
-                "-meeting__date", "-published_at", "workstream__title"
-            )[:LATEST_UPDATES],
-        },
-    )
+from workstreams.models import Decision, ProgressUpdate, Proposal, WorkstreamLead
 
 
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:

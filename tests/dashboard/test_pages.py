@@ -107,8 +107,9 @@ def test_entity_page_shows_what_it_leads_presented_and_attended(client: Client) 
 
 
 PAGES = {
-    # meetings, workstreams with their parent, leads, entries, latest updates
-    "/": 5,
+    # meetings, counts, each group's page (one query at the record's size), sub-groups (one per
+    # level, and an empty one), rows, leads, entries, latest updates (tests/dashboard/test_timeline.py)
+    "/": 9,
     # meeting, agenda, documents, attendances, interventions, updates, proposals, decisions
     "/meetings/som29-senior/": 8,
     # entities with their four counts

@@ -1,5 +1,7 @@
 """Workstreams, the entities that lead them, and the focal points that speak for an entity."""
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Prefetch, Q
@@ -31,22 +33,21 @@ class WorkstreamQuerySet(models.QuerySet["Workstream"]):
             Prefetch("leads", queryset=WorkstreamLead.objects.select_related("entity", *SOURCE))
         )
 
-    def with_timeline(self) -> "WorkstreamQuerySet":
+    def with_timeline(self, meetings: Sequence[Meeting] | None = None) -> "WorkstreamQuerySet":
         """Each workstream's timeline entries in meeting order, with the meeting and the record
         each rests on: what its cells, its status now (``Workstream.current_entry``) and its
         first and last meeting (``Workstream.first_meeting``, ``last_meeting``) read, at no
-        query of their own."""
-        return self.prefetch_related(
-            Prefetch(
-                "timeline_entries",
-                queryset=TimelineEntry.objects.select_related(
-                    "meeting",
-                    "decision__source__meeting",
-                    "update__source__meeting",
-                    "proposal__source__meeting",
-                ).order_by("meeting__date", "meeting__som_number"),
-            )
-        )
+        query of their own. Given ``meetings``, only the entries at those (its cells there;
+        status now and first and last meeting then mean within them)."""
+        entries = TimelineEntry.objects.select_related(
+            "meeting",
+            "decision__source__meeting",
+            "update__source__meeting",
+            "proposal__source__meeting",
+        ).order_by("meeting__date", "meeting__som_number")
+        if meetings is not None:
+            entries = entries.filter(meeting__in=meetings)
+        return self.prefetch_related(Prefetch("timeline_entries", queryset=entries))
 
     def without_update_for(self, meeting: Meeting) -> "WorkstreamQuerySet":
         """The admin landing panel: running workstreams with no update, in any state, for ``meeting``."""
@@ -89,6 +90,11 @@ class WorkstreamQuerySet(models.QuerySet["Workstream"]):
     def for_timeline(self) -> "WorkstreamQuerySet":
         """The rows of the status matrix, with their leads and every timeline entry."""
         return self.select_related("parent").with_leads().with_timeline()
+
+    def for_matrix(self, meetings: Sequence[Meeting]) -> "WorkstreamQuerySet":
+        """The rows of one page of the status matrix at ``/``: their leads and their entries at
+        the window's ``meetings`` only, in title order."""
+        return self.with_leads().with_timeline(meetings).order_by("title")
 
 
 class WorkstreamKind(models.TextChoices):
@@ -151,6 +157,8 @@ class Workstream(models.Model, HistoryNotes):
 
     class Meta:
         ordering = ["title"]
+        # A page of a kind group of the timeline, past the first: an OFFSET along this index.
+        indexes = [models.Index(fields=["kind", "title"], name="workstream_kind_title")]
         constraints = [
             choices_check("kind", WorkstreamKind, "workstream_kind_valid"),
             choices_check("status_now", Status, "workstream_status_now_valid"),

@@ -1,0 +1,119 @@
+"""The timeline at ``/``: the status matrix, its headline counts, the next meeting and the latest
+updates; and the rows of one kind group's page, which the page's "next" links fetch with htmx.
+
+Columns: a window of SOM cycles (``dashboard/window.py``). Rows: each kind group one page at a
+time (``dashboard/matrix.py``). The page costs the same number of queries, and reads the same
+number of rows at most, whatever the number of workstreams.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from dashboard.matrix import (
+    Counts,
+    KindGroup,
+    kind_pages,
+    legend,
+    matrix_groups,
+    record_counts,
+    som_groups,
+    summary_counts,
+)
+from dashboard.window import Window, window_from
+from meetings.models import Meeting
+from workstreams.models import ProgressUpdate
+
+LATEST_UPDATES = 5
+
+
+def _asked_page(params: Mapping[str, str], counts: Counts) -> tuple[str, int] | str | None:
+    """The kind group and page ``?kind=…&page=…`` ask for; None, none asked; or why not."""
+    kind, number = params.get("kind", ""), params.get("page", "1")
+    if not (kind or "page" in params):
+        return None
+    if not kind:
+        return _("Say which group the page is of: ?kind=img&page=2.")
+    if not counts.by_kind.get(kind):
+        return _("The matrix has no group of workstreams of kind “%(kind)s”.") % {"kind": kind[:40]}
+    pages = kind_pages(counts, (kind, 1))[kind].count
+    if not (number.isdigit() and 1 <= int(number) <= pages):
+        return _("That group has pages 1 to %(pages)s.") % {"pages": pages}
+    return kind, int(number)
+
+
+def _matrix(
+    params: Mapping[str, str], meetings: list[Meeting], counts: Counts, *, only_asked: bool = False
+) -> tuple[Window, list[KindGroup], str | None]:
+    """The window, the kind groups at the pages asked (every group at its first page when the
+    page asked cannot be shown; only the group asked, ``only_asked``), and the kind asked for."""
+    window = window_from(params, meetings)
+    asked = _asked_page(params, counts)
+    if isinstance(asked, str):
+        window.notices.append(asked)
+        asked = None
+    pages = kind_pages(counts, asked)
+    if only_asked:
+        pages = {kind: page for kind, page in pages.items() if asked and kind == asked[0]}
+    return window, matrix_groups(pages, window.meetings), asked[0] if asked else None
+
+
+def timeline(request: HttpRequest) -> HttpResponse:
+    """The workstreams × meetings status matrix for a window of SOM cycles, with the headline
+    figures. A value the page cannot use is answered 400, with the default window and a notice."""
+    meetings = list(Meeting.objects.for_timeline())
+    counts = record_counts()
+    window, groups, opened = _matrix(request.GET, meetings, counts)
+    today = timezone.localdate()
+    return render(
+        request,
+        "dashboard/timeline.html",
+        {
+            "window": window,
+            "meetings": window.meetings,
+            "som_groups": som_groups(window.meetings),
+            "groups": groups,
+            "opened": opened,
+            "legend": legend(),
+            "counts": summary_counts(counts),
+            "next_meeting": next((m for m in meetings if m.is_upcoming(today)), None),
+            "latest_updates": ProgressUpdate.objects.published_with_relations().order_by(
+                "-meeting__date", "-published_at", "workstream__title"
+            )[:LATEST_UPDATES],
+        },
+        status=400 if window.notices else 200,
+    )
+
+
+def timeline_rows(request: HttpRequest) -> HttpResponseBase:
+    """One kind group's page of rows, as the ``<tbody>`` that replaces the group's on ``/``.
+
+    Its own address, so that no cache keyed by the address (ours, a CDN's, the browser's) can
+    give a fragment for the page or the page for a fragment. Without htmx (a link opened by
+    hand) it sends the visitor to the same page of the whole timeline.
+    """
+    if request.headers.get("HX-Request") != "true":
+        query = request.META.get("QUERY_STRING", "")
+        response: HttpResponseBase = HttpResponseRedirect(
+            reverse("workstreams:timeline") + (f"?{query}" if query else "")
+        )
+    else:
+        response = _rows(request, list(Meeting.objects.for_timeline()), record_counts())
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _rows(request: HttpRequest, meetings: list[Meeting], counts: Counts) -> HttpResponse:
+    window, groups, opened = _matrix(request.GET, meetings, counts, only_asked=True)
+    group = next((g for g in groups if g.kind == opened), None)
+    if window.notices or group is None:
+        message = " ".join(window.notices) or _("Say which group the page is of: ?kind=img&page=2.")
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    context: dict[str, Any] = {"window": window, "meetings": window.meetings, "group": group}
+    return render(request, "dashboard/includes/matrix_group.html", {**context, "focus": True})
