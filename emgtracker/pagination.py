@@ -1,6 +1,7 @@
 """The API lists' pagination: by page number (``?page=``, the default) or by cursor
 (``?paginate=cursor``, then the ``cursor`` of each ``next`` link: emgtracker/keyset.py)."""
 
+import copy
 from typing import Any
 
 from django.db.models import QuerySet
@@ -64,7 +65,8 @@ class Pagination(pagination.PageNumberPagination):
         }
         for parameter in parameters:
             parameter["schema"].update(bounds.get(parameter["name"], {}))
-        return [*parameters, *KEYSET_PARAMETERS]
+        # Copies: the schema generator adds to the parameters it is given.
+        return [*parameters, *copy.deepcopy(KEYSET_PARAMETERS)]
 
 
 KEYSET_PARAMETERS: list[dict[str, Any]] = [
