@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.defaults import bad_request as page_bad_request
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as page_server_error
-from rest_framework import exceptions, filters, pagination, permissions, serializers
+from rest_framework import exceptions, filters, permissions, serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,8 +33,12 @@ from rest_framework.settings import api_settings
 from rest_framework_csv.renderers import CSVRenderer as BaseCSVRenderer
 
 from emgtracker.errors import error_body
+from emgtracker.keyset import CURSOR, MODE
+from emgtracker.pagination import MAX_PAGE_SIZE, Pagination
 from emgtracker.spreadsheets import safe_row
 from emgtracker.unavailable import unavailable
+
+__all__ = ["MAX_PAGE_SIZE", "Pagination"]  # named in settings.REST_FRAMEWORK
 
 if TYPE_CHECKING:
     # Imported for types only: rest_framework.views loads this module's classes from the
@@ -45,32 +49,6 @@ if TYPE_CHECKING:
     ViewMixinBase = APIView
 else:
     ViewMixinBase = object
-
-MAX_PAGE_SIZE = 200
-
-
-class Pagination(pagination.PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = MAX_PAGE_SIZE
-
-    def get_page_size(self, request: Request) -> int | None:
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is not None and not (raw.isdigit() and 0 < int(raw) <= MAX_PAGE_SIZE):
-            raise exceptions.ValidationError(
-                {"page_size": [_("A whole number from 1 to %(max)d.") % {"max": MAX_PAGE_SIZE}]}
-            )
-        return super().get_page_size(request)
-
-    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
-        bounds = {
-            self.page_query_param: {"minimum": 1},
-            self.page_size_query_param: {"minimum": 1, "maximum": MAX_PAGE_SIZE},
-        }
-        for parameter in parameters:
-            parameter["schema"].update(bounds.get(parameter["name"], {}))
-        return parameters
 
 
 class StrictOrderingFilter(filters.OrderingFilter):
@@ -237,7 +215,7 @@ def _flat(errors: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 # Parameters every list understands besides its filters.
-COMMON_PARAMETERS = {"page", "page_size", "ordering", "format"}
+COMMON_PARAMETERS = {"page", "page_size", "ordering", "format", CURSOR, MODE}
 
 
 class APIConventions(ViewMixinBase):
@@ -256,6 +234,7 @@ class APIConventions(ViewMixinBase):
             raise exceptions.ValidationError({"page": [_("A page number from 1.")]})
         if params.get("format") == "":
             raise exceptions.ValidationError({"format": [_("Name a format: json or csv.")]})
+        _paging_check(params)
         known = COMMON_PARAMETERS | set(_filter_names(self))
         unknown = sorted(set(params) - known)
         if unknown:
@@ -305,6 +284,11 @@ class RulesPermission(permissions.BasePermission):
 
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
         return bool(request.user.has_perm(self._perm(view), obj))
+
+
+def _paging_check(params: Any) -> None:
+    if (params.get(MODE) or "page") not in {"page", "cursor"}:
+        raise exceptions.ValidationError({MODE: [_("Either page or cursor.")]})
 
 
 def _filter_names(view: Any) -> list[str]:

@@ -1,13 +1,12 @@
-from typing import Any, TypedDict
+from typing import Any
 
 from django.contrib import admin
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import WithAnnotations
 
 from emgtracker.admin import RulesModelAdmin, RulesTabularInline
 from meetings.imports.admin import ParticipantImportMixin
@@ -20,7 +19,7 @@ from meetings.models import (
     Meeting,
     Person,
 )
-from meetings.services import intervention_delete, intervention_save
+from meetings.services import intervention_delete, intervention_save, meeting_counts_refresh
 
 
 @admin.register(Entity)
@@ -88,12 +87,6 @@ class AttendanceInline(RulesTabularInline[Attendance]):
     autocomplete_fields = ["person", "entity"]
 
 
-class ParticipantTotal(TypedDict):
-    """What the meeting list annotates: how many attendances each meeting lists."""
-
-    participant_total: int
-
-
 @admin.register(Meeting)
 class MeetingAdmin(RulesModelAdmin):
     list_display = [
@@ -126,7 +119,7 @@ class MeetingAdmin(RulesModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Meeting]:
         meetings: QuerySet[Meeting] = super().get_queryset(request)
-        return meetings.select_related("chair").annotate(participant_total=Count("attendances"))
+        return meetings.select_related("chair")
 
     @admin.display(description=_("Meeting"), ordering="date")
     def short_label(self, meeting: Meeting) -> str:
@@ -136,9 +129,14 @@ class MeetingAdmin(RulesModelAdmin):
     def date_display(self, meeting: Meeting) -> str:
         return meeting.date_display
 
-    @admin.display(description=_("Participants listed"), ordering="participant_total")
-    def participants(self, meeting: "WithAnnotations[Meeting, ParticipantTotal]") -> int:
-        return meeting.participant_total
+    @admin.display(description=_("Participants listed"), ordering="participant_count")
+    def participants(self, meeting: Meeting) -> int:
+        return meeting.participant_count
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is Attendance:
+            meeting_counts_refresh(meeting_ids=[form.instance.pk])
 
 
 @admin.register(AgendaItem)
@@ -169,6 +167,22 @@ class AttendanceAdmin(ParticipantImportMixin, RulesModelAdmin):
     list_select_related = ["person", "entity", "meeting"]
     search_fields = ["person__name", "listed_affiliation", "entity__acronym"]
     autocomplete_fields = ["meeting", "person", "entity"]
+
+    # Each write counts the lists it touched again: the meeting's, and the one it moved from.
+
+    def save_model(self, request: HttpRequest, obj: Attendance, form: Any, change: bool) -> None:
+        moved_from = form.initial.get("meeting") if change else None
+        super().save_model(request, obj, form, change)
+        meeting_counts_refresh(meeting_ids={obj.meeting_id, *([moved_from] if moved_from else [])})
+
+    def delete_model(self, request: HttpRequest, obj: Attendance) -> None:
+        super().delete_model(request, obj)
+        meeting_counts_refresh(meeting_ids=[obj.meeting_id])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Attendance]) -> None:
+        meeting_ids = set(queryset.values_list("meeting_id", flat=True))
+        super().delete_queryset(request, queryset)
+        meeting_counts_refresh(meeting_ids=meeting_ids)
 
 
 @admin.register(Intervention)

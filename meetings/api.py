@@ -23,8 +23,7 @@ class MeetingViewSet(APIConventions, viewsets.ReadOnlyModelViewSet[Meeting]):
 
     def get_queryset(self) -> QuerySet[Meeting]:
         return (
-            Meeting.objects.with_counts()
-            .select_related("chair")
+            Meeting.objects.select_related("chair")
             .prefetch_related(Prefetch("documents", queryset=Document.objects.for_meeting()))
             .order_by("date", "som_number")
         )

@@ -1,12 +1,14 @@
 """Writes to the meetings' record that span rows: typed, keyword-only, atomic."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Aggregate, Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
 from meetings.imports.plan import (
@@ -62,6 +64,7 @@ def attendance_import(
         Attendance.objects.filter(pk__in=ids).update(list_number=None)
     _create_people(plan)
     _write_attendances(plan)
+    meeting_counts_refresh(meeting_ids=[meeting.pk])
     LogEntry.objects.log_actions(
         user_id=by.pk,
         queryset=[meeting],
@@ -74,6 +77,28 @@ def attendance_import(
     )
     record_version_bump()
     return result
+
+
+def _attendances_counted(count: Aggregate) -> Coalesce:
+    counted = (
+        Attendance.objects.filter(meeting=OuterRef("pk"))
+        .order_by()
+        .values("meeting")
+        .annotate(n=count)
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+@transaction.atomic
+def meeting_counts_refresh(*, meeting_ids: Iterable[int]) -> None:
+    """Count again the participants and entities of these meetings' lists, kept on the meeting
+    (``participant_count``, ``entity_count``), in one UPDATE. Every write of attendances calls
+    it in its transaction: the import, the admin, the report loader."""
+    Meeting.objects.filter(pk__in=list(meeting_ids)).update(
+        participant_count=_attendances_counted(Count("pk")),
+        entity_count=_attendances_counted(Count("entity", distinct=True)),
+    )
 
 
 def _create_people(plan: AttendancePlan) -> None:

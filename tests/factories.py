@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.services import api_token_create
 from meetings.models import Attendance, Document, Entity, Intervention, Meeting, Person
+from meetings.services import meeting_counts_refresh
 from workstreams.models import (
     Decision,
     FocalPoint,
@@ -130,3 +131,4 @@ def grow_record(n: int) -> None:
             published_at=timezone.now(),
         )
         timeline_entry_refresh(workstream=workstream, meeting=update.meeting)
+    meeting_counts_refresh(meeting_ids=[meeting.pk, listed.pk])

@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -137,11 +137,7 @@ class ProgressUpdateViewSet(
         user = self.request.user
         if user.is_authenticated:
             public |= Q(pk__in=progress_updates_visible_to(user).values("pk"))
-        return (
-            ProgressUpdate.objects.filter(public)
-            .with_relations()
-            .annotate(meeting_date=F("meeting__date"), workstream_title=F("workstream__title"))
-        )
+        return ProgressUpdate.objects.filter(public).with_relations()
 
     def get_serializer_class(self) -> type[ProgressUpdateSerializer]:
         if self.action in {"update", "partial_update"}:
@@ -196,9 +192,7 @@ class ProgressUpdateViewSet(
 class DecisionViewSet(APIConventions, viewsets.ReadOnlyModelViewSet[Decision]):
     """What the Senior Officials decided about workstreams, with provenance."""
 
-    queryset = Decision.objects.with_relations().annotate(
-        meeting_date=F("meeting__date"), workstream_title=F("workstream__title")
-    )
+    queryset = Decision.objects.with_relations()
     serializer_class = DecisionSerializer
     filterset_class = DecisionFilter
     ordering_fields = ["meeting_date", "workstream_title", "kind"]
@@ -211,7 +205,7 @@ class DecisionViewSet(APIConventions, viewsets.ReadOnlyModelViewSet[Decision]):
 class ProposalViewSet(APIConventions, viewsets.ReadOnlyModelViewSet[Proposal]):
     """Concept notes, topics and themes put to meetings."""
 
-    queryset = Proposal.objects.with_relations().annotate(meeting_date=F("meeting__date"))
+    queryset = Proposal.objects.with_relations()
     serializer_class = ProposalSerializer
     filterset_class = ProposalFilter
     ordering_fields = ["meeting_date", "position", "kind", "title"]

@@ -5,7 +5,7 @@ import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -35,19 +35,10 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
             | Q(date_precision=DatePrecision.YEAR, date__year__gte=today.year)
         ).order_by("date", "som_number")
 
-    def with_counts(self) -> "MeetingQuerySet":
-        return self.annotate(
-            participant_count=Count("attendances", distinct=True),
-            entity_count=Count("attendances__entity", distinct=True),
-        )
-
     def for_list(self) -> "MeetingQuerySet":
-        """The meetings page: every meeting, newest first, with its chair and counts."""
-        return (
-            self.with_counts()
-            .select_related("chair__entity")
-            .order_by("-date", "-som_number", "segment")
-        )
+        """The meetings page: every meeting, newest first, with its chair (its counts are
+        kept on the row)."""
+        return self.select_related("chair__entity").order_by("-date", "-som_number", "segment")
 
     def for_calendar(self) -> "MeetingQuerySet":
         """The calendar feed: meetings known to the day, with their chair and ``last_changed``,
@@ -155,6 +146,14 @@ class Meeting(models.Model, HistoryNotes):
     reported_entity_count = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("A count the record states, where it lists nobody.")
     )
+    # Kept by every write of the meeting's attendances (meetings.services.meeting_counts_refresh),
+    # so that a list of meetings counts nothing as it reads.
+    participant_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text=_("People on the list of participants.")
+    )
+    entity_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text=_("Entities on the list of participants.")
+    )
     submission_deadline = models.DateField(
         null=True,
         blank=True,
@@ -162,7 +161,8 @@ class Meeting(models.Model, HistoryNotes):
     )
 
     objects = MeetingQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The counts follow the attendances, which keep no history: a meeting's history is its edits.
+    history = HistoricalRecords(excluded_fields=["participant_count", "entity_count"])
 
     class Meta:
         ordering = ["date", "som_number"]

@@ -35,7 +35,7 @@ class ProgressUpdateInline(ReadOnly, RulesTabularInline[ProgressUpdate]):
     fields = ["meeting", "status", "state", "presenter", "entity"]
     readonly_fields = ["meeting", "status", "state", "presenter", "entity"]
     show_change_link = True
-    ordering = ["meeting__date"]
+    ordering = ["meeting_date"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ProgressUpdate]:
         return super().get_queryset(request).select_related("meeting", "presenter", "entity")
@@ -82,6 +82,9 @@ class WorkstreamAdmin(RulesModelAdmin):
     ) -> tuple[QuerySet[Any], bool]:
         own = super().get_search_results(request, queryset, search_term)
         return admin_search_results(queryset, own, search_term, kind=self.search_kind)
+
+    def save_model(self, request: HttpRequest, obj: Workstream, form: Any, change: bool) -> None:
+        services.workstream_save(workstream=obj, by=request.user)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Decisions added, changed or deleted inline go through their services, as on their

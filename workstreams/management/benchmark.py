@@ -25,6 +25,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from meetings.models import Attendance, Document, Entity, Intervention, Meeting, Person
+from meetings.services import meeting_counts_refresh
 from workstreams.models import (
     Decision,
     ProgressUpdate,
@@ -149,6 +150,7 @@ def _units_attend(growth: _Growth, units: list[_Unit]) -> None:
         for _, e, _, p in units
         for m in (growth.meeting, growth.listed)
     )
+    meeting_counts_refresh(meeting_ids=[growth.meeting.pk, growth.listed.pk])
     Intervention.objects.bulk_create(
         Intervention(meeting=growth.meeting, position=1000 + i, entity=e, summary="Supported.")
         for i, e, _, _ in units
@@ -164,6 +166,7 @@ def _units_record(growth: _Growth, units: list[_Unit]) -> None:
             kind="topic",
             position=1000 + i,
             title=f"Benchmark topic {i}",
+            meeting_date=meeting.date,
             presenter=p,
             entity=e,
             source=source,
@@ -173,7 +176,9 @@ def _units_record(growth: _Growth, units: list[_Unit]) -> None:
     ProgressUpdate.objects.bulk_create(
         ProgressUpdate(
             workstream=w,
+            workstream_title=w.title,
             meeting=meeting,
+            meeting_date=meeting.date,
             entity=e,
             presenter=p,
             status="active",
@@ -184,7 +189,15 @@ def _units_record(growth: _Growth, units: list[_Unit]) -> None:
         for i, e, w, p in units
     )
     decisions = Decision.objects.bulk_create(
-        Decision(meeting=meeting, workstream=w, kind="establish", text="Set up.", source=source)
+        Decision(
+            meeting=meeting,
+            meeting_date=meeting.date,
+            workstream=w,
+            workstream_title=w.title,
+            kind="establish",
+            text="Set up.",
+            source=source,
+        )
         for _, _, w, _ in units
     )
     # What timeline_entry_refresh derives: the decision outranks the published update.

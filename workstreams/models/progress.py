@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from emgtracker.db import choices_check
 from emgtracker.history import HistoryNotes
 from meetings.models import AgendaItem, Document, Entity, Meeting, Person, Sourced
+from workstreams.models.sort_keys import MeetingDateAndTitleKept, MeetingDateKept
 from workstreams.models.timeline import Status
 
 # Where the record states a row: joined wherever the row's provenance is shown.
@@ -28,7 +29,7 @@ class ProgressUpdateQuerySet(models.QuerySet["ProgressUpdate"]):
         workstream, presenter, entity, agenda item and source, in agenda order then by title,
         updates without an agenda item last on every database."""
         return self.published_with_relations().order_by(
-            F("agenda_item__position").asc(nulls_last=True), "workstream__title"
+            F("agenda_item__position").asc(nulls_last=True), "workstream_title"
         )
 
     def with_relations(self) -> "ProgressUpdateQuerySet":
@@ -58,7 +59,7 @@ class EditorialState(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class ProgressUpdate(Sourced, HistoryNotes):
+class ProgressUpdate(MeetingDateAndTitleKept, Sourced, HistoryNotes):
     """What a workstream reported at a meeting. Only published updates are public."""
 
     State = EditorialState
@@ -105,15 +106,18 @@ class ProgressUpdate(Sourced, HistoryNotes):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["meeting__date", "workstream__title"]
+        ordering = ["meeting_date", "workstream_title"]
         indexes = [
+            # The lists' default order (the API's, the admin's), read from the index.
+            models.Index(fields=["meeting_date", "workstream_title"], name="update_date_title"),
+            models.Index(fields=["workstream_title"], name="update_title"),
             # The feeds: the newest published updates, read from the index, not sorted.
             models.Index(
                 F("published_at").desc(),
                 F("id").desc(),
                 condition=Q(state="published"),
                 name="update_published_newest",
-            )
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -153,7 +157,7 @@ class ProposalKind(models.TextChoices):
     THEME = "theme", _("Theme for the strategic discussion")
 
 
-class Proposal(Sourced, HistoryNotes):
+class Proposal(MeetingDateKept, Sourced, HistoryNotes):
     """A new piece of work put to a meeting: a concept note, a topic, or a discussion theme."""
 
     Kind = ProposalKind
@@ -188,7 +192,11 @@ class Proposal(Sourced, HistoryNotes):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["meeting__date", "position"]
+        ordering = ["meeting_date", "position"]
+        indexes = [
+            # The lists' default order: by the meeting's date, then the order within it.
+            models.Index(fields=["meeting_date", "position"], name="proposal_date_position"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "title"], name="proposal_title_unique"),
             models.UniqueConstraint(
@@ -221,7 +229,7 @@ class DecisionKind(models.TextChoices):
     NOT_TAKEN_FORWARD = "not_taken_forward", _("Not taken forward")
 
 
-class Decision(Sourced, HistoryNotes):
+class Decision(MeetingDateAndTitleKept, Sourced, HistoryNotes):
     """What the Senior Officials decided about a workstream at a meeting."""
 
     Kind = DecisionKind
@@ -237,7 +245,14 @@ class Decision(Sourced, HistoryNotes):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["meeting__date", "workstream__title"]
+        ordering = ["meeting_date", "workstream_title"]
+        indexes = [
+            # The lists' default order (the API adds kind), read from the index.
+            models.Index(
+                fields=["meeting_date", "workstream_title", "kind"], name="decision_date_title"
+            ),
+            models.Index(fields=["workstream_title"], name="decision_title"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "workstream", "kind"], name="decision_once_per_kind"

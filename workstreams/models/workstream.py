@@ -80,7 +80,7 @@ class WorkstreamQuerySet(models.QuerySet["Workstream"]):
                 ),
                 Prefetch(
                     "decisions",
-                    queryset=Decision.objects.with_relations().order_by("meeting__date", "kind"),
+                    queryset=Decision.objects.with_relations().order_by("meeting_date", "kind"),
                 ),
                 Prefetch("proposals", queryset=Proposal.objects.with_relations()),
             )

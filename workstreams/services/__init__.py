@@ -3,7 +3,7 @@ and the report loader call them as ``services.<entity>_<action>``.
 
 - ``timeline``: the one place a workstream's status at a meeting is derived;
 - ``progress_updates``: the editorial workflow of an update;
-- ``meeting_record``: decisions, proposals and meetings;
+- ``meeting_record``: decisions, proposals, meetings and workstreams;
 - ``briefing_packs``: the briefing pack jobs.
 """
 
@@ -20,6 +20,7 @@ from workstreams.services.meeting_record import (
     meeting_save,
     proposal_delete,
     proposal_save,
+    workstream_save,
 )
 from workstreams.services.progress_updates import (
     EDITABLE_FIELDS,
@@ -67,6 +68,7 @@ __all__ = [
     "proposal_save",
     "timeline_entry_refresh",
     "workstream_delete",
+    "workstream_save",
     "workstream_status_now_refresh",
     "workstream_timeline_refresh",
 ]

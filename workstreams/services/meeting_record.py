@@ -1,7 +1,8 @@
-"""Decisions, proposals and meetings: the rest of the record, saved by the admin, the API and
-the report loader alike. Each re-derives the timeline cells it moves."""
+"""Decisions, proposals, meetings and workstreams: the rest of the record, saved by the admin,
+the API and the report loader alike. Each re-derives the timeline cells it moves, and a meeting's
+date or a workstream's title reaches the rows that keep it as a sort key."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from delivery.interface import webhook_meeting_added
 from meetings.models import Meeting
 from meetings.record_version import record_version_bump
-from workstreams.models import Decision, Proposal, TimelineEntry, Workstream
+from workstreams.models import Decision, ProgressUpdate, Proposal, TimelineEntry, Workstream
 from workstreams.services.timeline import (
     workstream_status_now_refresh,
     workstream_timeline_refresh,
@@ -87,8 +88,39 @@ def meeting_save(
     meeting.save()
     if created:
         webhook_meeting_added(meeting=meeting)
-    elif {"date", "som_number"} & set(changed):
+    else:
+        _meeting_date_spread(meeting)
+    if not created and {"date", "som_number"} & set(changed):
         at_meeting = TimelineEntry.objects.filter(meeting=meeting).values("workstream")
         workstream_status_now_refresh(workstreams=Workstream.objects.filter(pk__in=at_meeting))
     record_version_bump()
     return meeting
+
+
+def _meeting_date_spread(meeting: Meeting) -> None:
+    """The meeting's date onto the rows that sort by it: whichever path changed the date (the
+    admin names it in ``changed``, another caller may not), no row keeps the old one."""
+    for model in (ProgressUpdate, Decision, Proposal):
+        model.objects.filter(meeting=meeting).exclude(meeting_date=meeting.date).update(
+            meeting_date=meeting.date
+        )
+
+
+@transaction.atomic
+def workstream_save(
+    *,
+    workstream: Workstream,
+    by: User | AnonymousUser | None,
+    update_fields: Sequence[str] | None = None,
+) -> Workstream:
+    """Add or change a workstream (the admin; the report loader, ``by`` None, naming the fields
+    it changed). A new title reaches the updates and decisions that sort by it."""
+    if by is not None:
+        _record_require(by, "change" if workstream.pk else "add", workstream)
+    workstream.save(update_fields=update_fields)
+    for model in (ProgressUpdate, Decision):
+        model.objects.filter(workstream=workstream).exclude(
+            workstream_title=workstream.title
+        ).update(workstream_title=workstream.title)
+    record_version_bump()
+    return workstream

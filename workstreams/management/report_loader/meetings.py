@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.text import slugify
 
 from meetings.models import AgendaItem, Attendance, Document, Entity, Meeting, Person
+from meetings.services import meeting_counts_refresh
 from workstreams.management.report_loader.report import ReportDataError
 from workstreams.management.report_loader.rows import Loader
 
@@ -134,6 +135,8 @@ def _participants_load(loader: Loader, participants: list[dict[str, str]]) -> No
                 "list_number": int(row["number"]),
             },
         )
+    if isinstance(meeting, Meeting):
+        meeting_counts_refresh(meeting_ids=[meeting.pk])
 
 
 def _meeting_close(meeting: Meeting) -> datetime.datetime:

@@ -31,7 +31,7 @@ from workstreams.management.report_loader.report import (
     stored,
 )
 from workstreams.models import LoadedRow, ProgressUpdate, Workstream
-from workstreams.services import briefing_packs_supersede, meeting_save
+from workstreams.services import briefing_packs_supersede, meeting_save, workstream_save
 
 M = TypeVar("M", bound=models.Model)
 
@@ -52,6 +52,8 @@ def _save(obj: models.Model, changed: list[str] | None) -> None:
         meeting_save(meeting=obj, by=None, changed=changed or ())
     elif isinstance(obj, Intervention):
         intervention_save(intervention=obj, by=None)
+    elif isinstance(obj, Workstream):
+        workstream_save(workstream=obj, by=None, update_fields=changed)
     else:
         obj.save(update_fields=changed)
 
