@@ -83,9 +83,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
             "legend": legend(),
             "counts": summary_counts(counts),
             "next_meeting": next((m for m in meetings if m.is_upcoming(today)), None),
-            "latest_updates": ProgressUpdate.objects.published_with_relations().order_by(
-                "-meeting__date", "-published_at", "workstream__title"
-            )[:LATEST_UPDATES],
+            "latest_updates": ProgressUpdate.objects.newest_by_meeting()[:LATEST_UPDATES],
         },
         status=400 if window.notices else 200,
     )

@@ -160,7 +160,7 @@ def feed_entries(
     entries = [_update_entry(u) for u in updates.order_by("-published_at", "-pk")[:limit]]
     entries += [
         _decision_entry(d)
-        for d in decisions.order_by("-meeting__date", "-meeting__som_number", "-pk")[:limit]
+        for d in decisions.order_by("-meeting_date", "-meeting__som_number", "-pk")[:limit]
     ]
     # Newest first; entries of one instant (a meeting's updates) in the order of their titles.
     entries.sort(key=lambda e: e.title)

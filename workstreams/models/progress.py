@@ -44,6 +44,13 @@ class ProgressUpdateQuerySet(models.QuerySet["ProgressUpdate"]):
         which also shows a login the drafts it may see, takes ``with_relations()``)."""
         return self.published().with_relations()
 
+    def newest_by_meeting(self) -> "ProgressUpdateQuerySet":
+        """The timeline's latest updates: published, the latest meeting's first, each meeting's
+        most recently published first; read from an index, not sorted."""
+        return self.published_with_relations().order_by(
+            "-meeting_date", "-published_at", "workstream_title"
+        )
+
     def awaiting_review(self) -> "ProgressUpdateQuerySet":
         """The admin landing panel: submitted updates, oldest first."""
         return (
@@ -117,6 +124,14 @@ class ProgressUpdate(MeetingDateAndTitleKept, Sourced, HistoryNotes):
                 F("id").desc(),
                 condition=Q(state="published"),
                 name="update_published_newest",
+            ),
+            # The timeline's latest updates (newest_by_meeting).
+            models.Index(
+                F("meeting_date").desc(),
+                F("published_at").desc(),
+                "workstream_title",
+                condition=Q(state="published"),
+                name="update_newest_by_meeting",
             ),
         ]
         constraints = [
