@@ -72,7 +72,7 @@ def test_meeting_page_lists_103_participants_grouped_by_entity(client: Client) -
     response = client.get("/meetings/som28-mid-term/")
     page = response.content.decode()
     assert "103 participants" in page
-    groups = response.context["participants"]
+    groups = response.context["participant_groups"]
     assert sum(len(g.people) for g in groups) == 103
     unesco = next(g for g in groups if g.entity and g.entity.acronym == "UNESCO")
     assert len(unesco.people) == 4
@@ -109,12 +109,14 @@ def test_entity_page_shows_what_it_leads_presented_and_attended(client: Client) 
 PAGES = {
     # meetings, workstreams with their parent, leads, entries, latest updates
     "/": 5,
-    # meeting, agenda, documents, attendances, interventions, updates, proposals, decisions
-    "/meetings/som29-senior/": 8,
-    # entities with their four counts
-    "/entities/": 1,
-    # entity, leads, updates, proposals, interventions, attendances
-    "/entities/unep/": 6,
+    # meeting, agenda, documents, the participant and entity counts; a count and a page of
+    # each of updates, proposals, decisions and interventions; a page of participants
+    "/meetings/som29-senior/": 13,
+    # count, a page of entities with their four counts
+    "/entities/": 2,
+    # entity; a count and a page of each of leads, updates, proposals, interventions and
+    # attendances
+    "/entities/unep/": 11,
 }
 
 

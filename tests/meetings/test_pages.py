@@ -9,8 +9,8 @@ pytestmark = pytest.mark.usefixtures("record")
 # Query counts: the same at the record's size and with many more rows -----------------------
 
 PAGES = {
-    # meetings with counts
-    "/meetings/": 1,
+    # count, a page of meetings with their counts, the next meeting
+    "/meetings/": 3,
 }
 
 
