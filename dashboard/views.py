@@ -7,71 +7,77 @@ named after its screen. Only published progress updates appear here.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from dashboard.attendance import (
+    attended_in_order,
+    meetings_attended,
+    participant_groups,
+    participants_in_groups,
+)
+from emgtracker.paging import Paged, paged
 from meetings.models import Attendance, Entity, Intervention, Meeting
 from workstreams.models import Decision, ProgressUpdate, Proposal, WorkstreamLead
 
+# The longest a list may run on a meeting's or an entity's page before it goes on to a next page.
+PER_SECTION = 25
+PARTICIPANTS_PER_PAGE = 150
+ENTITIES_PER_PAGE = 50
+
 
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A meeting: agenda, documents, what was presented, proposed, decided and said, and who came."""
-    meeting = get_object_or_404(
-        Meeting.objects.for_detail().prefetch_related(
-            # Only the presented updates: ``meeting.updates.all()`` below reads these.
-            Prefetch("updates", queryset=ProgressUpdate.objects.presented()),
-            Prefetch("proposals", queryset=Proposal.objects.with_relations().order_by("position")),
-            Prefetch("decisions", queryset=Decision.objects.with_relations()),
-        ),
-        slug=slug,
+    """A meeting: agenda, documents, what was presented, proposed, decided and said, and who
+    came. Each of the last five is a page of its list, with a link to the rest."""
+    meeting = get_object_or_404(Meeting.objects.for_detail(), slug=slug)
+    # Kept on the meeting by every attendance write (meetings.services.meeting_counts_refresh).
+    participant_count, entity_count = meeting.participant_count, meeting.entity_count
+    participants = paged(
+        request,
+        participants_in_groups(meeting),
+        per_page=PARTICIPANTS_PER_PAGE,
+        param="participants",
+        anchor="participants-heading",
+        count=participant_count,
     )
-    attendances = list(meeting.attendances.all())
+    sections = _sections(
+        request,
+        updates=ProgressUpdate.objects.presented().filter(meeting=meeting),
+        proposals=Proposal.objects.with_relations().filter(meeting=meeting).order_by("position"),
+        decisions=Decision.objects.with_relations()
+        .filter(meeting=meeting)
+        .order_by("workstream_title", "pk"),
+        interventions=Intervention.objects.filter(meeting=meeting)
+        .select_related("entity", "person", "agenda_item", "source__meeting")
+        .order_by("position"),
+    )
     return render(
         request,
         "dashboard/meeting_detail.html",
         {
             "meeting": meeting,
             "agenda": _agenda_tree(list(meeting.agenda_items.all())),
-            "updates": meeting.updates.all(),
-            "participants": _participant_groups(attendances),
-            "participant_count": len(attendances),
-            "entity_count": len({a.entity_id for a in attendances if a.entity_id}),
+            "participant_count": participant_count,
+            "entity_count": entity_count,
+            "participants": participants,
+            "participant_groups": participant_groups(participants.rows),
+            **sections,
         },
     )
 
 
-@dataclass
-class ParticipantGroup:
-    """The participants of one entity, or of one affiliation the record links to no entity."""
-
-    entity: Entity | None
-    affiliation: str
-    people: list[Attendance]
-
-    @property
-    def label(self) -> str:
-        return self.entity.label if self.entity else self.affiliation
-
-
-def _participant_groups(attendances: list[Attendance]) -> list[ParticipantGroup]:
-    groups: dict[tuple[str, Any], ParticipantGroup] = {}
-    for attendance in attendances:
-        key = (
-            ("entity", attendance.entity_id)
-            if attendance.entity_id
-            else ("affiliation", attendance.listed_affiliation)
-        )
-        if key not in groups:
-            groups[key] = ParticipantGroup(attendance.entity, attendance.listed_affiliation, [])
-        groups[key].people.append(attendance)
-    # Named groups alphabetically; people with no affiliation listed come last.
-    return sorted(groups.values(), key=lambda g: (not g.label, g.label.casefold()))
+def _sections(request: HttpRequest, **lists: QuerySet[Any]) -> dict[str, Paged[Any]]:
+    """A page of each list, named by the list: the parameter that pages it (``?decisions=2``)
+    and the anchor of its heading (``#decisions-heading``) take the same name."""
+    return {
+        name: paged(request, rows, per_page=PER_SECTION, param=name, anchor=f"{name}-heading")
+        for name, rows in lists.items()
+    }
 
 
 def _agenda_tree(items: list[Any]) -> list[tuple[Any, list[Any]]]:
@@ -96,38 +102,55 @@ def _count(queryset: QuerySet[Any], field: str) -> Coalesce:
 
 
 def entity_list(request: HttpRequest) -> HttpResponse:
-    """Every entity in the record, with what it leads, presented, said and attended."""
+    """The entities in the record, a page at a time, with what each leads, presented, said and
+    attended."""
     entities = Entity.objects.annotate(
         lead_count=_count(WorkstreamLead.objects.all(), "entity"),
         update_count=_count(ProgressUpdate.objects.published(), "entity"),
         intervention_count=_count(Intervention.objects.all(), "entity"),
         attendance_count=_count(Attendance.objects.all(), "entity"),
-    ).order_by("acronym", "name")
-    return render(request, "dashboard/entity_list.html", {"entities": entities})
+    ).order_by("acronym", "name", "pk")
+    return render(
+        request,
+        "dashboard/entity_list.html",
+        {"entities": paged(request, entities, per_page=ENTITIES_PER_PAGE)},
+    )
 
 
 def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """What an entity leads, presented, said and attended: a page of each, with a link to the
+    rest."""
     entity = get_object_or_404(Entity, slug=slug)
-    attendances = Attendance.objects.filter(entity=entity).select_related("meeting", "person")
-    attended: dict[Meeting, list[Attendance]] = defaultdict(list)
-    for attendance in attendances.order_by("meeting__date", "person__name"):
-        attended[attendance.meeting].append(attendance)
+    attended = paged(
+        request,
+        attended_in_order(entity),
+        per_page=PARTICIPANTS_PER_PAGE,
+        param="attended",
+        anchor="attended-heading",
+    )
+    sections = _sections(
+        request,
+        leads=WorkstreamLead.objects.filter(entity=entity)
+        .select_related("workstream")
+        .order_by("workstream__title", "pk"),
+        updates=ProgressUpdate.objects.published_with_relations()
+        .filter(entity=entity)
+        .order_by("meeting_date", "workstream_title", "pk"),
+        proposals=Proposal.objects.with_relations()
+        .filter(entity=entity)
+        .order_by("meeting_date", "position", "pk"),
+        interventions=Intervention.objects.filter(entity=entity)
+        .select_related("meeting", "agenda_item", "person")
+        .order_by("meeting__date", "position", "pk"),
+    )
     return render(
         request,
         "dashboard/entity_detail.html",
         {
             "entity": entity,
-            "leads": WorkstreamLead.objects.filter(entity=entity)
-            .select_related("workstream")
-            .order_by("workstream__title"),
-            "updates": ProgressUpdate.objects.published_with_relations()
-            .filter(entity=entity)
-            .order_by("meeting__date", "workstream__title"),
-            "proposals": Proposal.objects.with_relations().filter(entity=entity),
-            "interventions": Intervention.objects.filter(entity=entity)
-            .select_related("meeting", "agenda_item", "person")
-            .order_by("meeting__date", "position"),
-            "attended": list(attended.items()),
+            "attended": attended,
+            "meetings_attended": meetings_attended(attended.rows),
             "page_title": _("%(entity)s in the EMG record") % {"entity": entity.label},
+            **sections,
         },
     )

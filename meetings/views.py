@@ -5,18 +5,28 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from emgtracker.paging import paged
 from meetings.models import Document, Meeting
+
+MEETINGS_PER_PAGE = 25
 
 
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    """Every Senior Officials Meeting segment, newest first, and the next one to come."""
-    meetings = list(Meeting.objects.for_list())
-    today = timezone.localdate()
-    upcoming = [m for m in meetings if m.is_upcoming(today)]
+    """The Senior Officials Meeting segments, newest first, a page at a time, and the next one
+    to come."""
     return render(
         request,
         "meetings/meeting_list.html",
-        {"meetings": meetings, "next_meeting": upcoming[-1] if upcoming else None},
+        {
+            "meetings": paged(
+                request,
+                Meeting.objects.for_list(),
+                per_page=MEETINGS_PER_PAGE,
+                # Counted apart: counting the list itself would join every attendance.
+                count=Meeting.objects.count(),
+            ),
+            "next_meeting": Meeting.objects.upcoming(timezone.localdate()).first(),
+        },
     )
 
 

@@ -6,10 +6,10 @@ Only published progress updates appear here; drafts and submitted updates stay i
 
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from emgtracker.paging import paged
 from meetings.models import Meeting
 from workstreams.cells import Cell, cells_for, current_cell
 from workstreams.filters import WorkstreamFilter
@@ -28,19 +28,11 @@ def workstream_list(request: HttpRequest) -> HttpResponse:
             {"filter": filterset, "page": None},
             status=400,
         )
-    paginator = Paginator(filterset.qs, WORKSTREAMS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paged(request, filterset.qs, per_page=WORKSTREAMS_PER_PAGE)
     return render(
         request,
         "workstreams/workstream_list.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "rows": [_list_row(w) for w in page.object_list],
-            "query": query.urlencode(),
-        },
+        {"filter": filterset, "page": page, "rows": [_list_row(w) for w in page.rows]},
     )
 
 

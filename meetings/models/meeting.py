@@ -54,9 +54,10 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         )
 
     def for_detail(self) -> "MeetingQuerySet":
-        """A meeting's page: its agenda, documents, participants and interventions."""
+        """A meeting's page: its chair, agenda and documents. The lists that grow with the
+        record (participants, interventions) are read a page at a time, apart."""
         # Imported here: those models point at Meeting, so their modules import this one.
-        from meetings.models.agenda import AgendaItem, Attendance, Intervention
+        from meetings.models.agenda import AgendaItem
         from meetings.models.documents import Document
 
         return self.select_related("chair__entity").prefetch_related(
@@ -67,18 +68,6 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
                 ).order_by("position"),
             ),
             models.Prefetch("documents", queryset=Document.objects.for_meeting()),
-            models.Prefetch(
-                "attendances",
-                queryset=Attendance.objects.select_related("person", "entity").order_by(
-                    "listed_affiliation", "person__name"
-                ),
-            ),
-            models.Prefetch(
-                "interventions",
-                queryset=Intervention.objects.select_related(
-                    "entity", "person", "agenda_item", "source__meeting"
-                ).order_by("position"),
-            ),
         )
 
 

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.factories import MeetingFactory, ProgressUpdateFactory
-from workstreams.models import Workstream
+from meetings.models import Attendance, Entity, Intervention, Meeting
+from tests.factories import MeetingFactory, ProgressUpdateFactory, grow_record
+from workstreams.models import ProgressUpdate, Proposal, Workstream, WorkstreamLead
 
 pytestmark = pytest.mark.usefixtures("record")
 
@@ -72,7 +73,7 @@ def test_meeting_page_lists_103_participants_grouped_by_entity(client: Client) -
     response = client.get("/meetings/som28-mid-term/")
     page = response.content.decode()
     assert "103 participants" in page
-    groups = response.context["participants"]
+    groups = response.context["participant_groups"]
     assert sum(len(g.people) for g in groups) == 103
     unesco = next(g for g in groups if g.entity and g.entity.acronym == "UNESCO")
     assert len(unesco.people) == 4
@@ -103,6 +104,145 @@ def test_entity_page_shows_what_it_leads_presented_and_attended(client: Client) 
     _text(client, "/entities/no-such-entity/", status=404)
 
 
+# A page at a time -----------------------------------------------------------------------------
+
+
+def _people(response: Any) -> list[str]:
+    return [a.person.name for g in response.context["participant_groups"] for a in g.people]
+
+
+def test_meeting_participants_come_a_page_at_a_time(client: Client, monkeypatch: Any) -> None:
+    monkeypatch.setattr("dashboard.views.PARTICIPANTS_PER_PAGE", 20)
+    meeting = Meeting.objects.get(slug="som28-mid-term")
+    listed = Attendance.objects.filter(meeting=meeting)
+    entities = listed.exclude(entity=None).values("entity").distinct().count()
+    pages = [client.get(f"/meetings/som28-mid-term/?participants={n}") for n in range(1, 7)]
+    assert [len(_people(r)) for r in pages] == [20, 20, 20, 20, 20, 3]
+    # Each participant on one page, none lost.
+    shown = [name for r in pages for name in _people(r)]
+    assert sorted(shown) == sorted(a.person.name for a in listed.select_related("person"))
+    for response in pages:
+        # The headline counts the whole list, whichever page is shown.
+        assert "103 participants, 47 entities" in response.content.decode()
+        assert entities == 47
+    # A group that runs on to the next page gives the size of the whole group.
+    groups = [g for r in pages for g in r.context["participant_groups"]]
+    assert any(len(g.people) < g.total for g in groups)
+    for group in groups:
+        same = (
+            listed.filter(entity=group.entity)
+            if group.entity
+            else listed.filter(entity=None, listed_affiliation=group.affiliation)
+        )
+        assert group.total == same.count()
+
+
+def test_meeting_page_links_to_the_other_pages_of_its_participants(
+    client: Client, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("dashboard.views.PARTICIPANTS_PER_PAGE", 40)
+    page = _text(client, "/meetings/som28-mid-term/?participants=2")
+    nav = page[page.index('<nav class="pagination" aria-label="Pages of participants">') :]
+    nav = nav[: nav.index("</nav>")]
+    url = "/meetings/som28-mid-term/"
+    assert f'<a href="{url}#participants-heading" rel="prev">Previous</a>' in nav
+    assert f'<a href="{url}?participants=3#participants-heading" rel="next">Next</a>' in nav
+    assert (
+        f'<a href="{url}?participants=2#participants-heading" aria-current="page">'
+        '<span class="visually-hidden">Page </span>2</a>'
+    ) in nav
+    assert "Page 2 of 3" in nav
+
+
+def test_each_list_of_a_meeting_pages_on_its_own_and_keeps_the_others(
+    client: Client, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("dashboard.views.PER_SECTION", 5)
+    meeting = Meeting.objects.get(slug="som28-mid-term")
+    updates = ProgressUpdate.objects.published().filter(meeting=meeting).count()
+    interventions = Intervention.objects.filter(meeting=meeting).count()
+    assert (updates, interventions) == (12, 21)
+    response = client.get("/meetings/som28-mid-term/?interventions=2&updates=3")
+    context, page = response.context, response.content.decode()
+    assert [len(context[n].rows) for n in ("updates", "interventions", "proposals")] == [2, 5, 5]
+    assert '<span class="count">(12)</span>' in page
+    assert '<span class="count">(21)</span>' in page
+    # The updates' link back keeps the interventions' page, and the other way round.
+    assert 'href="/meetings/som28-mid-term/?interventions=2&amp;updates=2#updates-heading"' in page
+    assert (
+        'href="/meetings/som28-mid-term/?updates=3&amp;interventions=3#interventions-heading"'
+        in (page)
+    )
+
+
+BAD_PAGES = {"banana": 1, "0": 1, "-1": 1, "--2": 1, "1.5": 1, "99999": 3, "9" * 30: 3}
+
+
+@pytest.mark.parametrize(("asked", "shown"), BAD_PAGES.items())
+def test_an_odd_page_number_lands_on_the_nearest_page(
+    client: Client, monkeypatch: Any, asked: str, shown: int
+) -> None:
+    monkeypatch.setattr("dashboard.views.PARTICIPANTS_PER_PAGE", 40)
+    monkeypatch.setattr("dashboard.views.PER_SECTION", 10)
+    meeting = client.get(f"/meetings/som28-mid-term/?participants={asked}&interventions={asked}")
+    assert meeting.status_code == 200
+    assert meeting.context["participants"].page.number == shown
+    assert meeting.context["interventions"].page.number == shown
+    monkeypatch.setattr("dashboard.views.ENTITIES_PER_PAGE", 20)  # 48 entities: 3 pages
+    entities = client.get(f"/entities/?page={asked}")
+    assert entities.status_code == 200
+    assert entities.context["entities"].page.number == shown
+
+
+def test_entities_come_a_page_at_a_time_with_the_record_s_counts(client: Client) -> None:
+    grow_record(30)
+    pages = [client.get(f"/entities/?page={n}").context["entities"] for n in (1, 2)]
+    assert [len(p.rows) for p in pages] == [50, Entity.objects.count() - 50]
+    assert pages[0].count == Entity.objects.count()
+    for entity in pages[0].rows + pages[1].rows:
+        assert (
+            entity.lead_count,
+            entity.update_count,
+            entity.intervention_count,
+            entity.attendance_count,
+        ) == (
+            WorkstreamLead.objects.filter(entity=entity).count(),
+            ProgressUpdate.objects.published().filter(entity=entity).count(),
+            Intervention.objects.filter(entity=entity).count(),
+            Attendance.objects.filter(entity=entity).count(),
+        )
+    assert 'aria-label="Pages of entities"' in _text(client, "/entities/")
+
+
+def test_entity_page_gives_each_list_s_count_and_a_page_of_it(
+    client: Client, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("dashboard.views.PER_SECTION", 5)
+    monkeypatch.setattr("dashboard.views.PARTICIPANTS_PER_PAGE", 5)
+    grow_record(12)
+    unep = Entity.objects.get(slug="unep")
+    counts = {
+        "leads": WorkstreamLead.objects.filter(entity=unep).count(),
+        "updates": ProgressUpdate.objects.published().filter(entity=unep).count(),
+        "proposals": Proposal.objects.filter(entity=unep).count(),
+        "interventions": Intervention.objects.filter(entity=unep).count(),
+        "attended": Attendance.objects.filter(entity=unep).count(),
+    }
+    assert counts["interventions"] > 5
+    response = client.get("/entities/unep/?interventions=2")
+    for name, count in counts.items():
+        assert response.context[name].count == count, name
+        assert len(response.context[name].rows) == min(
+            count - 5 if name == "interventions" else count, 5
+        )
+    page = response.content.decode()
+    assert f'<span class="count">({counts["interventions"]})</span>' in page
+    assert 'href="/entities/unep/#interventions-heading" rel="prev"' in page
+    # Each meeting attended gives how many of the entity's people came, on every page.
+    for group in response.context["meetings_attended"]:
+        assert group.total == Attendance.objects.filter(entity=unep, meeting=group.meeting).count()
+
+
 # Query counts: the same at the record's size and with many more rows -----------------------
 
 
@@ -110,12 +250,17 @@ PAGES = {
     # meetings, counts, each group's page (one query at the record's size), sub-groups (one per
     # level, and an empty one), rows, leads, entries, latest updates (tests/dashboard/test_timeline.py)
     "/": 9,
-    # meeting, agenda, documents, attendances, interventions, updates, proposals, decisions
-    "/meetings/som29-senior/": 8,
-    # entities with their four counts
-    "/entities/": 1,
-    # entity, leads, updates, proposals, interventions, attendances
-    "/entities/unep/": 6,
+    # meeting (with its kept participant and entity counts), agenda, documents; a count and a
+    # page of each of updates, proposals, decisions and interventions; a page of participants
+    "/meetings/som29-senior/": 12,
+    "/meetings/som28-mid-term/?participants=2&updates=2": 12,
+    # count, a page of entities with their four counts
+    "/entities/": 2,
+    "/entities/?page=2": 2,
+    # entity; a count and a page of each of leads, updates, proposals, interventions and
+    # attendances
+    "/entities/unep/": 11,
+    "/entities/unep/?interventions=2&attended=9": 11,
 }
 
 

@@ -351,8 +351,9 @@ def test_meeting_page_and_api_list_documents_in_flat_queries(
     first_pack: Job, django_capture_on_commit_callbacks: Any
 ) -> None:
     client = Client()
-    # meeting, agenda, documents, attendances, interventions, updates, proposals, decisions
-    assert _queries(client, f"/meetings/{SLUG}/") == 8
+    # meeting, agenda, documents, the attendance counts, a page of participants; a count and
+    # a page of each of updates, proposals, decisions and interventions
+    assert _queries(client, f"/meetings/{SLUG}/") == 12
     # meeting with counts and chair, its current documents
     assert _queries(client, f"/api/v1/meetings/{SLUG}/") == 2
     secretariat = UserFactory.create(role="secretariat")
@@ -360,5 +361,5 @@ def test_meeting_page_and_api_list_documents_in_flat_queries(
         with django_capture_on_commit_callbacks(execute=True):
             services.briefing_pack_request(meeting=Meeting.objects.get(slug=SLUG), by=secretariat)
     assert Document.objects.filter(superseded_at__isnull=False).count() == 9
-    assert _queries(client, f"/meetings/{SLUG}/") == 8
+    assert _queries(client, f"/meetings/{SLUG}/") == 12
     assert _queries(client, f"/api/v1/meetings/{SLUG}/") == 2
