@@ -120,7 +120,7 @@ def targets(client: httpx.Client) -> list[Target]:
     """Every row: the static file, each page and API list, the raw SQL beside each list, and
     the conditional requests with the ETags of a first answer."""
     rows = [Target(STATIC, "static", http_probe(client, STATIC), floor="")]
-    for url, _whole in PAGES:
+    for url in PAGES:
         probe = http_probe(client, url)
         if url.startswith("/api/") and (found := rows_sql(url)):
             sql_label = f"raw SQL of {url}"

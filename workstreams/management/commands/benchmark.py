@@ -53,15 +53,13 @@ class Command(BaseCommand):
             cells = "".join(
                 f"{row.at[s].queries:>7} {row.at[s].median_ms:>6.1f} ms" for s in scales
             )
-            mark = "  (every row)" if row.whole else ""
-            self.stdout.write(f"{row.url:<52}{cells}{mark}")
+            self.stdout.write(f"{row.url:<52}{cells}")
         if options["json"]:
             options["json"].write_text(
                 json.dumps(
                     [
                         {
                             "url": r.url,
-                            "every_row": r.whole,
                             "at": {s: vars(r.at[s]) for s in scales},
                         }
                         for r in rows
