@@ -71,7 +71,7 @@ def test_export_record_memory_does_not_grow_with_the_record(
 ) -> None:
     settings.SITE_URL = "http://testserver"
     # Chunks smaller than N, so that both sizes read several of them.
-    monkeypatch.setattr(export, "CHUNK_SIZE", 10)
+    monkeypatch.setattr(export, "CHUNK_SIZE", 25)
     path = tmp_path / "record.zip"
 
     def run() -> None:

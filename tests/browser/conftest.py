@@ -70,7 +70,7 @@ def page(
     page.set_default_timeout(15_000)
     yield page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{request.node.name}.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / f"{request.node.name}.png", full_page=True, timeout=60_000)
     context.close()
     if csp_violations:
         pytest.fail(
