@@ -22,12 +22,15 @@ LISTS = [
     "/api/v1/workstreams/?page_size=200",
     "/api/v1/workstreams/?page_size=7&paginate=cursor&ordering=-kind,slug",
     "/api/v1/workstreams/?format=csv&page_size=200",
+    "/api/v1/workstreams/?lead=unep&status=active&search=a&year=2023",
     "/api/v1/updates/?page_size=200",
     "/api/v1/updates/?page_size=5&paginate=cursor&ordering=-published_at",
     "/api/v1/updates/?format=csv&page_size=200",
+    "/api/v1/updates/?state=draft&meeting=som29-senior",
     "/api/v1/decisions/?page_size=200",
     "/api/v1/decisions/?page_size=6&paginate=cursor",
     "/api/v1/decisions/?format=csv&page_size=200",
+    "/api/v1/decisions/?kind=establish&ordering=kind,-workstream_title",
 ]
 
 
@@ -87,10 +90,11 @@ def test_a_hot_list_of_a_grown_record_answers_as_its_serializer(
     url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     grow_record(30)
+    _drafts()
     Workstream.objects.filter(slug="w1").update(
         successor=Workstream.objects.get(slug="w2"), parent=Workstream.objects.get(slug="w3")
     )
     fast, full = _both(_client(secretariat=True), url, monkeypatch)
-    assert len(fast) > 1 or "csv" in url or "page_size=200" in url
+    assert len(fast) > 1 or "cursor" not in url  # a walk over several pages
     assert [body for body, _queries in fast] == [body for body, _queries in full]
     assert all(f <= s for (_b, f), (_c, s) in zip(fast, full, strict=True))
