@@ -77,8 +77,9 @@ def _past(keys: Keys, values: list[Any], backwards: bool) -> Q:
     return condition
 
 
-def _value(row: Model, name: str) -> Any:
-    value = getattr(row, "pk" if name == "pk" else name)
+def _value(row: Model | dict[str, Any], name: str) -> Any:
+    """The row's key ``name``; a row read by ``.values()`` is a dict (emgtracker/values.py)."""
+    value = row[name] if isinstance(row, dict) else getattr(row, name)
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 

@@ -1,14 +1,14 @@
 from typing import Any
 
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from emgtracker.links import IdentityLinkField, document_link
 from meetings.models import Attendance, Document, Entity, Meeting
 
 
 class EntitySerializer(serializers.HyperlinkedModelSerializer[Entity]):
-    url = serializers.HyperlinkedIdentityField(view_name="api:entity-detail", lookup_field="slug")
+    url = IdentityLinkField(view_name="api:entity-detail", lookup_field="slug")
 
     class Meta:
         model = Entity
@@ -28,9 +28,7 @@ class DocumentSerializer(serializers.ModelSerializer[Document]):
     def get_url(self, document: Document) -> str | None:
         if not document.file:
             return None
-        path = reverse("meetings:document", args=[document.meeting.slug, document.token])
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return document_link(self.context.get("request"), document.meeting.slug, document.token)
 
 
 @extend_schema_field(
@@ -46,7 +44,7 @@ class LocalTimeField(serializers.TimeField):
 
 
 class MeetingSerializer(serializers.ModelSerializer[Meeting]):
-    url = serializers.HyperlinkedIdentityField(view_name="api:meeting-detail", lookup_field="slug")
+    url = IdentityLinkField(view_name="api:meeting-detail", lookup_field="slug")
     label = serializers.CharField(source="short_label", read_only=True)  # type: ignore[assignment]  # a field, not Field.label: the serializer's metaclass takes it
     chair = serializers.CharField(
         source="chair.name", default=None, read_only=True, allow_null=True

@@ -8,9 +8,11 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 
 from delivery.interface import webhook_subscription_resume
 from emgtracker.rest import APIConventions, RulesPermission
+from emgtracker.values import Row, ValuesList
 from meetings.models import Meeting
 from workstreams import services
 from workstreams.cells import RecordCell, cells_for
@@ -40,6 +42,14 @@ from workstreams.serializers.progress import (
     ProposalSerializer,
     ReturnToDraftSerializer,
 )
+from workstreams.serializers.rows import (
+    DECISION_VALUES,
+    UPDATE_VALUES,
+    WORKSTREAM_VALUES,
+    decision_rows,
+    update_rows,
+    workstream_rows,
+)
 from workstreams.serializers.timeline import (
     TimelineCellSerializer,
     TimelineRowSerializer,
@@ -56,16 +66,20 @@ from workstreams.serializers.webhooks import (
     list=extend_schema(summary="List workstreams"),
     retrieve=extend_schema(summary="Get a workstream"),
 )
-class WorkstreamViewSet(APIConventions, viewsets.ReadOnlyModelViewSet[Workstream]):
+class WorkstreamViewSet(ValuesList, APIConventions, viewsets.ReadOnlyModelViewSet[Workstream]):
     """Workstreams with their leads and status now; filtered as the /workstreams/ page is."""
 
     serializer_class = WorkstreamSerializer
+    list_values = WORKSTREAM_VALUES
     lookup_field = "slug"
     filterset_class = WorkstreamFilter
     ordering_fields = ["title", "short_title", "kind", "slug"]
 
     def get_queryset(self) -> QuerySet[Workstream]:
         return Workstream.objects.for_list()
+
+    def list_rows(self, rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
+        return workstream_rows(rows, serializer)
 
     @extend_schema(
         summary="Get a workstream's timeline",
@@ -117,6 +131,7 @@ class TimelineViewSet(APIConventions, viewsets.GenericViewSet[Workstream]):
     partial_update=extend_schema(summary="Edit a progress update"),
 )
 class ProgressUpdateViewSet(
+    ValuesList,
     APIConventions,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -131,6 +146,10 @@ class ProgressUpdateViewSet(
     filterset_class = ProgressUpdateFilter
     ordering_fields = ["published_at", "meeting_date", "workstream_title"]
     ordering = ["meeting_date", "workstream_title"]
+    list_values = (*UPDATE_VALUES, "meeting_date", "workstream_title")
+
+    def list_rows(self, rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
+        return update_rows(rows, serializer)
 
     def get_queryset(self) -> QuerySet[ProgressUpdate]:
         public = Q(state=ProgressUpdate.State.PUBLISHED)
@@ -189,7 +208,7 @@ class ProgressUpdateViewSet(
 @extend_schema_view(
     list=extend_schema(summary="List decisions"), retrieve=extend_schema(summary="Get a decision")
 )
-class DecisionViewSet(APIConventions, viewsets.ReadOnlyModelViewSet[Decision]):
+class DecisionViewSet(ValuesList, APIConventions, viewsets.ReadOnlyModelViewSet[Decision]):
     """What the Senior Officials decided about workstreams, with provenance."""
 
     queryset = Decision.objects.with_relations()
@@ -197,6 +216,10 @@ class DecisionViewSet(APIConventions, viewsets.ReadOnlyModelViewSet[Decision]):
     filterset_class = DecisionFilter
     ordering_fields = ["meeting_date", "workstream_title", "kind"]
     ordering = ["meeting_date", "workstream_title", "kind"]
+    list_values = (*DECISION_VALUES, "meeting_date", "workstream_title")
+
+    def list_rows(self, rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
+        return decision_rows(rows, serializer)
 
 
 @extend_schema_view(

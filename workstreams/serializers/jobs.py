@@ -1,8 +1,8 @@
 """The API's background jobs and the documents they made."""
 
-from django.urls import reverse
 from rest_framework import serializers
 
+from emgtracker.links import IdentityLinkField, document_link
 from meetings.models import Document, Meeting
 from workstreams.models import Job
 
@@ -20,15 +20,13 @@ class JobDocumentSerializer(serializers.Serializer[Document]):
     superseded_reason = serializers.CharField(help_text="Why it is superseded, or empty.")
 
     def get_url(self, document: Document) -> str:
-        path = reverse("meetings:document", args=[document.meeting.slug, document.token])
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return document_link(self.context.get("request"), document.meeting.slug, document.token)
 
 
 class JobSerializer(serializers.ModelSerializer[Job]):
     """A background job: queued, running with n of m done, done with its files, or failed."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:job-detail")
+    url = IdentityLinkField(view_name="api:job-detail")
     meeting = serializers.SlugRelatedField[Meeting](slug_field="slug", read_only=True)
     documents = JobDocumentSerializer(many=True, read_only=True)
 

@@ -7,6 +7,7 @@ from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from emgtracker.links import IdentityLinkField
 from emgtracker.rest import StrictCharField, StrictSlugRelatedField
 from meetings.models import Entity, Meeting, Person
 from workstreams import services
@@ -83,7 +84,7 @@ class ProgressUpdateSerializer(serializers.ModelSerializer[ProgressUpdate]):
         models.CharField: StrictCharField,
         models.TextField: StrictCharField,
     }
-    url = serializers.HyperlinkedIdentityField(view_name="api:update-detail")
+    url = IdentityLinkField(view_name="api:update-detail")
     workstream = StrictSlugRelatedField(slug_field="slug", queryset=Workstream.objects.all())
     meeting = StrictSlugRelatedField(slug_field="slug", queryset=Meeting.objects.all())
     entity = StrictSlugRelatedField(

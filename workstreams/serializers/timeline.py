@@ -6,6 +6,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from emgtracker.links import IdentityLinkField
 from workstreams.cells import RecordCell, cells_for
 from workstreams.models import Status, Workstream
 from workstreams.serializers.progress import DecisionSerializer, ProvenanceSerializer
@@ -16,9 +17,7 @@ class WorkstreamSerializer(serializers.ModelSerializer[Workstream]):
     # Meta.extra_kwargs (a field named ``parent`` would hide Field.parent), without the model's
     # help text, which the published schema has never carried.
     serializer_related_field = serializers.SlugRelatedField
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:workstream-detail", lookup_field="slug"
-    )
+    url = IdentityLinkField(view_name="api:workstream-detail", lookup_field="slug")
     lead_entities = serializers.SerializerMethodField()
     status_now = serializers.SerializerMethodField()
     first_meeting = serializers.SerializerMethodField()

@@ -1,0 +1,147 @@
+"""The hot API lists' rows from ``.values()`` (emgtracker/values.py): workstreams, progress
+updates and decisions, shaped as their serializers shape them, nested objects and nulls alike.
+tests/api/test_fast_path.py holds each to its serializer's answer."""
+
+from collections import defaultdict
+from types import SimpleNamespace
+from typing import Any
+
+from rest_framework.serializers import Serializer
+
+from emgtracker.values import Row
+from meetings.models import Document, Meeting, Sourced
+from workstreams.models import Decision, ProgressUpdate, TimelineEntry, WorkstreamLead
+from workstreams.serializers.progress import ProgressUpdateSerializer
+
+# What a record's provenance reads (ProvenanceSerializer): its source and where in it.
+SOURCE_VALUES = (
+    "source_id",
+    "source__symbol",
+    "source__title",
+    "source__meeting__slug",
+    "source__meeting__som_number",
+    "source__meeting__segment",
+    "source_section",
+    "source_quote",
+)
+
+
+def provenance(row: Row, model: type[Sourced]) -> Row | None:
+    """ProvenanceSerializer's answer for the record ``row`` (null: no source)."""
+    if row["source_id"] is None:
+        return None
+    meeting = Meeting(
+        slug=row["source__meeting__slug"],
+        som_number=row["source__meeting__som_number"],
+        segment=row["source__meeting__segment"],
+    )
+    document = Document(symbol=row["source__symbol"], title=row["source__title"], meeting=meeting)
+    record = model(source=document, source_section=row["source_section"])  # for its provenance
+    return {
+        "document": str(document.symbol or document.title),
+        "meeting": meeting.slug,
+        "section": row["source_section"],
+        "quote": row["source_quote"],
+        "text": record.provenance,
+    }
+
+
+DECISION_VALUES = ("id", "meeting__slug", "workstream__slug", "kind", "text", *SOURCE_VALUES)
+
+
+def decision_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
+    return [
+        {
+            "id": row["id"],
+            "meeting": row["meeting__slug"],
+            "workstream": row["workstream__slug"],
+            "kind": row["kind"],
+            "text": row["text"],
+            "provenance": provenance(row, Decision),
+        }
+        for row in rows
+    ]
+
+
+# A progress update's relations, by the serializer's names; its own columns are the rest.
+_UPDATE_RELATED = {
+    "workstream": "workstream__slug",
+    "meeting": "meeting__slug",
+    "presenter": "presenter__slug",
+    "presenter_name": "presenter__name",
+    "entity": "entity__slug",
+}
+_UPDATE_FIELDS = ProgressUpdateSerializer.Meta.fields
+_UPDATE_COLUMNS = [
+    name
+    for name in _UPDATE_FIELDS
+    if name not in {*_UPDATE_RELATED, "url", "published_at", "provenance"}
+]
+UPDATE_VALUES = (*_UPDATE_COLUMNS, *_UPDATE_RELATED.values(), "published_at", *SOURCE_VALUES)
+
+
+def update_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
+    fields = serializer.fields
+    url, published_at = fields["url"], fields["published_at"]
+    shaped = []
+    for row in rows:
+        values = {name: row[name] for name in _UPDATE_COLUMNS}
+        values.update((name, row[source]) for name, source in _UPDATE_RELATED.items())
+        values["url"] = url.to_representation(SimpleNamespace(pk=row["pk"]))
+        values["published_at"] = _or_none(published_at, row["published_at"])
+        values["provenance"] = provenance(row, ProgressUpdate)
+        shaped.append({name: values[name] for name in _UPDATE_FIELDS})
+    return shaped
+
+
+def _or_none(field: Any, value: Any) -> Any:
+    return field.to_representation(value) if value is not None else None
+
+
+WORKSTREAM_VALUES = (
+    "slug",
+    "title",
+    "short_title",
+    "kind",
+    "parent__slug",
+    "successor__slug",
+    "status_now",
+    "also_known_as",
+    "description",
+)
+
+
+def workstream_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
+    """Two queries for the page: the leads, and the meetings each workstream has a record of."""
+    ids = [row["pk"] for row in rows]
+    leads: dict[int, list[str]] = defaultdict(list)
+    for workstream, entity in WorkstreamLead.objects.filter(workstream__in=ids).values_list(
+        "workstream_id", "entity__slug"
+    ):
+        leads[workstream].append(entity)
+    meetings: dict[int, list[str]] = defaultdict(list)
+    for workstream, meeting in (
+        TimelineEntry.objects.filter(workstream__in=ids)
+        .order_by("meeting__date", "meeting__som_number")
+        .values_list("workstream_id", "meeting__slug")
+    ):
+        meetings[workstream].append(meeting)
+    url = serializer.fields["url"]
+    return [
+        {
+            "slug": row["slug"],
+            "url": url.to_representation(SimpleNamespace(pk=row["pk"], slug=row["slug"])),
+            "title": row["title"],
+            "short_title": row["short_title"],
+            "kind": row["kind"],
+            "parent": row["parent__slug"],
+            "successor": row["successor__slug"],
+            "lead_entities": leads[row["pk"]],
+            "status_now": row["status_now"],
+            "first_meeting": meetings[row["pk"]][0] if meetings[row["pk"]] else None,
+            "last_meeting": meetings[row["pk"]][-1] if meetings[row["pk"]] else None,
+            "also_known_as": row["also_known_as"],
+            "description": row["description"],
+        }
+        for row in rows
+    ]
