@@ -94,6 +94,6 @@ contract: install node_modules/.package-lock.json
 # PostgreSQL at 1, 100 and 1000 times the record, in a throwaway database; writes the figures
 # into docs/benchmarks.md. BENCH_HTTP_ARGS="--scales 1 100 --check" picks scales and fails
 # when over budget.
-bench-http: DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/emgtracker
 bench-http: install
-	DATABASE_URL=$(DATABASE_URL) $(BIN)/python manage.py bench_http $(BENCH_HTTP_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/emgtracker} \
+	  $(BIN)/python manage.py bench_http $(BENCH_HTTP_ARGS)

@@ -18,6 +18,24 @@ from workstreams.management.report_loader import reports_load
 from workstreams.permissions import ROLES
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-vendor",
+        default="",
+        help="Refuse to run unless the tests' database is this one (postgresql, sqlite): CI "
+        "says which database each pass means, so that a lost DATABASE_URL cannot pass unseen.",
+    )
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    expected = session.config.getoption("--database-vendor")
+    if expected and connection.vendor != expected:
+        raise pytest.UsageError(
+            f"This run is meant for {expected}, but the tests' database is {connection.vendor}: "
+            "is DATABASE_URL set where pytest runs?"
+        )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Parallel workers on Redis need a database each (tests/xdist_redis.py)."""
     if (
