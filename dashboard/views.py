@@ -1,4 +1,5 @@
-"""The public pages that read both apps: the timeline matrix, a meeting's page, the entities.
+"""The public pages that read both apps: a meeting's page and the entities (the timeline matrix
+is ``dashboard/timeline.py``).
 
 A meeting's page shows the updates presented there and an entity's page what it leads, so they
 read ``workstreams`` as well as ``meetings``: they live here, because ``meetings`` never
