@@ -12,6 +12,7 @@ from meetings.models.documents import (
     document_token,
 )
 from meetings.models.entities import Entity, EntityKind, Person
+from meetings.models.evidence import Evidence, evidence_constraints
 from meetings.models.meeting import (
     DatePrecision,
     Meeting,
@@ -32,6 +33,7 @@ __all__ = [
     "DocumentQuerySet",
     "Entity",
     "EntityKind",
+    "Evidence",
     "Intervention",
     "Meeting",
     "MeetingFormat",
@@ -42,5 +44,6 @@ __all__ = [
     "Segment",
     "Sourced",
     "document_token",
+    "evidence_constraints",
     "validate_time_zone",
 ]

@@ -5,8 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from emgtracker.db import choices_check
 from meetings.models.documents import Sourced
 from meetings.models.entities import Entity, Person
+from meetings.models.evidence import evidence_constraints
 from meetings.models.meeting import Meeting
 
 
@@ -87,8 +89,15 @@ class Attendance(models.Model):
         return f"{self.person} at {self.meeting}"
 
 
+class InterventionKind(models.TextChoices):
+    FLOOR = "floor", _("From the floor")
+    RESPONSE = "response", _("Response by the secretariat")
+
+
 class Intervention(Sourced):
-    """A comment by an entity on an agenda item."""
+    """A comment by an entity on an agenda item, or the secretariat's response to one."""
+
+    Kind = InterventionKind
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="interventions")
     agenda_item = models.ForeignKey(
@@ -103,10 +112,13 @@ class Intervention(Sourced):
         max_length=200, blank=True, help_text=_("How the report names the speaker.")
     )
     summary = models.TextField()
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.FLOOR)
 
     class Meta:
         ordering = ["meeting__date", "position"]
         constraints = [
+            *evidence_constraints("", "intervention"),
+            choices_check("kind", InterventionKind, "intervention_kind_valid"),
             models.UniqueConstraint(
                 fields=["meeting", "position"], name="intervention_position_unique"
             ),

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from emgtracker.db import choices_check
+from meetings.models.evidence import Evidence
 from meetings.models.meeting import Meeting
 
 
@@ -110,7 +111,8 @@ class Document(models.Model):
 
 
 class Sourced(models.Model):
-    """Provenance: the report, the section and the sentence a fact was taken from."""
+    """Provenance: the report, the section and the sentence a fact was taken from, and whether
+    the report states the fact or we infer it from that sentence (``evidence``)."""
 
     source = models.ForeignKey(
         Document,
@@ -122,8 +124,20 @@ class Sourced(models.Model):
     )
     source_section = models.CharField(max_length=80, blank=True, help_text=_("E.g. section 2(b)."))
     source_quote = models.TextField(blank=True, help_text=_("The sentence that states it."))
+    evidence = models.CharField(
+        max_length=10,
+        choices=Evidence,
+        default=Evidence.STATED,
+        help_text=_("Stated: the source says it. Inferred: our reading of the source."),
+    )
+    evidence_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=_("Why we read it so: required when inferred, in one line."),
+    )
 
     class Meta:
+        # Each concrete model adds ``evidence_constraints("", name)`` to its own constraints.
         abstract = True
 
     @property
@@ -132,3 +146,7 @@ class Sourced(models.Model):
             return ""
         where = f"{self.source.meeting.short_label} {self.source.title}"
         return f"{where}, {self.source_section}" if self.source_section else where
+
+    @property
+    def is_inferred(self) -> bool:
+        return self.evidence == Evidence.INFERRED

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from emgtracker.db import choices_check
 from emgtracker.history import HistoryNotes
 from meetings.models.entities import Person
+from meetings.models.evidence import Evidence, evidence_constraints
 
 
 def validate_time_zone(value: str) -> None:
@@ -127,7 +128,37 @@ class Meeting(models.Model, HistoryNotes):
     chair = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="chaired_meetings"
     )
+    opened_by = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opened_meetings",
+        help_text=_("Who opened the meeting, as its report says (not as its agenda planned)."),
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.HELD)
+    # How the record knows the status: a held meeting's own report states it; a meeting known
+    # to be held only from a later report's words is inferred (docs/record.md).
+    status_evidence = models.CharField(max_length=10, choices=Evidence, default=Evidence.STATED)
+    status_evidence_reason = models.CharField(
+        max_length=300, blank=True, help_text=_("Why we read the status so, when inferred.")
+    )
+    status_source = models.ForeignKey(
+        "meetings.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The report the status is taken from, when not the meeting's own."),
+    )
+    status_section = models.CharField(max_length=80, blank=True)
+    status_quote = models.TextField(blank=True)
+    lists_ongoing_workstreams = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Its report lists every ongoing workstream, so one not listed was not reported."
+        ),
+    )
     summary = models.TextField(blank=True)
     reported_participant_count = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("A count the record states, where it lists nobody.")
@@ -164,6 +195,7 @@ class Meeting(models.Model, HistoryNotes):
             ),
             choices_check("segment", Segment, "meeting_segment_valid"),
             choices_check("status", MeetingStatus, "meeting_status_valid"),
+            *evidence_constraints("status_", "meeting_status"),
             choices_check("format", MeetingFormat, "meeting_format_valid"),
             choices_check("date_precision", DatePrecision, "meeting_date_precision_valid"),
             models.CheckConstraint(

@@ -1,7 +1,8 @@
 """What and its status: workstreams, their leads, progress updates, proposals and decisions.
 
 One module a concept: ``workstream`` (workstreams, leads, focal points), ``progress`` (updates,
-proposals, decisions), ``timeline`` (the status of a workstream at a meeting), ``jobs`` (the
+proposals, decisions), ``timeline`` (the status of a workstream at a meeting), ``events`` (the dated events
+a report names in a workstream's section), ``jobs`` (the
 briefing pack's job), ``loaded`` (the record loader's bookkeeping) and ``delivery`` (the rows of
 the ``delivery`` package). Import them from here.
 """
@@ -15,6 +16,7 @@ from workstreams.models.delivery import (
     WebhookEvent,
     WebhookSubscription,
 )
+from workstreams.models.events import EventKind, EventRole, WorkstreamEvent
 from workstreams.models.jobs import Job, JobKind, JobState
 from workstreams.models.loaded import LoadedRow
 from workstreams.models.progress import (
@@ -22,6 +24,7 @@ from workstreams.models.progress import (
     DecisionKind,
     DecisionQuerySet,
     EditorialState,
+    MandateTerm,
     ProgressUpdate,
     ProgressUpdateQuerySet,
     Proposal,
@@ -32,6 +35,7 @@ from workstreams.models.timeline import RUNNING_STATUSES, Basis, Status, Timelin
 from workstreams.models.workstream import (
     FocalPoint,
     LeadRole,
+    MandateState,
     Workstream,
     WorkstreamKind,
     WorkstreamLead,
@@ -46,12 +50,16 @@ __all__ = [
     "DecisionQuerySet",
     "DeliveryState",
     "EditorialState",
+    "EventKind",
+    "EventRole",
     "FocalPoint",
     "Job",
     "JobKind",
     "JobState",
     "LeadRole",
     "LoadedRow",
+    "MandateState",
+    "MandateTerm",
     "Notice",
     "NoticeKind",
     "OutboxMessage",
@@ -66,6 +74,7 @@ __all__ = [
     "WebhookEvent",
     "WebhookSubscription",
     "Workstream",
+    "WorkstreamEvent",
     "WorkstreamKind",
     "WorkstreamLead",
     "WorkstreamQuerySet",

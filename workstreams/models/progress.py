@@ -12,7 +12,15 @@ from simple_history.models import HistoricalRecords
 
 from emgtracker.db import choices_check
 from emgtracker.history import HistoryNotes
-from meetings.models import AgendaItem, Document, Entity, Meeting, Person, Sourced
+from meetings.models import (
+    AgendaItem,
+    Document,
+    Entity,
+    Meeting,
+    Person,
+    Sourced,
+    evidence_constraints,
+)
 from workstreams.models.sort_keys import MeetingDateAndTitleKept, MeetingDateKept
 from workstreams.models.timeline import Status
 
@@ -135,6 +143,7 @@ class ProgressUpdate(MeetingDateAndTitleKept, Sourced, HistoryNotes):
             ),
         ]
         constraints = [
+            *evidence_constraints("", "update"),
             models.UniqueConstraint(
                 fields=["workstream", "meeting"], name="update_once_per_workstream_and_meeting"
             ),
@@ -213,6 +222,7 @@ class Proposal(MeetingDateKept, Sourced, HistoryNotes):
             models.Index(fields=["meeting_date", "position"], name="proposal_date_position"),
         ]
         constraints = [
+            *evidence_constraints("", "proposal"),
             models.UniqueConstraint(fields=["meeting", "title"], name="proposal_title_unique"),
             models.UniqueConstraint(
                 fields=["meeting", "position"], name="proposal_position_unique"
@@ -244,10 +254,25 @@ class DecisionKind(models.TextChoices):
     NOT_TAKEN_FORWARD = "not_taken_forward", _("Not taken forward")
 
 
+# The decisions that open or renew a mandate, and so say how long it runs (``term``).
+MANDATE_KINDS = [DecisionKind.ESTABLISH, DecisionKind.EXTEND, DecisionKind.CONTINUE]
+
+
+class MandateTerm(models.TextChoices):
+    """How long a mandate a decision opens or renews runs, as the record words it."""
+
+    NOT_STATED = "", _("Not stated")
+    OPEN_ENDED = "open_ended", _("Open-ended")
+    UNTIL_SOM = "until_som", _("Until a named Senior Officials Meeting")
+    ANOTHER_YEAR = "another_year", _("Another year, to the next annual meeting")
+
+
 class Decision(MeetingDateAndTitleKept, Sourced, HistoryNotes):
     """What the Senior Officials decided about a workstream at a meeting."""
 
     Kind = DecisionKind
+
+    Term = MandateTerm
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
     workstream = models.ForeignKey(
@@ -255,6 +280,19 @@ class Decision(MeetingDateAndTitleKept, Sourced, HistoryNotes):
     )
     kind = models.CharField(max_length=20, choices=Kind)
     text = models.TextField(help_text=_("What was decided, in a sentence."))
+    term = models.CharField(
+        max_length=20,
+        choices=Term,
+        blank=True,
+        default=Term.NOT_STATED,
+        help_text=_("For a decision that establishes, extends or continues: how long it runs."),
+    )
+    until_som = models.PositiveSmallIntegerField(
+        _("until SOM"),
+        null=True,
+        blank=True,
+        help_text=_("With “until a named meeting”: the number of the SOM the mandate runs to."),
+    )
 
     objects = DecisionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -269,11 +307,22 @@ class Decision(MeetingDateAndTitleKept, Sourced, HistoryNotes):
             models.Index(fields=["workstream_title"], name="decision_title"),
         ]
         constraints = [
+            *evidence_constraints("", "decision"),
             models.UniqueConstraint(
                 fields=["meeting", "workstream", "kind"], name="decision_once_per_kind"
             ),
             choices_check("kind", DecisionKind, "decision_kind_valid"),
+            choices_check("term", MandateTerm, "decision_term_valid"),
             models.CheckConstraint(condition=~Q(text=""), name="decision_text_not_blank"),
+            models.CheckConstraint(
+                condition=Q(term="") | Q(kind__in=MANDATE_KINDS),
+                name="decision_term_only_for_mandates",
+            ),
+            models.CheckConstraint(
+                condition=Q(term="until_som", until_som__isnull=False)
+                | (~Q(term="until_som") & Q(until_som__isnull=True)),
+                name="decision_until_som_iff_term_until",
+            ),
         ]
 
     def __str__(self) -> str:

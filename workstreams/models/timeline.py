@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from emgtracker.db import choices_check
-from meetings.models import Meeting
+from meetings.models import Evidence, Meeting, evidence_constraints
 
 if TYPE_CHECKING:
     from workstreams.models.progress import Decision, ProgressUpdate, Proposal
@@ -68,6 +68,11 @@ class TimelineEntry(models.Model):
     proposal = models.ForeignKey(
         "workstreams.Proposal", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # Whether the record states this status or we read it from the record: the row's own
+    # evidence, or inferred where the status is our reading of a stated row (an endorsement
+    # read as activity). Derived with the status.
+    evidence = models.CharField(max_length=10, choices=Evidence, default=Evidence.STATED)
+    evidence_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name_plural = "timeline entries"
@@ -78,6 +83,7 @@ class TimelineEntry(models.Model):
             ),
             choices_check("status", Status, "timeline_status_valid"),
             choices_check("basis", Basis, "timeline_basis_valid"),
+            *evidence_constraints("", "timeline"),
             models.CheckConstraint(
                 condition=Q(
                     basis="decision",

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from emgtracker.db import choices_check
 from emgtracker.history import HistoryNotes
-from meetings.models import Entity, Meeting, Sourced
+from meetings.models import Entity, Meeting, Sourced, evidence_constraints
 from workstreams.models.progress import SOURCE, Decision, ProgressUpdate, Proposal
 from workstreams.models.timeline import RUNNING_STATUSES, Status, TimelineEntry
 
@@ -107,12 +107,24 @@ class WorkstreamKind(models.TextChoices):
     DIALOGUE_SERIES = "dialogue_series", _("Dialogue series")
     NETWORK = "network", _("Network")
     INITIATIVE = "initiative", _("System-wide initiative")
+    STREAM = "stream", _("Stream of work")
+
+
+class MandateState(models.TextChoices):
+    """A workstream's mandate now, as its decisions make it (``workstream_mandate_refresh``)."""
+
+    NONE = "", _("No mandate on record")
+    OPEN = "open", _("Mandate with no end on record")
+    UNTIL = "until", _("Mandate until a Senior Officials Meeting")
+    CONCLUDED = "concluded", _("Concluded")
 
 
 class Workstream(models.Model, HistoryNotes):
     """A body of EMG work: an IMG, a consultative process, a task team, a dialogue series …"""
 
     Kind = WorkstreamKind
+
+    Mandate = MandateState
 
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=250, unique=True)
@@ -151,9 +163,35 @@ class Workstream(models.Model, HistoryNotes):
         db_index=True,
         help_text=_("Derived: the status at its latest meeting with a record; empty, no record."),
     )
+    last_record_meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text=_("Derived: its latest meeting with a record, where ``status_now`` is read."),
+    )
+    mandate = models.CharField(
+        max_length=10,
+        choices=MandateState,
+        blank=True,
+        default=MandateState.NONE,
+        editable=False,
+        db_index=True,
+        help_text=_("Derived from its decisions: the mandate it holds now."),
+    )
+    mandate_until = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Derived: the SOM its mandate runs to, when the record says."),
+    )
 
     objects = WorkstreamQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["status_now"])
+    history = HistoricalRecords(
+        excluded_fields=["status_now", "last_record_meeting", "mandate", "mandate_until"]
+    )
 
     class Meta:
         ordering = ["title"]
@@ -162,6 +200,12 @@ class Workstream(models.Model, HistoryNotes):
         constraints = [
             choices_check("kind", WorkstreamKind, "workstream_kind_valid"),
             choices_check("status_now", Status, "workstream_status_now_valid"),
+            choices_check("mandate", MandateState, "workstream_mandate_valid"),
+            models.CheckConstraint(
+                condition=Q(mandate="until", mandate_until__isnull=False)
+                | (~Q(mandate="until") & Q(mandate_until__isnull=True)),
+                name="workstream_mandate_until_iff_until",
+            ),
             models.CheckConstraint(condition=~Q(parent=F("id")), name="workstream_not_own_parent"),
             models.CheckConstraint(
                 condition=~Q(successor=F("id")), name="workstream_not_own_successor"
@@ -228,6 +272,7 @@ class WorkstreamLead(Sourced):
     class Meta:
         ordering = ["workstream", "role", "entity__slug"]
         constraints = [
+            *evidence_constraints("", "lead"),
             models.UniqueConstraint(
                 fields=["workstream", "entity"], name="lead_once_per_workstream"
             ),

@@ -7,9 +7,10 @@ else writes a ``TimelineEntry``.
 
 from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
 
 from delivery.interface import webhook_status_changed
-from meetings.models import Meeting
+from meetings.models import Evidence, Meeting
 from workstreams.models import Decision, ProgressUpdate, Proposal, Status, TimelineEntry, Workstream
 
 # What a decision of the Senior Officials makes of a workstream's status at that meeting, most
@@ -24,6 +25,11 @@ DECISION_STATUS: dict[str, str] = {
     Decision.Kind.ENDORSE: Status.ACTIVE,
 }
 DECISION_PRECEDENCE = list(DECISION_STATUS)
+
+ENDORSEMENT_READ_AS_ACTIVE = _(
+    "The meeting endorsed its document; the record reports no activity of its own there, so "
+    "“active” is our reading of the endorsement."
+)
 
 
 @transaction.atomic
@@ -50,7 +56,15 @@ def timeline_entry_refresh(*, workstream: Workstream, meeting: Meeting) -> Timel
         wanted.save()
         entry = wanted
     else:
-        fields = ["status", "basis", "decision_id", "update_id", "proposal_id"]
+        fields = [
+            "status",
+            "basis",
+            "decision_id",
+            "update_id",
+            "proposal_id",
+            "evidence",
+            "evidence_reason",
+        ]
         changed = [f for f in fields if getattr(entry, f) != getattr(wanted, f)]
         if changed:
             for f in changed:
@@ -65,12 +79,16 @@ def timeline_entry_refresh(*, workstream: Workstream, meeting: Meeting) -> Timel
 
 
 def workstream_status_now_refresh(*, workstreams: "models.QuerySet[Workstream]") -> None:
-    """Store each workstream's status at its latest meeting with a record (``status_now``), in
-    one UPDATE: after its timeline changed, or a meeting moved to another date."""
+    """Store each workstream's status at its latest meeting with a record (``status_now``) and
+    that meeting (``last_record_meeting``), in one UPDATE: after its timeline changed, or a meeting
+    moved to another date."""
     latest = TimelineEntry.objects.filter(workstream=OuterRef("pk")).order_by(
         "-meeting__date", "-meeting__som_number"
     )
-    workstreams.update(status_now=Subquery(latest.values("status")[:1]))
+    workstreams.update(
+        status_now=Subquery(latest.values("status")[:1]),
+        last_record_meeting=Subquery(latest.values("meeting")[:1]),
+    )
 
 
 @transaction.atomic
@@ -89,14 +107,42 @@ def _derive_entry(*, workstream: Workstream, meeting: Meeting) -> TimelineEntry 
     if decisions:
         decision = min(decisions, key=lambda d: DECISION_PRECEDENCE.index(d.kind))
         return TimelineEntry(
-            **cell, status=DECISION_STATUS[decision.kind], basis="decision", decision=decision
+            **cell,
+            status=DECISION_STATUS[decision.kind],
+            basis="decision",
+            decision=decision,
+            **_decision_evidence(decision),
         )
     update = ProgressUpdate.objects.published().filter(**cell).first()
     if update is not None:
-        return TimelineEntry(**cell, status=update.status, basis="update", update=update)
+        return TimelineEntry(
+            **cell, status=update.status, basis="update", update=update, **_evidence(update)
+        )
     proposal = (
         Proposal.objects.filter(**cell, kind=Proposal.Kind.CONCEPT_NOTE).order_by("pk").first()
     )
     if proposal is not None:
-        return TimelineEntry(**cell, status=Status.PROPOSED, basis="proposal", proposal=proposal)
+        return TimelineEntry(
+            **cell,
+            status=Status.PROPOSED,
+            basis="proposal",
+            proposal=proposal,
+            **_evidence(proposal),
+        )
     return None
+
+
+def _evidence(row: Decision | ProgressUpdate | Proposal) -> dict[str, str]:
+    """A status read straight off a row of the record is as certain as the row."""
+    return {"evidence": row.evidence, "evidence_reason": row.evidence_reason}
+
+
+def _decision_evidence(decision: Decision) -> dict[str, str]:
+    """An endorsement of a workstream's document says the meeting approved its output, not that
+    the workstream reported activity there: the "active" it gives is our reading."""
+    if decision.kind == Decision.Kind.ENDORSE and decision.evidence == Evidence.STATED:
+        return {
+            "evidence": Evidence.INFERRED,
+            "evidence_reason": str(ENDORSEMENT_READ_AS_ACTIVE),
+        }
+    return _evidence(decision)

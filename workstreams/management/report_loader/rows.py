@@ -36,9 +36,35 @@ from workstreams.services import briefing_packs_supersede, meeting_save, workstr
 M = TypeVar("M", bound=models.Model)
 
 
+# Fields the loader came to write after databases were fingerprinted, with the value every row
+# held before: a field still at that value leaves the digest as it was, so that a row loaded
+# before is still known as the loader's (and still takes the record's corrections).
+ADDED_SINCE_FINGERPRINTS: dict[str, Any] = {
+    "evidence": "stated",
+    "evidence_reason": "",
+    "kind": "floor",
+    "term": "",
+    "until_som": None,
+    "opened_by": None,
+    "status_evidence": "stated",
+    "status_evidence_reason": "",
+    "status_source": None,
+    "status_section": "",
+    "status_quote": "",
+    "lists_ongoing_workstreams": False,
+}
+
+
 def digest(values: Mapping[str, Any]) -> str:
     body = json.dumps(
-        {name: canonical(value) for name, value in values.items()}, sort_keys=True, default=str
+        {
+            name: canonical(value)
+            for name, value in values.items()
+            if name not in ADDED_SINCE_FINGERPRINTS
+            or canonical(value) != canonical(ADDED_SINCE_FINGERPRINTS[name])
+        },
+        sort_keys=True,
+        default=str,
     ).encode()
     return hashlib.sha256(body).hexdigest()
 
@@ -267,6 +293,8 @@ class Loader:
             "source": self.document(row["source"]),
             "source_section": row.get("section", ""),
             "source_quote": row.get("quote", ""),
+            "evidence": row.get("evidence", "stated"),
+            "evidence_reason": row.get("reason", ""),
         }
 
 
