@@ -5,6 +5,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from meetings.filters import FIRST_YEAR, LAST_YEAR, slug_choice, whole_number
@@ -21,6 +22,7 @@ from workstreams.models import (
     WorkstreamKind,
     WorkstreamQuerySet,
 )
+from workstreams.standing import MandateNow, RecordClock, Standing
 
 
 class MeetingChoiceFilter(django_filters.ModelChoiceFilter):
@@ -51,6 +53,24 @@ class WorkstreamFilter(django_filters.FilterSet):
         method="status_filter",
         help_text=_("Now, or at the meeting chosen."),
     )
+    standing = django_filters.ChoiceFilter(
+        label=_("Reported or silent"),
+        choices=Standing.choices,
+        method="standing_filter",
+        help_text=_(
+            "Reported in the latest SOM cycle with a record, silent for one cycle or more, "
+            "proposed, concluded or closed, or with no record."
+        ),
+    )
+    mandate = django_filters.ChoiceFilter(
+        label=_("Mandate"),
+        choices=MandateNow.choices,
+        method="mandate_filter",
+        help_text=_(
+            "Live (no end on record, or runs to the next SOM or later), ending at the next SOM "
+            "with no renewal on record, or lapsed."
+        ),
+    )
     meeting = MeetingChoiceFilter(
         label=_("At meeting"), method="meeting_filter", help_text=_("With a record at it.")
     )
@@ -64,7 +84,11 @@ class WorkstreamFilter(django_filters.FilterSet):
 
     class Meta:
         model = Workstream
-        fields = ["search", "kind", "lead", "status", "meeting", "year"]
+        fields = ["search", "kind", "lead", "status", "standing", "mandate", "meeting", "year"]
+
+    @cached_property
+    def clock(self) -> RecordClock:
+        return RecordClock.read()
 
     def search_filter(
         self, queryset: WorkstreamQuerySet, name: str, value: str
@@ -90,6 +114,16 @@ class WorkstreamFilter(django_filters.FilterSet):
             )
         # current_status is status_now by another name: filtered on the field the stubs know.
         return queryset.with_current_status().filter(status_now=value)
+
+    def standing_filter(
+        self, queryset: WorkstreamQuerySet, name: str, value: str
+    ) -> WorkstreamQuerySet:
+        return queryset.filter(self.clock.standing_q(value))
+
+    def mandate_filter(
+        self, queryset: WorkstreamQuerySet, name: str, value: str
+    ) -> WorkstreamQuerySet:
+        return queryset.filter(self.clock.mandate_q(value))
 
     def meeting_filter(
         self, queryset: WorkstreamQuerySet, name: str, value: Meeting

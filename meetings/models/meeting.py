@@ -97,6 +97,15 @@ class MeetingStatus(models.TextChoices):
     HELD = "held", _("Held")
 
 
+class MeetingStateNow(models.TextChoices):
+    """A meeting as the pages show it today: a planned meeting whose date has passed with
+    nothing on record is never shown as "planned"."""
+
+    HELD = "held", _("Held")
+    PLANNED = "planned", _("Planned")
+    DATE_PASSED = "date_passed", _("Date passed, no report on record")
+
+
 class Meeting(models.Model, HistoryNotes):
     """One segment of a Senior Officials Meeting, held or planned."""
 
@@ -237,6 +246,16 @@ class Meeting(models.Model, HistoryNotes):
     @property
     def is_planned(self) -> bool:
         return self.status == self.Status.PLANNED
+
+    def state_on(self, today: datetime.date) -> str:
+        """Held; planned, while its date has not passed; or past its date with no report."""
+        if self.status == self.Status.HELD:
+            return MeetingStateNow.HELD
+        return MeetingStateNow.PLANNED if self.is_upcoming(today) else MeetingStateNow.DATE_PASSED
+
+    @property
+    def status_is_inferred(self) -> bool:
+        return self.status_evidence == Evidence.INFERRED
 
     @property
     def date_display(self) -> str:

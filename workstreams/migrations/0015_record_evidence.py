@@ -19,6 +19,20 @@ def last_record_meeting_fill(apps, schema_editor):
     Workstream.objects.update(last_record_meeting=Subquery(latest.values("meeting")[:1]))
 
 
+def mandate_fill(apps, schema_editor):
+    """Each workstream's mandate now, as ``workstream_mandate_refresh`` keeps it from now on."""
+    from workstreams.services.mandates import mandate_periods, mandate_state
+
+    Workstream = apps.get_model("workstreams", "Workstream")
+    Decision = apps.get_model("workstreams", "Decision")
+    decisions = {}
+    for decision in Decision.objects.select_related("meeting"):
+        decisions.setdefault(decision.workstream_id, []).append(decision)
+    for workstream_id, rows in decisions.items():
+        state, until = mandate_state(mandate_periods(rows))
+        Workstream.objects.filter(pk=workstream_id).update(mandate=state, mandate_until=until)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -344,4 +358,5 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(condition=models.Q(('start_time__isnull', True), models.Q(('date_precision', 'day'), models.Q(('time_zone', ''), _negated=True)), _connector='OR'), name='event_time_needs_day_and_zone'),
         ),
         migrations.RunPython(last_record_meeting_fill, migrations.RunPython.noop),
+        migrations.RunPython(mandate_fill, migrations.RunPython.noop),
     ]

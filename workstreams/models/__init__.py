@@ -20,6 +20,7 @@ from workstreams.models.events import EventKind, EventRole, WorkstreamEvent
 from workstreams.models.jobs import Job, JobKind, JobState
 from workstreams.models.loaded import LoadedRow
 from workstreams.models.progress import (
+    MANDATE_KINDS,
     Decision,
     DecisionKind,
     DecisionQuerySet,
@@ -43,6 +44,7 @@ from workstreams.models.workstream import (
 )
 
 __all__ = [
+    "MANDATE_KINDS",
     "RUNNING_STATUSES",
     "Basis",
     "Decision",

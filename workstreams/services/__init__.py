@@ -2,6 +2,7 @@
 and the report loader call them as ``services.<entity>_<action>``.
 
 - ``timeline``: the one place a workstream's status at a meeting is derived;
+- ``mandates``: the one place a workstream's mandate periods are derived from its decisions;
 - ``progress_updates``: the editorial workflow of an update;
 - ``meeting_record``: decisions, proposals, meetings and workstreams;
 - ``briefing_packs``: the briefing pack jobs.
@@ -13,6 +14,13 @@ from workstreams.services.briefing_packs import (
     briefing_pack_request,
     briefing_pack_run,
     briefing_packs_supersede,
+)
+from workstreams.services.mandates import (
+    MandatePeriod,
+    mandate_end,
+    mandate_periods,
+    mandate_state,
+    workstream_mandate_refresh,
 )
 from workstreams.services.meeting_record import (
     decision_delete,
@@ -50,12 +58,16 @@ __all__ = [
     "EDITABLE_FIELDS",
     "JOB_STALE_AFTER",
     "Changes",
+    "MandatePeriod",
     "StaleUpdate",
     "briefing_pack_request",
     "briefing_pack_run",
     "briefing_packs_supersede",
     "decision_delete",
     "decision_save",
+    "mandate_end",
+    "mandate_periods",
+    "mandate_state",
     "meeting_save",
     "progress_update_changes_since",
     "progress_update_check_version",
@@ -68,6 +80,7 @@ __all__ = [
     "proposal_save",
     "timeline_entry_refresh",
     "workstream_delete",
+    "workstream_mandate_refresh",
     "workstream_save",
     "workstream_status_now_refresh",
     "workstream_timeline_refresh",

@@ -13,6 +13,7 @@ from delivery.interface import webhook_meeting_added
 from meetings.models import Meeting
 from meetings.record_version import record_version_bump
 from workstreams.models import Decision, ProgressUpdate, Proposal, TimelineEntry, Workstream
+from workstreams.services.mandates import workstream_mandate_refresh
 from workstreams.services.timeline import (
     workstream_status_now_refresh,
     workstream_timeline_refresh,
@@ -93,6 +94,9 @@ def meeting_save(
     if not created and {"date", "som_number"} & set(changed):
         at_meeting = TimelineEntry.objects.filter(meeting=meeting).values("workstream")
         workstream_status_now_refresh(workstreams=Workstream.objects.filter(pk__in=at_meeting))
+        # "Another year" runs to the SOM after the decision's: its end moves with the number.
+        decided = Decision.objects.filter(meeting=meeting).values("workstream")
+        workstream_mandate_refresh(workstreams=Workstream.objects.filter(pk__in=decided))
     record_version_bump()
     return meeting
 

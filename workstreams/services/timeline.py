@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from delivery.interface import webhook_status_changed
 from meetings.models import Evidence, Meeting
 from workstreams.models import Decision, ProgressUpdate, Proposal, Status, TimelineEntry, Workstream
+from workstreams.services.mandates import workstream_mandate_refresh
 
 # What a decision of the Senior Officials makes of a workstream's status at that meeting, most
 # telling first: where one meeting took several decisions on a workstream, the first one listed
@@ -93,12 +94,13 @@ def workstream_status_now_refresh(*, workstreams: "models.QuerySet[Workstream]")
 
 @transaction.atomic
 def workstream_timeline_refresh(*, workstreams: "models.QuerySet[Workstream]") -> None:
-    """Re-derive every cell of these workstreams' rows, after a decision or a proposal of the
-    record was added, changed or removed."""
+    """Re-derive every cell of these workstreams' rows, and their mandate, after a decision or
+    a proposal of the record was added, changed or removed."""
     meetings = list(Meeting.objects.all())
     for workstream in workstreams:
         for meeting in meetings:
             timeline_entry_refresh(workstream=workstream, meeting=meeting)
+    workstream_mandate_refresh(workstreams=workstreams)
 
 
 def _derive_entry(*, workstream: Workstream, meeting: Meeting) -> TimelineEntry | None:
