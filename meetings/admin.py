@@ -99,21 +99,44 @@ class MeetingAdmin(RulesModelAdmin):
         "participants",
     ]
     list_display_links = ["short_label"]
-    list_filter = ["som_number", "segment", "status", "format"]
+    list_filter = ["som_number", "segment", "status", "status_evidence", "format"]
     date_hierarchy = "date"
     ordering = ["date", "som_number"]
     search_fields = ["title", "slug", "venue", "chair__name", "summary"]
-    autocomplete_fields = ["chair"]
+    autocomplete_fields = ["chair", "opened_by", "status_source"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AgendaItemInline, DocumentInline, AttendanceInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "som_number", "segment", "status"]}),
         (_("When"), {"fields": ["date", "date_precision", "start_time", "end_time", "time_zone"]}),
         (_("Progress updates"), {"fields": ["submission_deadline"]}),
-        (_("Where and who"), {"fields": ["format", "venue", "chair"]}),
+        (_("Where and who"), {"fields": ["format", "venue", "chair", "opened_by"]}),
+        (
+            _("How the record knows its status"),
+            {
+                "fields": [
+                    "status_evidence",
+                    "status_evidence_reason",
+                    "status_source",
+                    "status_section",
+                    "status_quote",
+                ],
+                "description": _(
+                    "A meeting's own report states it was held. A meeting known to be held only "
+                    "from a later report's words is inferred: say which report, and why."
+                ),
+            },
+        ),
         (
             _("Record"),
-            {"fields": ["summary", "reported_participant_count", "reported_entity_count"]},
+            {
+                "fields": [
+                    "summary",
+                    "reported_participant_count",
+                    "reported_entity_count",
+                    "lists_ongoing_workstreams",
+                ]
+            },
         ),
     ]
 
@@ -189,8 +212,8 @@ class AttendanceAdmin(ParticipantImportMixin, RulesModelAdmin):
 class InterventionAdmin(RulesModelAdmin):
     """Interventions, saved and deleted through their services, as the report loader saves them."""
 
-    list_display = ["entity", "meeting", "agenda_item", "speaker_as_recorded"]
-    list_filter = ["meeting", ("entity", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["entity", "meeting", "agenda_item", "kind", "speaker_as_recorded"]
+    list_filter = ["meeting", "kind", "evidence", ("entity", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["entity", "meeting", "agenda_item"]
     search_fields = ["summary", "speaker_as_recorded", "entity__acronym"]
     autocomplete_fields = ["meeting", "agenda_item", "entity", "person", "source"]

@@ -112,7 +112,7 @@ RECORD_MODELS = {
         "attendance",
         "intervention",
     ],
-    "workstreams": ["workstream", "workstreamlead", "decision", "proposal"],
+    "workstreams": ["workstream", "workstreamlead", "decision", "proposal", "workstreamevent"],
 }
 for app_label, model_names in RECORD_MODELS.items():
     for model_name in model_names:

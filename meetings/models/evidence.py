@@ -24,5 +24,6 @@ def evidence_constraints(prefix: str, name: str) -> list[models.CheckConstraint]
             condition=~Q(**{f"{prefix}evidence": Evidence.INFERRED})
             | ~Q(**{f"{prefix}evidence_reason": ""}),
             name=f"{name}_inference_has_reason",
+            violation_error_message=_("Say in one line why, when it is inferred."),
         ),
     ]

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from tests.factories import first
 from workstreams import services
-from workstreams.models import Decision, Status, TimelineEntry, Workstream
+from workstreams.models import Decision, Status, TimelineEntry, Workstream, WorkstreamEvent
 
 pytestmark = pytest.mark.usefixtures("record")
 
@@ -81,6 +81,7 @@ def test_a_decision_added_and_deleted_inline_moves_the_status_cell(secretariat_c
         f"decisions-{row}-meeting": str(cell.meeting_id),
         f"decisions-{row}-kind": Decision.Kind.CONCLUDE,
         f"decisions-{row}-text": "The Senior Officials concluded the work.",
+        f"decisions-{row}-evidence": "stated",
     }
     with mock.patch.object(services, "decision_save", wraps=services.decision_save) as save:
         response = secretariat_client.post(url, values)
@@ -118,6 +119,7 @@ def test_an_invalid_inline_decision_changes_nothing(secretariat_client: Any) -> 
         f"decisions-{row}-meeting": str(cell.meeting_id),
         f"decisions-{row}-kind": Decision.Kind.CONCLUDE,
         f"decisions-{row}-text": "",
+        f"decisions-{row}-evidence": "stated",
     }
     response = secretariat_client.post(url, values)
     assert response.status_code == 200
@@ -126,3 +128,34 @@ def test_an_invalid_inline_decision_changes_nothing(secretariat_client: Any) -> 
     workstream.refresh_from_db()
     assert (cell.status, workstream.status_now) == before
     assert not Decision.objects.filter(workstream=workstream).exists()
+
+
+def test_the_secretariat_adds_a_dated_event_and_a_bad_one_is_refused(
+    secretariat_client: Any,
+) -> None:
+    workstream = first(Workstream.objects.filter(slug="img-biodiversity"))
+    url = reverse("admin:workstreams_workstreamevent_add")
+    event = {
+        "workstream": str(workstream.pk),
+        "title": "IMG meeting on the monitoring framework",
+        "kind": "meeting",
+        "role": "organises",
+        "date": "2022-06-15",
+        "date_precision": "day",
+        "start_time": "15:00",
+        "time_zone": "Mars/Olympus",
+        "evidence": "inferred",
+        "evidence_reason": "",
+    }
+    refused = secretariat_client.post(url, event)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "is not an IANA time zone name" in page
+    assert "Say in one line why, when it is inferred." in page
+    assert not WorkstreamEvent.objects.filter(title=event["title"]).exists()
+
+    event |= {"time_zone": "Europe/Zurich", "evidence_reason": "The year is the report's."}
+    assert secretariat_client.post(url, event).status_code == 302
+    saved = first(WorkstreamEvent.objects.filter(title=event["title"]))
+    assert (saved.workstream, saved.evidence) == (workstream, "inferred")
+    assert saved.history.get().history_user.username == "root"

@@ -51,8 +51,8 @@ class RecordOfMeetingAdmin(KeepsTimelineCells[Decision | Proposal], RulesModelAd
 class DecisionAdmin(RecordOfMeetingAdmin):
     record_save = staticmethod(services.decision_save)
     record_delete = staticmethod(services.decision_delete)
-    list_display = ["workstream", "meeting", "kind", "text"]
-    list_filter = ["kind", "meeting"]
+    list_display = ["workstream", "meeting", "kind", "term", "evidence", "text"]
+    list_filter = ["kind", "term", "evidence", "meeting"]
     list_select_related = ["workstream", "meeting"]
     search_fields = ["text", "workstream__title", "workstream__short_title"]
     search_kind = SearchKind.DECISION
@@ -63,8 +63,8 @@ class DecisionAdmin(RecordOfMeetingAdmin):
 class ProposalAdmin(RecordOfMeetingAdmin):
     record_save = staticmethod(services.proposal_save)
     record_delete = staticmethod(services.proposal_delete)
-    list_display = ["title", "kind", "meeting", "entity", "workstream"]
-    list_filter = ["kind", "meeting"]
+    list_display = ["title", "kind", "meeting", "entity", "workstream", "evidence"]
+    list_filter = ["kind", "evidence", "meeting"]
     list_select_related = ["meeting", "entity", "workstream"]
     search_fields = ["title", "summary"]
     search_kind = SearchKind.PROPOSAL
@@ -83,7 +83,7 @@ class ProposalAdmin(RecordOfMeetingAdmin):
 class TimelineEntryAdmin(ReadOnly, RulesModelAdmin):
     """The derived cells of the matrix, to read; they change when the record changes."""
 
-    list_display = ["workstream", "meeting", "status", "basis"]
-    list_filter = ["status", "basis", "meeting"]
+    list_display = ["workstream", "meeting", "status", "basis", "evidence"]
+    list_filter = ["status", "basis", "evidence", "meeting"]
     list_select_related = ["workstream", "meeting"]
     search_fields = ["workstream__title", "workstream__short_title"]

@@ -67,7 +67,10 @@ SECRETARIAT_FIELDSETS = [
         _("Progress"),
         {"fields": ["status", "summary", "next_steps", "expected_to_continue_in"]},
     ),
-    (_("Provenance"), {"fields": ["source", "source_section", "source_quote"]}),
+    (
+        _("Provenance"),
+        {"fields": ["source", "source_section", "source_quote", "evidence", "evidence_reason"]},
+    ),
     (
         _("Editorial state"),
         {"fields": ["state", "returned_reason", "published_at", "updated_at", "version"]},

@@ -17,6 +17,7 @@ from workstreams.models import (
     ProgressUpdate,
     Status,
     Workstream,
+    WorkstreamEvent,
     WorkstreamLead,
     WorkstreamQuerySet,
 )
@@ -24,7 +25,7 @@ from workstreams.models import (
 
 class WorkstreamLeadInline(RulesTabularInline[WorkstreamLead]):
     model = WorkstreamLead
-    fields = ["entity", "role", "source", "source_section"]
+    fields = ["entity", "role", "source", "source_section", "evidence", "evidence_reason"]
     autocomplete_fields = ["entity", "source"]
 
 
@@ -43,8 +44,26 @@ class ProgressUpdateInline(ReadOnly, RulesTabularInline[ProgressUpdate]):
 
 class DecisionInline(RulesTabularInline[Decision]):
     model = Decision
-    fields = ["meeting", "kind", "text", "source", "source_section"]
+    fields = [
+        "meeting",
+        "kind",
+        "text",
+        "term",
+        "until_som",
+        "source",
+        "source_section",
+        "evidence",
+    ]
     autocomplete_fields = ["meeting", "source"]
+
+
+class WorkstreamEventInline(RulesTabularInline[WorkstreamEvent]):
+    """The dated events its reports name; each opens in its own form for the details."""
+
+    model = WorkstreamEvent
+    fields = ["title", "kind", "role", "date", "date_precision", "place", "evidence"]
+    show_change_link = True
+    extra = 0
 
 
 class CurrentStatusFilter(admin.SimpleListFilter):
@@ -64,14 +83,19 @@ class CurrentStatusFilter(admin.SimpleListFilter):
 
 @admin.register(Workstream)
 class WorkstreamAdmin(RulesModelAdmin):
-    list_display = ["title", "short_title", "kind", "status_now", "parent"]
-    list_filter = ["kind", CurrentStatusFilter, ("lead_entities", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["title", "short_title", "kind", "status_now", "mandate", "parent"]
+    list_filter = [
+        "kind",
+        CurrentStatusFilter,
+        "mandate",
+        ("lead_entities", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["parent"]
     search_fields = ["title", "short_title", "also_known_as", "slug", "description"]
     search_kind = SearchKind.WORKSTREAM
     autocomplete_fields = ["parent", "successor"]
     prepopulated_fields = {"slug": ["short_title"]}
-    inlines = [WorkstreamLeadInline, ProgressUpdateInline, DecisionInline]
+    inlines = [WorkstreamLeadInline, ProgressUpdateInline, DecisionInline, WorkstreamEventInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Workstream]:
         workstreams: WorkstreamQuerySet = super().get_queryset(request)
@@ -109,3 +133,30 @@ class WorkstreamAdmin(RulesModelAdmin):
     def status_now(self, workstream: Workstream) -> str:
         current = getattr(workstream, "current_status", None)
         return str(Status(current).label) if current else str(_("No record"))
+
+
+@admin.register(WorkstreamEvent)
+class WorkstreamEventAdmin(RulesModelAdmin):
+    """The dated events a report names in a workstream's section, with where it names them."""
+
+    list_display = ["title", "workstream", "date_display", "kind", "role", "evidence"]
+    list_filter = ["kind", "role", "evidence"]
+    list_select_related = ["workstream"]
+    search_fields = ["title", "place", "workstream__title", "workstream__short_title"]
+    autocomplete_fields = ["workstream", "source"]
+    date_hierarchy = "date"
+    fieldsets = [
+        (None, {"fields": ["workstream", "title", "kind", "role", "place"]}),
+        (
+            _("When"),
+            {"fields": ["date", "date_precision", "end_date", "start_time", "time_zone"]},
+        ),
+        (
+            _("Provenance"),
+            {"fields": ["source", "source_section", "source_quote", "evidence", "evidence_reason"]},
+        ),
+    ]
+
+    @admin.display(description=_("Date"), ordering="date")
+    def date_display(self, event: WorkstreamEvent) -> str:
+        return event.date_display

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from emgtracker.db import choices_check
 from emgtracker.history import HistoryNotes
-from meetings.models import DatePrecision, Sourced, evidence_constraints
+from meetings.models import DatePrecision, Sourced, evidence_constraints, validate_time_zone
 
 
 class EventKind(models.TextChoices):
@@ -63,7 +63,9 @@ class WorkstreamEvent(Sourced, HistoryNotes):
         null=True, blank=True, help_text=_("The last day, for an event of several days.")
     )
     start_time = models.TimeField(null=True, blank=True)
-    time_zone = models.CharField(max_length=64, blank=True, help_text=_("IANA name."))
+    time_zone = models.CharField(
+        max_length=64, blank=True, validators=[validate_time_zone], help_text=_("IANA name.")
+    )
     place = models.CharField(max_length=200, blank=True, help_text=_("E.g. Dakar, Senegal."))
 
     objects = WorkstreamEventQuerySet.as_manager()

@@ -39,6 +39,8 @@ EDITABLE_FIELDS = [
     "source",
     "source_section",
     "source_quote",
+    "evidence",
+    "evidence_reason",
     "state",
     "returned_reason",
 ]
