@@ -94,6 +94,9 @@ def test_the_admin_saves_an_intervention_through_its_service(
             "source": intervention.source_id or "",
             "source_section": intervention.source_section,
             "source_quote": intervention.source_quote,
+            "kind": intervention.kind,
+            "evidence": intervention.evidence,
+            "evidence_reason": intervention.evidence_reason,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
