@@ -117,11 +117,15 @@ def test_unknown_workstream_is_404(client: Client, slug: str) -> None:
 
 PAGES = {
     # the filter form's lead and meeting choices, count, page of workstreams with status
-    # now, leads, entries
-    "/workstreams/": 6,
-    "/workstreams/?kind=img&year=2023": 6,
-    # workstream, leads, children, predecessors, updates, decisions, proposals, entries, meetings
-    "/workstreams/img-biodiversity/": 9,
+    # now, leads, entries (6); the record's clock, for status now in its honest words (4: the
+    # latest meeting with a record, the next main meeting, and with none to come the last held
+    # and the last of all)
+    "/workstreams/": 6 + 4,
+    "/workstreams/?kind=img&year=2023": 6 + 4,
+    "/workstreams/?standing=silent&mandate=live": 6 + 4,
+    # workstream, leads, children, predecessors, updates, decisions, proposals, entries,
+    # meetings (9); its events (1); the record's clock (4)
+    "/workstreams/img-biodiversity/": 9 + 1 + 4,
 }
 
 
