@@ -1,8 +1,9 @@
 """A workstream's mandate bar: its mandate periods drawn across the SOMs, as its page shows it.
 
 Each period runs from the SOM of the decision that opened it to the SOM it ends at (named or
-"another year"), or on to the last SOM shown when open-ended or its end is not stated; the
-decision that renewed or concluded it marks where it closed. The bar is a table with a word in
+"another year"), or on to the last SOM shown when open-ended; when its end is not stated, the
+bar says so and claims nothing after its opening. The decision that renewed or concluded it
+marks where it closed. The bar is a table with a word in
 every marked cell, so it reads without the shading, aloud and in print.
 """
 
@@ -19,6 +20,7 @@ MARKS = {
     "renewed": _("Renewed"),
     "concluded": _("Concluded"),
     "lapsed": _("Lapsed"),
+    "unknown": _("End not stated"),
 }
 
 
@@ -66,6 +68,9 @@ def _mark(period: MandatePeriod, som: int, last: int) -> str:
     if end is not None and som > end:
         # Past its end with nothing on record to renew it: lapsed, until a later decision.
         return "lapsed" if closed is None or som < closed else ""
+    if end is None and period.term != "open_ended":
+        # The record does not say how long it runs: say so once, and claim nothing after.
+        return "unknown" if som == start + 1 else ""
     return "running" if som > start and som <= last else ""
 
 

@@ -144,6 +144,8 @@ def test_mandate_bar_draws_each_period_and_cites_its_decision(client: Client) ->
     page = _text(client, "/workstreams/img-human-rights-environment/")
     assert "Mandate periods across the Senior Officials Meetings" in page
     assert "Extend the mandate at SOM27, end not stated" in page
+    # An end the record does not state is said once, and nothing is claimed after it.
+    assert '<td class="mark-unknown">End not stated</td><td class="mark-none"></td>' in page
     set_mandate("img-human-rights-environment", "som27", 28)
     infer_decision("img-human-rights-environment", "som27")
     page = _text(client, "/workstreams/img-human-rights-environment/")
