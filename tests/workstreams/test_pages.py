@@ -9,6 +9,7 @@ from django.test import Client
 from meetings.models import Document
 from tests.dashboard.test_evidence_pages import READING, infer_decision, set_mandate
 from workstreams.models import Workstream, WorkstreamEvent, WorkstreamLead
+from workstreams.services.timeline import ENDORSEMENT_READ_AS_ACTIVE
 
 pytestmark = pytest.mark.usefixtures("record")
 
@@ -218,6 +219,16 @@ def test_workstream_page_lists_its_events(client: Client) -> None:
     assert "April 2022 · Meeting · organised by the workstream" in events
     assert "Inferred: The report gives the month, not the year." in events
     assert "<q>the meeting of the ad hoc open-ended working group in Dakar</q>" in events
+
+
+def test_a_status_read_from_an_endorsement_says_so_on_the_page(client: Client) -> None:
+    # The record: Sustainable Infrastructure's SOM27 "Active" rests on an endorsement, a stated
+    # decision that our reading makes a status.
+    page = _text(client, "/workstreams/cp-sustainable-infrastructure/")
+    som27 = page[page.index('id="som27"') :]
+    som27 = som27[: som27.index("</article>")]
+    assert f"Inferred: {ENDORSEMENT_READ_AS_ACTIVE}" in som27
+    assert 'Stated in the record</span> · <span class="label">Source:</span>' in som27
 
 
 def test_updates_and_decisions_show_their_basis(client: Client) -> None:
