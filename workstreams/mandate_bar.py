@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from workstreams.models import MandateTerm
 from workstreams.services.mandates import MandatePeriod
 
 MARKS = {
@@ -43,7 +44,7 @@ class BarRow:
     def end_text(self) -> str:
         if self.period.ends_at_som is not None:
             return str(_("to SOM%(som)s")) % {"som": self.period.ends_at_som}
-        if self.period.term == "open_ended":
+        if self.period.term == MandateTerm.OPEN_ENDED:
             return str(_("open-ended"))
         return str(_("end not stated"))
 
@@ -68,7 +69,7 @@ def _mark(period: MandatePeriod, som: int, last: int) -> str:
     if end is not None and som > end:
         # Past its end with nothing on record to renew it: lapsed, until a later decision.
         return "lapsed" if closed is None or som < closed else ""
-    if end is None and period.term != "open_ended":
+    if end is None and period.term != MandateTerm.OPEN_ENDED:
         # The record does not say how long it runs: say so once, and claim nothing after.
         return "unknown" if som == start + 1 else ""
     return "running" if som > start and som <= last else ""

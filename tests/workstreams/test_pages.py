@@ -8,7 +8,8 @@ from django.test import Client
 
 from meetings.models import Document
 from tests.dashboard.test_evidence_pages import READING, infer_decision, set_mandate
-from workstreams.models import Workstream, WorkstreamEvent, WorkstreamLead
+from workstreams.models import Decision, Workstream, WorkstreamEvent, WorkstreamLead
+from workstreams.services import workstream_mandate_refresh
 from workstreams.services.timeline import ENDORSEMENT_READ_AS_ACTIVE
 
 pytestmark = pytest.mark.usefixtures("record")
@@ -161,6 +162,21 @@ def test_mandate_bar_draws_each_period_and_cites_its_decision(client: Client) ->
     assert f"Inferred: {READING}" in lineage
     assert "Mandate lapsed: it ran to SOM28, and no renewal is on record." in page
     assert "Work reported at SOM29 mid-term, after its mandate lapsed at SOM28." in page
+
+
+def test_an_open_ended_mandate_runs_on_across_the_bar(client: Client) -> None:
+    Decision.objects.filter(workstream__slug="img-biodiversity", meeting__slug="som27").update(
+        term="open_ended"
+    )
+    workstream_mandate_refresh(workstreams=Workstream.objects.filter(slug="img-biodiversity"))
+    page = _text(client, "/workstreams/img-biodiversity/")
+    bar = page[page.index('<table class="mandate-bar">') : page.index("</table>")]
+    assert "Establish at SOM27, open-ended" in bar
+    assert (
+        '<td class="mark-opened">Opened</td>' + '<td class="mark-running">In mandate</td>' * 3
+        in (bar)
+    )
+    assert "Mandate lapsed" not in page
 
 
 def test_workstream_page_flags_a_mandate_ending_at_the_next_som(client: Client) -> None:
