@@ -1,7 +1,7 @@
 """The status matrix: workstreams (grouped by kind, sub-groups under their parent) × meetings.
 
-What a page of it costs does not grow with the number of workstreams: the counts come from one
-GROUP BY over the kept ``status_now`` and ``kind``; each kind group shows one page of its
+What a page of it costs does not grow with the number of workstreams: each kind group's size comes from
+one GROUP BY over the kept ``kind``; each kind group shows one page of its
 top-level workstreams (``PAGE_SIZE``), with their sub-groups under them; and only those rows are
 read, with their entries at the window's meetings. The queries are a handful more for each group
 that has pages (at most one per kind), never more for more rows.
@@ -10,14 +10,13 @@ that has pages (at most one per kind), never more for more rows.
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from django.db.models import Count, Q
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Count
 
 from meetings.models import Meeting
 from workstreams.cells import NO_RECORD, NO_RECORD_SYMBOL, STATUS_SYMBOLS, Cell, cells_for
 from workstreams.models import Status, Workstream, WorkstreamKind
+from workstreams.standing import RecordClock, WorkstreamStanding
 
 # Top-level workstreams per page of a kind group; the EMG's record has a handful per kind, so at
 # its size every row is on the page.
@@ -29,6 +28,8 @@ class Row:
     workstream: Workstream
     depth: int
     cells: list[Cell]
+    # Status now, in the record's honest words: reported at the latest cycle, or silent since.
+    standing: WorkstreamStanding
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,9 @@ class SomGroup:
 
 @dataclass(frozen=True)
 class Counts:
-    """Workstreams by their status now (all of them) and by kind (top-level ones: a kind
-    group's pages count those; sub-groups go with their parent)."""
+    """Top-level workstreams by kind: a kind group's pages count those; sub-groups go with
+    their parent."""
 
-    by_status: dict[str | None, int]
     by_kind: dict[str, int]
 
 
@@ -99,35 +99,16 @@ def som_groups(meetings: Sequence[Meeting]) -> list[SomGroup]:
     return groups
 
 
-# The headline counts of the timeline page, by status now.
-SUMMARY_GROUPS: list[tuple[str, Any, set[str]]] = [
-    ("active", _("Active"), {Status.ESTABLISHED, Status.ACTIVE, Status.EXTENDED}),
-    ("proposed", _("Proposed"), {Status.PROPOSED}),
-    ("concluded", _("Concluded"), {Status.CONCLUDED, Status.SUCCEEDED}),
-]
-
-
 def record_counts() -> Counts:
-    """One GROUP BY over the kept ``kind`` and ``status_now``: no row is read."""
-    by_status: dict[str | None, int] = defaultdict(int)
-    by_kind: dict[str, int] = defaultdict(int)
+    """One GROUP BY over the kept ``kind``: no row is read. (The page's headline counts, where
+    each workstream stands now, are ``dashboard/overview.py``'s.)"""
     grouped = (
-        Workstream.objects.order_by()
-        .values("kind", "status_now")
-        .annotate(n=Count("pk"), top=Count("pk", filter=Q(parent__isnull=True)))
+        Workstream.objects.filter(parent__isnull=True)
+        .order_by()
+        .values("kind")
+        .annotate(top=Count("pk"))
     )
-    for group in grouped:
-        by_status[group["status_now"]] += group["n"]
-        by_kind[group["kind"]] += group["top"]
-    return Counts(dict(by_status), dict(by_kind))
-
-
-def summary_counts(counts: Counts) -> list[tuple[str, str, int]]:
-    """(key, label, count) of workstreams by their status now."""
-    return [
-        (key, str(label), sum(counts.by_status.get(s, 0) for s in statuses))
-        for key, label, statuses in SUMMARY_GROUPS
-    ]
+    return Counts({group["kind"]: group["top"] for group in grouped})
 
 
 def _page_tops(pages: dict[str, Page]) -> list[int]:
@@ -155,18 +136,21 @@ def _with_sub_groups(tops: list[int]) -> list[int]:
     return found
 
 
-def matrix_groups(pages: dict[str, Page], meetings: Sequence[Meeting]) -> list[KindGroup]:
+def matrix_groups(
+    pages: dict[str, Page], meetings: Sequence[Meeting], clock: RecordClock
+) -> list[KindGroup]:
     """The rows on each kind's page (``pages``, in kind order), each sub-group under its parent,
-    with their cells at ``meetings``."""
+    with their cells at ``meetings`` and where each stands now on the record's ``clock``."""
     if not pages:
         return []
     shown = Workstream.objects.filter(pk__in=_with_sub_groups(_page_tops(pages)))
     children: dict[int | None, list[Workstream]] = defaultdict(list)
-    for workstream in shown.for_matrix(meetings):
+    # Status now reads the latest meeting with a record: joined, not a query a row.
+    for workstream in shown.for_matrix(meetings).select_related("last_record_meeting"):
         children[workstream.parent_id].append(workstream)
 
     def rows_under(workstream: Workstream, depth: int) -> list[Row]:
-        row = Row(workstream, depth, cells_for(workstream, meetings))
+        row = Row(workstream, depth, cells_for(workstream, meetings), clock.standing_of(workstream))
         return [row] + [
             r for child in children[workstream.pk] for r in rows_under(child, depth + 1)
         ]

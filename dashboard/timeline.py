@@ -24,11 +24,12 @@ from dashboard.matrix import (
     matrix_groups,
     record_counts,
     som_groups,
-    summary_counts,
 )
+from dashboard.overview import flag_lists, overview_counts, standing_counts
 from dashboard.window import Window, window_from
 from meetings.models import Meeting
 from workstreams.models import ProgressUpdate
+from workstreams.standing import RecordClock
 
 LATEST_UPDATES = 5
 
@@ -49,7 +50,12 @@ def _asked_page(params: Mapping[str, str], counts: Counts) -> tuple[str, int] | 
 
 
 def _matrix(
-    params: Mapping[str, str], meetings: list[Meeting], counts: Counts, *, only_asked: bool = False
+    params: Mapping[str, str],
+    meetings: list[Meeting],
+    counts: Counts,
+    clock: RecordClock,
+    *,
+    only_asked: bool = False,
 ) -> tuple[Window, list[KindGroup], str | None]:
     """The window, the kind groups at the pages asked (every group at its first page when the
     page asked cannot be shown; only the group asked, ``only_asked``), and the kind asked for."""
@@ -61,7 +67,8 @@ def _matrix(
     pages = kind_pages(counts, asked)
     if only_asked:
         pages = {kind: page for kind, page in pages.items() if asked and kind == asked[0]}
-    return window, matrix_groups(pages, window.meetings), asked[0] if asked else None
+    groups = matrix_groups(pages, window.meetings, clock)
+    return window, groups, asked[0] if asked else None
 
 
 def timeline(request: HttpRequest) -> HttpResponse:
@@ -69,8 +76,10 @@ def timeline(request: HttpRequest) -> HttpResponse:
     figures. A value the page cannot use is answered 400, with the default window and a notice."""
     meetings = list(Meeting.objects.for_timeline())
     counts = record_counts()
-    window, groups, opened = _matrix(request.GET, meetings, counts)
     today = timezone.localdate()
+    clock = RecordClock.read(today)
+    window, groups, opened = _matrix(request.GET, meetings, counts, clock)
+    standing = overview_counts(clock)
     return render(
         request,
         "dashboard/timeline.html",
@@ -81,7 +90,9 @@ def timeline(request: HttpRequest) -> HttpResponse:
             "groups": groups,
             "opened": opened,
             "legend": legend(),
-            "counts": summary_counts(counts),
+            "counts": standing_counts(standing),
+            "flags": flag_lists(clock, standing),
+            "clock": clock,
             "next_meeting": next((m for m in meetings if m.is_upcoming(today)), None),
             "latest_updates": ProgressUpdate.objects.newest_by_meeting()[:LATEST_UPDATES],
         },
@@ -108,7 +119,9 @@ def timeline_rows(request: HttpRequest) -> HttpResponseBase:
 
 
 def _rows(request: HttpRequest, meetings: list[Meeting], counts: Counts) -> HttpResponse:
-    window, groups, opened = _matrix(request.GET, meetings, counts, only_asked=True)
+    window, groups, opened = _matrix(
+        request.GET, meetings, counts, RecordClock.read(), only_asked=True
+    )
     group = next((g for g in groups if g.kind == opened), None)
     if window.notices or group is None:
         message = " ".join(window.notices) or _("Say which group the page is of: ?kind=img&page=2.")

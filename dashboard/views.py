@@ -35,7 +35,9 @@ ENTITIES_PER_PAGE = 50
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A meeting: agenda, documents, what was presented, proposed, decided and said, and who
     came. Each of the last five is a page of its list, with a link to the rest."""
-    meeting = get_object_or_404(Meeting.objects.for_detail(), slug=slug)
+    # Who opened it and the report its status is read from, when not its own: joined.
+    found = Meeting.objects.for_detail().select_related("opened_by", "status_source__meeting")
+    meeting = get_object_or_404(found, slug=slug)
     # Kept on the meeting by every attendance write (meetings.services.meeting_counts_refresh).
     participant_count, entity_count = meeting.participant_count, meeting.entity_count
     participants = paged(

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Meeting
+from meetings.models import Evidence, Meeting
 from workstreams.models import Decision, ProgressUpdate, Status, TimelineEntry, Workstream
 
 # Each status has a symbol as well as a colour, so the matrix reads without colour vision and
@@ -39,6 +39,15 @@ class Cell:
     @property
     def symbol(self) -> str:
         return STATUS_SYMBOLS[self.entry.status] if self.entry else NO_RECORD_SYMBOL
+
+    @property
+    def is_inferred(self) -> bool:
+        """Whether the status is our reading of the record rather than its words."""
+        return self.entry is not None and self.entry.evidence == Evidence.INFERRED
+
+    @property
+    def evidence_reason(self) -> str:
+        return self.entry.evidence_reason if self.entry else ""
 
 
 @dataclass(frozen=True)

@@ -31,13 +31,18 @@ def test_timeline_cells_link_to_the_record_and_silence_says_no_record(client: Cl
     assert "Latest published updates" in page
 
 
-def test_timeline_counts_workstreams_by_status_now(client: Client) -> None:
-    counts = {key: n for key, _, n in client.get("/").context["counts"]}
-    running = sum(
-        1 for w in Workstream.objects.all() if w.status_now in {"established", "active", "extended"}
+def test_timeline_counts_workstreams_by_where_they_stand(client: Client) -> None:
+    figures = client.get("/").context["counts"]
+    counts = {figure.key: figure.count for figure in figures}
+    running = {"established", "active", "extended"}
+    assert counts["reported"] + counts["silent"] == sum(
+        1 for w in Workstream.objects.all() if w.status_now in running
     )
-    assert counts["active"] == running > 0
-    assert counts["concluded"] == 0
+    assert counts["reported"] > 0
+    assert "no_record" not in counts  # shown only when some workstream has none
+    page = _text(client, "/")
+    assert '<a href="/workstreams/?standing=silent">Silent for one cycle or more</a>' in page
+    assert '<a href="/workstreams/?standing=reported">Reported in the latest cycle</a>' in page
 
 
 def test_timeline_shows_the_next_meeting_once_one_is_scheduled(client: Client) -> None:
@@ -248,8 +253,9 @@ def test_entity_page_gives_each_list_s_count_and_a_page_of_it(
 
 PAGES = {
     # meetings, counts, each group's page (one query at the record's size), sub-groups (one per
-    # level, and an empty one), rows, leads, entries, latest updates (tests/dashboard/test_timeline.py)
-    "/": 9,
+    # level, and an empty one), rows, leads, entries, latest updates (tests/dashboard/test_timeline.py);
+    # the record's clock (4) and the counts of where each stands, with the flags (1)
+    "/": 9 + 4 + 1,
     # meeting (with its kept participant and entity counts), agenda, documents; a count and a
     # page of each of updates, proposals, decisions and interventions; a page of participants
     "/meetings/som29-senior/": 12,

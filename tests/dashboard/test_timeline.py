@@ -9,6 +9,7 @@ from django.test import Client
 from dashboard import matrix
 from tests.factories import MeetingFactory, grow_record
 from workstreams.models import Workstream
+from workstreams.standing import RecordClock, Standing
 
 pytestmark = pytest.mark.usefixtures("record")
 
@@ -171,14 +172,20 @@ def test_a_fragment_it_cannot_give_is_a_400_that_says_why(client: Client, query:
 # Counts and cost ----------------------------------------------------------------------------
 
 
-def test_counts_are_the_records(client: Client) -> None:
+def test_counts_are_where_each_workstream_stands_and_add_up(client: Client) -> None:
     grow_record(3)
-    counts = {key: n for key, _, n in client.get("/").context["counts"]}
-    statuses = list(Workstream.objects.values_list("status_now", flat=True))
+    Workstream.objects.create(slug="quiet", title="Quiet", short_title="Q", kind="task_team")
+    figures = client.get("/").context["counts"]
+    counts = {figure.key: figure.count for figure in figures}
+    clock = RecordClock.read()
     assert counts == {
-        "active": sum(s in {"established", "active", "extended"} for s in statuses),
-        "proposed": statuses.count("proposed"),
-        "concluded": sum(s in {"concluded", "succeeded"} for s in statuses),
+        s.value: Workstream.objects.filter(clock.standing_q(s)).count() for s in Standing
+    }
+    # Every workstream is counted once: one with no record too (a left join, not an inner one).
+    assert sum(counts.values()) == Workstream.objects.count()
+    assert counts["no_record"] >= 1
+    assert {figure.url for figure in figures} == {
+        f"/workstreams/?standing={s.value}" for s in Standing
     }
     groups = client.get("/").context["groups"]
     top_level = Workstream.objects.filter(parent=None)
@@ -190,8 +197,12 @@ def test_counts_are_the_records(client: Client) -> None:
 
 # The page: meetings, counts (one GROUP BY), each group's page of top-level workstreams (one
 # query), their sub-groups (one per level of nesting, and an empty one), the rows, their leads,
-# their entries at the window's meetings, the latest updates.
-TIMELINE_QUERIES = 9
+# their entries at the window's meetings, the latest updates (9); the record's clock (4: the
+# latest meeting with a record, the next main meeting, and with none to come the last held and
+# the last of all) and the counts of where each workstream stands with the flags (1). A list of
+# flags costs a query when it has a row: in the record, none has (see the test of the flags).
+CLOCK_QUERIES = 4
+TIMELINE_QUERIES = 9 + CLOCK_QUERIES + 1
 
 
 def test_the_page_costs_the_same_queries_as_the_record_grows(assert_flat_query_count: Any) -> None:
@@ -218,5 +229,7 @@ def test_a_big_groups_pages_cost_the_same_queries(
 
 @pytest.mark.usefixtures("small_pages")
 def test_the_fragment_costs_the_same_queries(assert_flat_query_count: Any) -> None:
-    # meetings, counts, the group's page, its sub-groups (none), rows, leads, entries
-    assert_flat_query_count("/timeline/rows/?kind=task_team&page=1", 7, headers=HTMX)
+    # meetings, counts, the group's page, its sub-groups (none), rows, leads, entries; the clock
+    assert_flat_query_count(
+        "/timeline/rows/?kind=task_team&page=1", 7 + CLOCK_QUERIES, headers=HTMX
+    )

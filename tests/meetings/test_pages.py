@@ -36,6 +36,17 @@ def test_meetings_come_newest_first_a_page_at_a_time(client: Client, monkeypatch
     assert (som28.participant_count, som28.entity_count) == (103, 47)
 
 
+def test_meetings_past_their_date_say_so_and_the_calendar_stays(client: Client) -> None:
+    MeetingFactory.create()  # SOM30 senior, a month from today
+    page = client.get("/meetings/").content.decode()
+    som29 = page[page.index('href="/meetings/som29-technical/"') :]
+    som29 = som29[: som29.index("</th>")]
+    assert "date passed, no report on record" in som29
+    som30 = page[page.index('<th scope="row"><a href="/meetings/som30-senior/"') :]
+    assert '<span class="planned">planned</span>' in som30[: som30.index("</th>")]
+    assert '<a href="/meetings/calendar.ics">Subscribe to the meetings calendar' in page
+
+
 @pytest.mark.parametrize(
     ("asked", "shown"), [("banana", 1), ("0", 1), ("-3", 1), ("2.0", 1), ("99999", 2)]
 )

@@ -1,11 +1,16 @@
 """The workstream pages: what a visitor reads on each, hostile filters, and flat query counts."""
 
+import datetime
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from workstreams.models import Workstream
+from meetings.models import Document
+from tests.dashboard.test_evidence_pages import READING, infer_decision, set_mandate
+from workstreams.models import Decision, Workstream, WorkstreamEvent, WorkstreamLead
+from workstreams.services import workstream_mandate_refresh
+from workstreams.services.timeline import ENDORSEMENT_READ_AS_ACTIVE
 
 pytestmark = pytest.mark.usefixtures("record")
 
@@ -112,16 +117,158 @@ def test_unknown_workstream_is_404(client: Client, slug: str) -> None:
     _text(client, f"/workstreams/{slug}/", status=404)
 
 
+def test_list_filters_by_standing_and_mandate_and_says_status_now_honestly(
+    client: Client,
+) -> None:
+    page = _text(client, "/workstreams/")
+    assert '<label for="id_standing">Reported or silent</label>' in page
+    assert '<option value="silent">Silent for one cycle or more</option>' in page
+    assert '<label for="id_mandate">Mandate</label>' in page
+    assert '<option value="ending">Ends at the next SOM, no renewal on record</option>' in page
+    assert "Last reported at SOM28 mid-term, silent since" in page
+    silent = _slugs(client, "standing=silent")
+    assert "task-team-stockholm-50" in silent
+    assert "img-biodiversity" not in silent
+    assert "img-biodiversity" in _slugs(client, "standing=reported")
+    set_mandate("img-biodiversity", "som27", 28)
+    assert _slugs(client, "mandate=lapsed") == ["img-biodiversity"]
+    _text(client, "/workstreams/?standing=asleep", status=400)
+
+
+def test_workstream_page_says_where_it_stands_now(client: Client) -> None:
+    page = _text(client, "/workstreams/task-team-stockholm-50/")
+    assert "Last reported at SOM28 mid-term, silent since" in page
+    assert "(1 SOM cycle without a record since)" in page
+    assert "Active at SOM29 mid-term" in _text(client, "/workstreams/img-biodiversity/")
+
+
+def test_mandate_bar_draws_each_period_and_cites_its_decision(client: Client) -> None:
+    page = _text(client, "/workstreams/img-human-rights-environment/")
+    assert "Mandate periods across the Senior Officials Meetings" in page
+    assert "Extend the mandate at SOM27, end not stated" in page
+    # An end the record does not state is said once, and nothing is claimed after it.
+    assert '<td class="mark-unknown">End not stated</td><td class="mark-none"></td>' in page
+    set_mandate("img-human-rights-environment", "som27", 28)
+    infer_decision("img-human-rights-environment", "som27")
+    page = _text(client, "/workstreams/img-human-rights-environment/")
+    bar = page[page.index('<table class="mandate-bar">') : page.index("</table>")]
+    assert '<th scope="col">SOM27</th>' in bar
+    assert '<th scope="col">SOM30</th>' in bar  # on to the next SOM
+    assert "Extend the mandate at SOM27, to SOM28" in bar
+    assert '<td class="mark-opened">Opened</td><td class="mark-ends">Ends</td>' in bar
+    assert '<td class="mark-lapsed">Lapsed</td>' in bar
+    lineage = page[page.index("Lineage: the decisions behind each period") :]
+    assert "Extend the mandate at SOM27</strong>, to SOM28" in lineage
+    assert f"Inferred: {READING}" in lineage
+    assert "Mandate lapsed: it ran to SOM28, and no renewal is on record." in page
+    assert "Work reported at SOM29 mid-term, after its mandate lapsed at SOM28." in page
+
+
+def test_an_open_ended_mandate_runs_on_across_the_bar(client: Client) -> None:
+    Decision.objects.filter(workstream__slug="img-biodiversity", meeting__slug="som27").update(
+        term="open_ended"
+    )
+    workstream_mandate_refresh(workstreams=Workstream.objects.filter(slug="img-biodiversity"))
+    page = _text(client, "/workstreams/img-biodiversity/")
+    bar = page[page.index('<table class="mandate-bar">') : page.index("</table>")]
+    assert "Establish at SOM27, open-ended" in bar
+    assert (
+        '<td class="mark-opened">Opened</td>' + '<td class="mark-running">In mandate</td>' * 3
+        in (bar)
+    )
+    assert "Mandate lapsed" not in page
+
+
+def test_workstream_page_flags_a_mandate_ending_at_the_next_som(client: Client) -> None:
+    assert "Mandate ends at" not in _text(client, "/workstreams/img-biodiversity/")
+    set_mandate("img-biodiversity", "som27", 30)
+    page = _text(client, "/workstreams/img-biodiversity/")
+    assert "Mandate ends at SOM30, the next SOM, with no renewal on record." in page
+    assert "after its mandate lapsed" not in page
+
+
+def test_leads_show_their_basis_or_say_none_is_stated(client: Client) -> None:
+    Workstream.objects.create(slug="quiet", title="Quiet", short_title="Q", kind="task_team")
+    assert "Lead: not stated in the record" in _text(client, "/workstreams/quiet/")
+    WorkstreamLead.objects.filter(workstream__slug="img-human-rights-environment").update(
+        evidence="inferred", evidence_reason="Presented by UNEP; the report names no lead."
+    )
+    page = _text(client, "/workstreams/img-human-rights-environment/")
+    leads = page[page.index('<div class="leads">') :]
+    leads = leads[: leads.index("</dd>")]
+    assert "Inferred: Presented by UNEP; the report names no lead." in leads
+    assert '<span class="inferred-mark" aria-hidden="true">≈</span>' in leads
+
+
+def test_workstream_page_lists_its_events(client: Client) -> None:
+    report = Document.objects.filter(meeting__slug="som28-mid-term").first()
+    workstream = Workstream.objects.get(slug="core-working-group-plastic-pollution")
+    WorkstreamEvent.objects.create(
+        workstream=workstream,
+        kind="negotiation",
+        role="relates",
+        title="Ad hoc open-ended working group on plastic pollution",
+        date=datetime.date(2022, 5, 30),
+        end_date=datetime.date(2022, 6, 1),
+        place="Dakar, Senegal",
+        source=report,
+        source_section="item 3(c)",
+        source_quote="the meeting of the ad hoc open-ended working group in Dakar",
+    )
+    WorkstreamEvent.objects.create(
+        workstream=workstream,
+        kind="meeting",
+        role="organises",
+        title="Core Working Group meeting",
+        date=datetime.date(2022, 4, 1),
+        date_precision="month",
+        evidence="inferred",
+        evidence_reason="The report gives the month, not the year.",
+    )
+    page = _text(client, "/workstreams/core-working-group-plastic-pollution/")
+    events = page[page.index('id="events-heading"') :]
+    assert events.index("Core Working Group meeting") < events.index("Ad hoc open-ended")
+    assert "30 May 2022 – 1 June 2022 · Intergovernmental meeting · related by the report" in (
+        events
+    )
+    assert "Dakar, Senegal" in events
+    assert "April 2022 · Meeting · organised by the workstream" in events
+    assert "Inferred: The report gives the month, not the year." in events
+    assert "<q>the meeting of the ad hoc open-ended working group in Dakar</q>" in events
+
+
+def test_a_status_read_from_an_endorsement_says_so_on_the_page(client: Client) -> None:
+    # The record: Sustainable Infrastructure's SOM27 "Active" rests on an endorsement, a stated
+    # decision that our reading makes a status.
+    page = _text(client, "/workstreams/cp-sustainable-infrastructure/")
+    som27 = page[page.index('id="som27"') :]
+    som27 = som27[: som27.index("</article>")]
+    assert f"Inferred: {ENDORSEMENT_READ_AS_ACTIVE}" in som27
+    assert 'Stated in the record</span> · <span class="label">Source:</span>' in som27
+
+
+def test_updates_and_decisions_show_their_basis(client: Client) -> None:
+    page = _text(client, "/workstreams/img-biodiversity/")
+    assert 'Stated in the record</span> · <span class="label">Source:</span>' in page
+    infer_decision("img-biodiversity", "som27", "Read from the 2022 report.")
+    page = _text(client, "/workstreams/img-biodiversity/")
+    assert "Inferred: Read from the 2022 report." in page[page.index('id="som27"') :]
+
+
 # Query counts: the same at the record's size and with many more rows -----------------------
 
 
 PAGES = {
     # the filter form's lead and meeting choices, count, page of workstreams with status
-    # now, leads, entries
-    "/workstreams/": 6,
-    "/workstreams/?kind=img&year=2023": 6,
-    # workstream, leads, children, predecessors, updates, decisions, proposals, entries, meetings
-    "/workstreams/img-biodiversity/": 9,
+    # now, leads, entries (6); the record's clock, for status now in its honest words (4: the
+    # latest meeting with a record, the next main meeting, and with none to come the last held
+    # and the last of all)
+    "/workstreams/": 6 + 4,
+    "/workstreams/?kind=img&year=2023": 6 + 4,
+    "/workstreams/?standing=silent&mandate=live": 6 + 4,
+    # workstream, leads, children, predecessors, updates, decisions, proposals, entries,
+    # meetings (9); its events (1); the record's clock (4)
+    "/workstreams/img-biodiversity/": 9 + 1 + 4,
 }
 
 
