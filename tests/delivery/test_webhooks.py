@@ -724,6 +724,7 @@ class TestEvents:
                     "source": first(meeting.documents.all()).pk,
                     "source_section": "2.1",
                     "source_quote": "The IMG concluded its work.",
+                    "evidence": "stated",
                 },
             )
         assert response.status_code == 302, response.content.decode()[:2000]
