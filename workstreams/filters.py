@@ -19,6 +19,7 @@ from workstreams.models import (
     ProposalKind,
     Status,
     Workstream,
+    WorkstreamEvent,
     WorkstreamKind,
     WorkstreamQuerySet,
 )
@@ -175,3 +176,16 @@ class ProposalFilter(django_filters.FilterSet):
     class Meta:
         model = Proposal
         fields = ["meeting", "workstream", "entity", "kind"]
+
+
+class EventFilter(django_filters.FilterSet):
+    workstream = slug_choice(Workstream.objects.all(), _("Workstream"))
+    kind = django_filters.ChoiceFilter(choices=WorkstreamEvent.Kind.choices)
+    role = django_filters.ChoiceFilter(
+        choices=WorkstreamEvent.Role.choices,
+        help_text=_("Organised by the workstream, or only related by the report."),
+    )
+
+    class Meta:
+        model = WorkstreamEvent
+        fields = ["workstream", "kind", "role"]
