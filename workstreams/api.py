@@ -22,6 +22,7 @@ from workstreams.filters import (
     ProgressUpdateFilter,
     ProposalFilter,
     WorkstreamFilter,
+    request_clock,
 )
 from workstreams.models import (
     Decision,
@@ -64,7 +65,6 @@ from workstreams.serializers.webhooks import (
     WebhookSubscriptionCreatedSerializer,
     WebhookSubscriptionSerializer,
 )
-from workstreams.standing import RecordClock
 
 
 @extend_schema_view(
@@ -99,10 +99,8 @@ class WorkstreamViewSet(ValuesList, APIConventions, viewsets.ReadOnlyModelViewSe
         return WorkstreamDetailSerializer if self.action == "retrieve" else WorkstreamSerializer
 
     def get_serializer_context(self) -> dict[str, Any]:
-        # The record's clock, read once for the request, not once a row.
-        if not hasattr(self, "clock"):
-            self.clock = RecordClock.read()
-        return {**super().get_serializer_context(), "clock": self.clock}
+        # The record's clock, read once for the request (the filters read the same), not a row.
+        return {**super().get_serializer_context(), "clock": request_clock(self.request)}
 
     def list_rows(self, rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
         return workstream_rows(rows, serializer)

@@ -34,6 +34,16 @@ class MeetingChoiceFilter(django_filters.ModelChoiceFilter):
         return meeting.short_label
 
 
+def request_clock(request: Any) -> RecordClock:
+    """The record's clock, read once a request: the filters and the answer's rows share it."""
+    if request is None:
+        return RecordClock.read()
+    clock = getattr(request, "record_clock", None)
+    if clock is None:
+        clock = request.record_clock = RecordClock.read()
+    return clock
+
+
 class WorkstreamFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(
         label=_("Search"),
@@ -89,7 +99,7 @@ class WorkstreamFilter(django_filters.FilterSet):
 
     @cached_property
     def clock(self) -> RecordClock:
-        return RecordClock.read()
+        return request_clock(self.request)
 
     def search_filter(
         self, queryset: WorkstreamQuerySet, name: str, value: str

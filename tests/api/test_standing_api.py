@@ -277,6 +277,16 @@ def test_workstream_list_query_count_stays_flat_with_mandates_and_events(
         client.get("/api/v1/workstreams/", HTTP_ACCEPT="application/json")
 
 
+def test_a_standing_filter_reads_the_same_clock_as_the_rows(
+    client: Client, django_assert_num_queries: Any
+) -> None:
+    # As the plain list: the filter and the rows share the request's one read of the clock.
+    with django_assert_num_queries(9):
+        client.get("/api/v1/workstreams/?standing=silent", HTTP_ACCEPT="application/json")
+    with django_assert_num_queries(9):
+        client.get("/api/v1/workstreams/?mandate=live", HTTP_ACCEPT="application/json")
+
+
 # Meetings today -------------------------------------------------------------------------------
 
 
