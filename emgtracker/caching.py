@@ -50,6 +50,7 @@ PUBLIC_PAGES = frozenset(
 PUBLIC_API = (
     *("meeting", "participant", "entity", "workstream"),
     *("update", "decision", "proposal", "timeline", "search"),
+    "event",
 )
 
 # Headers a kept answer does not carry to the next client: they belong to one exchange.

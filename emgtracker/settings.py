@@ -320,6 +320,10 @@ SPECTACULAR_SETTINGS = {
     "TAGS": [
         {"name": "decisions", "description": "What the Senior Officials decided, with provenance."},
         {"name": "entities", "description": "UN entities and other organisations in the record."},
+        {
+            "name": "events",
+            "description": "Dated events the reports name in a workstream's section.",
+        },
         {"name": "jobs", "description": "Background jobs, such as compiling a briefing pack."},
         {"name": "meetings", "description": "Senior Officials Meeting segments and participants."},
         {"name": "proposals", "description": "Concept notes, topics and themes put to meetings."},
@@ -356,6 +360,12 @@ SPECTACULAR_SETTINGS = {
         "ProposalKindEnum": "workstreams.models.ProposalKind",
         "WebhookEventEnum": "workstreams.models.WebhookEvent",
         "DeliveryStateEnum": "workstreams.models.DeliveryState",
+        "EvidenceEnum": "meetings.models.Evidence",
+        "MeetingStateNowEnum": "meetings.models.MeetingStateNow",
+        "MandateStateEnum": "workstreams.models.MandateState",
+        "MandateTermEnum": "workstreams.models.MandateTerm",
+        "EventKindEnum": "workstreams.models.EventKind",
+        "EventRoleEnum": "workstreams.models.EventRole",
     },
 }
 

@@ -18,6 +18,7 @@ from meetings import urls as meeting_urls
 from search import api as search_api
 from search import urls as search_urls
 from workstreams import api as workstream_api
+from workstreams import calendar as workstream_calendar
 from workstreams import urls as workstream_urls
 
 # One router: the API, version 1 (docs/api.md).
@@ -33,6 +34,7 @@ router.register("workstreams", workstream_api.WorkstreamViewSet, basename="works
 router.register("updates", workstream_api.ProgressUpdateViewSet, basename="update")
 router.register("decisions", workstream_api.DecisionViewSet, basename="decision")
 router.register("proposals", workstream_api.ProposalViewSet, basename="proposal")
+router.register("events", workstream_api.EventViewSet, basename="event")
 router.register("timeline", workstream_api.TimelineViewSet, basename="timeline")
 router.register("search", search_api.SearchViewSet, basename="search")
 router.register(
@@ -54,7 +56,12 @@ urlpatterns = [
     path(
         "meetings/",
         include(
-            (meeting_urls.urlpatterns + dashboard_urls.meeting_urlpatterns, meeting_urls.app_name)
+            (
+                meeting_urls.urlpatterns
+                + workstream_calendar.meeting_urlpatterns
+                + dashboard_urls.meeting_urlpatterns,
+                meeting_urls.app_name,
+            )
         ),
     ),
     path("search/", include(search_urls)),

@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
@@ -23,10 +26,14 @@ class MeetingViewSet(APIConventions, viewsets.ReadOnlyModelViewSet[Meeting]):
 
     def get_queryset(self) -> QuerySet[Meeting]:
         return (
-            Meeting.objects.select_related("chair")
+            Meeting.objects.select_related("chair", "opened_by", "status_source__meeting")
             .prefetch_related(Prefetch("documents", queryset=Document.objects.for_meeting()))
             .order_by("date", "som_number")
         )
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        # One today for the whole answer: a list read across midnight says one thing.
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
 
 
 @extend_schema_view(list=extend_schema(summary="List a meeting's participants"))

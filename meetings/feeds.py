@@ -5,20 +5,25 @@ One event per meeting whose record gives a day. A meeting dated only by a month 
 guess in people's calendars. A meeting with a start time is timed in its own IANA time zone,
 with the VTIMEZONE that zone needs; one with a day but no time is an all-day event.
 
-Like the rest of this app, it imports nothing from ``workstreams``.
+A planned meeting is ``STATUS:TENTATIVE``, a held one ``CONFIRMED``; a planned meeting whose
+date has passed with nothing on record says so in its description ("Date passed, no report on
+record"). The workstreams' dated events join the calendar through ``extra`` (the view that
+serves it is ``workstreams.calendar``'s): like the rest of this app, this module imports
+nothing from ``workstreams``.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event
 
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingStateNow
 
 CALENDAR_FILENAME = "emg-meetings.ics"
 CALENDAR_MAX_AGE = 60 * 60
@@ -47,7 +52,7 @@ def cacheable(request: HttpRequest, response: HttpResponse, *, max_age: int) -> 
     return response
 
 
-def _description(meeting: Meeting, url: str) -> str:
+def _description(meeting: Meeting, url: str, today: datetime.date) -> str:
     """The text of an event: what the meeting is, how and where it meets, and its page."""
     lines = [
         str(
@@ -62,12 +67,15 @@ def _description(meeting: Meeting, url: str) -> str:
         lines.append(str(_("Format: %(how)s") % {"how": ", ".join(how)}))
     if meeting.chair is not None:
         lines.append(str(_("Chair: %(chair)s") % {"chair": meeting.chair.name}))
-    lines.append(str(_("Status: %(status)s") % {"status": meeting.get_status_display()}))
+    state = MeetingStateNow(meeting.state_on(today)).label
+    lines.append(str(_("Status: %(status)s") % {"status": state}))
     lines.append(url)
     return "\n".join(lines)
 
 
-def _event(meeting: Meeting, request: HttpRequest, stamp: datetime.datetime) -> Event:
+def _event(
+    meeting: Meeting, request: HttpRequest, stamp: datetime.datetime, today: datetime.date
+) -> Event:
     url = request.build_absolute_uri(reverse("meetings:detail", kwargs={"slug": meeting.slug}))
     event = Event()
     # The slug is the meeting's natural key, so a subscriber's copy of an event is updated,
@@ -75,13 +83,13 @@ def _event(meeting: Meeting, request: HttpRequest, stamp: datetime.datetime) -> 
     event.add("uid", f"{meeting.slug}@{UID_DOMAIN}")
     event.add("dtstamp", stamp)
     event.add("summary", meeting.title)
-    event.add("description", _description(meeting, url))
+    event.add("description", _description(meeting, url, today))
     event.add("url", url)
     if meeting.venue:
         event.add("location", meeting.venue)
-    # Both a planned and a held meeting are firmly on the calendar; the record has no
-    # tentative or cancelled meetings.
-    event.add("status", "CONFIRMED")
+    # A planned meeting may yet move or not take place: tentative until the record says it
+    # was held, and still tentative after its date with no report on record.
+    event.add("status", "TENTATIVE" if meeting.is_planned else "CONFIRMED")
     starts, ends = meeting.starts_at(), meeting.ends_at()
     if starts is not None:
         # Aware datetimes in a ZoneInfo zone are written with TZID=<IANA name>.
@@ -95,18 +103,25 @@ def _event(meeting: Meeting, request: HttpRequest, stamp: datetime.datetime) -> 
     return event
 
 
-def calendar_stamp(meetings: Iterable[Meeting]) -> datetime.datetime:
+def calendar_stamp(rows: Iterable[Any]) -> datetime.datetime:
     """DTSTAMP: with METHOD, when this copy of the calendar was made (RFC 5545). Its content
-    is the same as at the meetings' latest change, so that is when it was made: two copies of
-    unchanged data are then the same, byte for byte, and keep their ETag. A meeting written
-    around the services, with no history, counts as unchanged since the Unix epoch."""
-    changes = [getattr(m, "last_changed", None) for m in meetings]
+    is the same as at its rows' latest change (meetings', events'), so that is when it was made:
+    two copies of unchanged data are then the same, byte for byte, and keep their ETag. A row
+    written around the services, with no history, counts as unchanged since the Unix epoch."""
+    changes = [getattr(row, "last_changed", None) for row in rows]
     latest = max((c for c in changes if c is not None), default=EPOCH)
     return latest.astimezone(datetime.UTC).replace(microsecond=0)
 
 
-def meeting_calendar_build(meetings: Iterable[Meeting], request: HttpRequest) -> Calendar:
-    """The calendar of ``meetings`` (only day-precision ones become events)."""
+def meeting_calendar_build(
+    meetings: Iterable[Meeting],
+    request: HttpRequest,
+    *,
+    extra: Sequence[Event] = (),
+    stamp: datetime.datetime | None = None,
+) -> Calendar:
+    """The calendar of ``meetings`` (only day-precision ones become events), and the ``extra``
+    events after them, all stamped ``stamp`` (default: the meetings' latest change)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -118,9 +133,12 @@ def meeting_calendar_build(meetings: Iterable[Meeting], request: HttpRequest) ->
         str(_("Meetings of the UN Environment Management Group's Senior Officials.")),
     )
     dated = [m for m in meetings if m.date_precision == Meeting.DatePrecision.DAY]
-    stamp = calendar_stamp(dated)
+    stamp = stamp or calendar_stamp(dated)
+    today = timezone.localdate()
     for meeting in dated:
-        calendar.add_component(_event(meeting, request, stamp))
+        calendar.add_component(_event(meeting, request, stamp, today))
+    for component in extra:
+        calendar.add_component(component)
     if dated:
         # Each VTIMEZONE lists the zone's transitions between these dates only: from
         # 1970 to 2038 (the default) it would be a long list, the same for every subscriber.
@@ -133,10 +151,8 @@ def meeting_calendar_build(meetings: Iterable[Meeting], request: HttpRequest) ->
     return calendar
 
 
-@require_safe
-def meeting_calendar(request: HttpRequest) -> HttpResponse:
-    """``/meetings/calendar.ics``: every meeting with a known day, to subscribe to."""
-    calendar = meeting_calendar_build(Meeting.objects.for_calendar(), request)
+def calendar_response(request: HttpRequest, calendar: Calendar) -> HttpResponse:
+    """The calendar as ``/meetings/calendar.ics`` serves it, to subscribe to."""
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{CALENDAR_FILENAME}"'
     return cacheable(request, response, max_age=CALENDAR_MAX_AGE)

@@ -1,10 +1,11 @@
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from emgtracker.links import IdentityLinkField, document_link
-from meetings.models import Attendance, Document, Entity, Meeting
+from meetings.models import Attendance, Document, Entity, Meeting, MeetingStateNow
 
 
 class EntitySerializer(serializers.HyperlinkedModelSerializer[Entity]):
@@ -43,12 +44,39 @@ class LocalTimeField(serializers.TimeField):
     """A time of day with no offset: JSON Schema's "time" format would demand one."""
 
 
+class StatusProvenanceSerializer(serializers.Serializer[Meeting]):
+    """Where the record states or implies that a meeting was held, when not in its own
+    report (SOM28: the 2023 report's words)."""
+
+    document = serializers.SerializerMethodField()
+    meeting = serializers.CharField(source="status_source.meeting.slug")
+    section = serializers.CharField(source="status_section")
+    quote = serializers.CharField(source="status_quote")
+
+    def get_document(self, meeting: Meeting) -> str:
+        source = meeting.status_source
+        assert source is not None  # to_representation answers null without one
+        return str(source.symbol or source.title)
+
+    def to_representation(self, meeting: Meeting) -> Any:
+        return super().to_representation(meeting) if meeting.status_source_id else None
+
+
 class MeetingSerializer(serializers.ModelSerializer[Meeting]):
     url = IdentityLinkField(view_name="api:meeting-detail", lookup_field="slug")
     label = serializers.CharField(source="short_label", read_only=True)  # type: ignore[assignment]  # a field, not Field.label: the serializer's metaclass takes it
     chair = serializers.CharField(
         source="chair.name", default=None, read_only=True, allow_null=True
     )
+    opened_by = serializers.CharField(
+        source="opened_by.name",
+        default=None,
+        read_only=True,
+        allow_null=True,
+        help_text="Who opened the meeting, as its report says.",
+    )
+    state_now = serializers.SerializerMethodField()
+    status_provenance = StatusProvenanceSerializer(source="*", read_only=True, allow_null=True)
     start_time = LocalTimeField(read_only=True, allow_null=True)
     end_time = LocalTimeField(read_only=True, allow_null=True)
     starts_at = serializers.DateTimeField(read_only=True, allow_null=True)
@@ -67,6 +95,10 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
             "segment",
             "title",
             "status",
+            "state_now",
+            "status_evidence",
+            "status_evidence_reason",
+            "status_provenance",
             "date",
             "date_precision",
             "start_time",
@@ -78,6 +110,8 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
             "format",
             "venue",
             "chair",
+            "opened_by",
+            "lists_ongoing_workstreams",
             "summary",
             "documents",
             "participant_count",
@@ -90,6 +124,17 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
         data["starts_at"] = _iso(meeting.starts_at())
         data["ends_at"] = _iso(meeting.ends_at())
         return data
+
+    @extend_schema_field(
+        serializers.ChoiceField(
+            choices=MeetingStateNow.choices,
+            help_text="Today: held; planned, while its date has not passed; or date passed, no "
+            "report on record.",
+        )
+    )
+    def get_state_now(self, meeting: Meeting) -> str:
+        today = self.context.get("today") or timezone.localdate()
+        return meeting.state_on(today)
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_participant_count(self, meeting: Meeting) -> int | None:

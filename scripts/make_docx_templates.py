@@ -77,6 +77,14 @@ def _sections(document: docx.document.Document) -> None:
     _field(document, "Lead entities", "section.leads")
     _field(document, "Presented by", "section.presenter")
     _field(document, "Status", "section.status")
+    _field(document, "Basis of the status", "section.status_basis")
+    _field(document, "Status now", "section.status_now")
+    _tag(document, "if section.decisions")
+    document.add_paragraph().add_run("Decisions").bold = True
+    _tag(document, "for decision in section.decisions")
+    document.add_paragraph("{{ decision }}", style="List Bullet")
+    _tag(document, "endfor")
+    _tag(document, "endif")
     _paragraphs(document, "Summary", "summary")
     _tag(document, "if section.next_steps")
     _paragraphs(document, "Next steps", "next_steps")
@@ -124,6 +132,31 @@ def _status_table(document: docx.document.Document) -> None:
     _cells(table.rows[3], ["{%tr endfor %}", "", "", ""], bold=False)
     _repeat_header(table)
     table.columns[0].width = Mm(70)
+    document.add_paragraph(
+        "Each status is stated in the reports unless marked “(inferred)”: our reading of the "
+        "reports."
+    ).runs[0].italic = True
+    _tag(document, "if inferences")
+    document.add_paragraph().add_run("Why each inferred status is read so").bold = True
+    _tag(document, "for note in inferences")
+    document.add_paragraph("{{ note }}", style="List Bullet")
+    _tag(document, "endfor")
+    _tag(document, "endif")
+
+
+def _mandates_to_watch(document: docx.document.Document) -> None:
+    document.add_heading("Mandates to watch", level=1)
+    document.add_paragraph(
+        "Mandates that end at the next Senior Officials Meeting with no renewal on record, "
+        "mandates that have lapsed, and work reported after its mandate lapsed."
+    )
+    _tag(document, "for item in watch")
+    paragraph = document.add_paragraph(style="List Bullet")
+    paragraph.add_run("{{ item.title }}").bold = True
+    paragraph.add_run(": {{ item.text }}")
+    _tag(document, "else")
+    document.add_paragraph("No mandate to watch on record.")
+    _tag(document, "endfor")
 
 
 def briefing_pack() -> docx.document.Document:
@@ -131,6 +164,7 @@ def briefing_pack() -> docx.document.Document:
     _cover(document)
     _sections(document)
     _status_table(document)
+    _mandates_to_watch(document)
     return document
 
 

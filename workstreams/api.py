@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -18,9 +18,11 @@ from workstreams import services
 from workstreams.cells import RecordCell, cells_for
 from workstreams.filters import (
     DecisionFilter,
+    EventFilter,
     ProgressUpdateFilter,
     ProposalFilter,
     WorkstreamFilter,
+    request_clock,
 )
 from workstreams.models import (
     Decision,
@@ -29,6 +31,7 @@ from workstreams.models import (
     Proposal,
     WebhookSubscription,
     Workstream,
+    WorkstreamEvent,
 )
 from workstreams.permissions import (
     progress_updates_visible_to,
@@ -50,9 +53,11 @@ from workstreams.serializers.rows import (
     update_rows,
     workstream_rows,
 )
+from workstreams.serializers.standing import EventSerializer
 from workstreams.serializers.timeline import (
     TimelineCellSerializer,
     TimelineRowSerializer,
+    WorkstreamDetailSerializer,
     WorkstreamSerializer,
 )
 from workstreams.serializers.webhooks import (
@@ -67,7 +72,8 @@ from workstreams.serializers.webhooks import (
     retrieve=extend_schema(summary="Get a workstream"),
 )
 class WorkstreamViewSet(ValuesList, APIConventions, viewsets.ReadOnlyModelViewSet[Workstream]):
-    """Workstreams with their leads and status now; filtered as the /workstreams/ page is."""
+    """Workstreams with their leads, status now, standing and mandates; filtered as the
+    /workstreams/ page is. One workstream also carries its dated events."""
 
     serializer_class = WorkstreamSerializer
     list_values = WORKSTREAM_VALUES
@@ -76,7 +82,25 @@ class WorkstreamViewSet(ValuesList, APIConventions, viewsets.ReadOnlyModelViewSe
     ordering_fields = ["title", "short_title", "kind", "slug"]
 
     def get_queryset(self) -> QuerySet[Workstream]:
-        return Workstream.objects.for_list()
+        decisions = Decision.objects.select_related("meeting", "source__meeting")
+        queryset = (
+            Workstream.objects.for_list()
+            .select_related("last_record_meeting")
+            .prefetch_related(Prefetch("decisions", queryset=decisions))
+        )
+        if self.action == "retrieve":
+            events = WorkstreamEvent.objects.select_related("workstream", "source__meeting")
+            queryset = queryset.prefetch_related(
+                Prefetch("events", queryset=events.in_date_order())
+            )
+        return queryset
+
+    def get_serializer_class(self) -> type[WorkstreamSerializer]:
+        return WorkstreamDetailSerializer if self.action == "retrieve" else WorkstreamSerializer
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        # The record's clock, read once for the request (the filters read the same), not a row.
+        return {**super().get_serializer_context(), "clock": request_clock(self.request)}
 
     def list_rows(self, rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
         return workstream_rows(rows, serializer)
@@ -220,6 +244,21 @@ class DecisionViewSet(ValuesList, APIConventions, viewsets.ReadOnlyModelViewSet[
 
     def list_rows(self, rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
         return decision_rows(rows, serializer)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List workstream events"),
+    retrieve=extend_schema(summary="Get a workstream event"),
+)
+class EventViewSet(APIConventions, viewsets.ReadOnlyModelViewSet[WorkstreamEvent]):
+    """The dated events the reports name in a workstream's section: the workstream's own
+    meetings, workshops and dialogues, and the events outside the EMG a report relates."""
+
+    queryset = WorkstreamEvent.objects.with_relations().in_date_order()
+    serializer_class = EventSerializer
+    filterset_class = EventFilter
+    ordering_fields = ["date", "title", "kind"]
+    ordering = ["date", "start_time", "title"]
 
 
 @extend_schema_view(

@@ -43,6 +43,7 @@ from meetings.api import EntityViewSet, MeetingViewSet, ParticipantViewSet
 from meetings.models import Meeting
 from workstreams.api import (
     DecisionViewSet,
+    EventViewSet,
     ProgressUpdateViewSet,
     ProposalViewSet,
     TimelineViewSet,
@@ -61,6 +62,7 @@ RESOURCES: list[tuple[str, str, type[GenericViewSet[Model]]]] = [
     ("updates", "updates", ProgressUpdateViewSet),
     ("decisions", "decisions", DecisionViewSet),
     ("proposals", "proposals", ProposalViewSet),
+    ("events", "events", EventViewSet),
 ]
 
 

@@ -24,7 +24,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from meetings.feeds import cacheable
-from meetings.models import Meeting
+from meetings.models import Evidence, Meeting
 from workstreams.models import Decision, LeadRole, ProgressUpdate, Workstream, WorkstreamLead
 
 FEED_LIMIT = 50
@@ -74,6 +74,19 @@ def _details(rows: list[tuple[Any, str]]) -> str:
     )
 
 
+def _basis(record: ProgressUpdate | Decision) -> str:
+    """What the entry rests on, where it is not the report's own words: an inference and why,
+    or a fact the report does not state. Stated entries say nothing more (their source does)."""
+    if record.evidence == Evidence.INFERRED:
+        return str(
+            _("Inferred from the report, not stated in it: %(reason)s")
+            % {"reason": record.evidence_reason}
+        )
+    if record.evidence == Evidence.NOT_STATED:
+        return str(_("Not stated in the report"))
+    return ""
+
+
 def _author(update: ProgressUpdate) -> str:
     """The entity that presented the update; where the record names none, the workstream's leads.
 
@@ -102,6 +115,7 @@ def _update_entry(update: ProgressUpdate) -> FeedEntry:
                 str(update.expected_to_continue_in or ""),
             ),
             (_("Source"), update.provenance),
+            (_("Basis"), _basis(update)),
         ]
     )
     status = str(update.get_status_display())
@@ -123,7 +137,11 @@ def _decision_entry(decision: Decision) -> FeedEntry:
     workstream, meeting = decision.workstream, decision.meeting
     kind = str(decision.get_kind_display())
     description = format_html("<p>{}</p>", decision.text) + _details(
-        [(_("Meeting"), meeting.title), (_("Source"), decision.provenance)]
+        [
+            (_("Meeting"), meeting.title),
+            (_("Source"), decision.provenance),
+            (_("Basis"), _basis(decision)),
+        ]
     )
     return FeedEntry(
         guid=f"tag:{TAG_AUTHORITY}:decision/{workstream.slug}/{meeting.slug}/{decision.kind}",

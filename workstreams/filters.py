@@ -19,6 +19,7 @@ from workstreams.models import (
     ProposalKind,
     Status,
     Workstream,
+    WorkstreamEvent,
     WorkstreamKind,
     WorkstreamQuerySet,
 )
@@ -31,6 +32,16 @@ class MeetingChoiceFilter(django_filters.ModelChoiceFilter):
 
     def label_from_instance(self, meeting: Meeting) -> str:
         return meeting.short_label
+
+
+def request_clock(request: Any) -> RecordClock:
+    """The record's clock, read once a request: the filters and the answer's rows share it."""
+    if request is None:
+        return RecordClock.read()
+    clock = getattr(request, "record_clock", None)
+    if clock is None:
+        clock = request.record_clock = RecordClock.read()
+    return clock
 
 
 class WorkstreamFilter(django_filters.FilterSet):
@@ -88,7 +99,7 @@ class WorkstreamFilter(django_filters.FilterSet):
 
     @cached_property
     def clock(self) -> RecordClock:
-        return RecordClock.read()
+        return request_clock(self.request)
 
     def search_filter(
         self, queryset: WorkstreamQuerySet, name: str, value: str
@@ -175,3 +186,16 @@ class ProposalFilter(django_filters.FilterSet):
     class Meta:
         model = Proposal
         fields = ["meeting", "workstream", "entity", "kind"]
+
+
+class EventFilter(django_filters.FilterSet):
+    workstream = slug_choice(Workstream.objects.all(), _("Workstream"))
+    kind = django_filters.ChoiceFilter(choices=WorkstreamEvent.Kind.choices)
+    role = django_filters.ChoiceFilter(
+        choices=WorkstreamEvent.Role.choices,
+        help_text=_("Organised by the workstream, or only related by the report."),
+    )
+
+    class Meta:
+        model = WorkstreamEvent
+        fields = ["workstream", "kind", "role"]

@@ -140,8 +140,8 @@ CURSOR_LISTS = {
     "/api/v1/updates/?paginate=cursor": 1,
     "/api/v1/decisions/?paginate=cursor&ordering=workstream_title": 1,
     "/api/v1/proposals/?paginate=cursor": 1,
-    # page with status now, leads, entries with meetings
-    "/api/v1/workstreams/?paginate=cursor": 3,
+    # page with status now, the record's clock (up to four), leads, decisions, entries
+    "/api/v1/workstreams/?paginate=cursor": 8,
     # meeting, page of attendances
     "/api/v1/meetings/som28-mid-term/participants/?paginate=cursor": 2,
 }

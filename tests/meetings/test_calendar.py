@@ -9,6 +9,7 @@ from django.test import Client
 from icalendar import Calendar, Component
 
 from meetings.models import Meeting, Person
+from workstreams.models import WorkstreamEvent
 
 pytestmark = pytest.mark.usefixtures("record")
 
@@ -68,8 +69,18 @@ def test_a_timed_meeting_is_in_its_own_time_zone(client: Client) -> None:
 def test_the_chair_and_a_planned_status_are_described(client: Client) -> None:
     events = _events(_calendar(client))
     assert "Chair: Ligia Noronha" in str(events["som29-mid-term@emg-tracker"]["description"])
-    assert "Planned" in str(events["som29-senior@emg-tracker"]["description"])
-    assert str(events["som29-senior@emg-tracker"]["status"]) == "CONFIRMED"
+    assert str(events["som29-mid-term@emg-tracker"]["status"]) == "CONFIRMED"
+    # Planned, and its date (10 October 2023) long passed with no report on record.
+    senior = events["som29-senior@emg-tracker"]
+    assert "Status: Date passed, no report on record" in str(senior["description"])
+    assert str(senior["status"]) == "TENTATIVE"
+
+
+@time_machine.travel(datetime.datetime(2023, 10, 1, 9, 0, tzinfo=datetime.UTC))
+def test_a_planned_meeting_before_its_date_is_tentative_and_says_planned(client: Client) -> None:
+    senior = _events(_calendar(client))["som29-senior@emg-tracker"]
+    assert str(senior["status"]) == "TENTATIVE"
+    assert "Status: Planned" in str(senior["description"])
 
 
 def test_a_meeting_without_times_is_an_all_day_event(client: Client) -> None:
@@ -81,7 +92,7 @@ def test_a_meeting_without_times_is_an_all_day_event(client: Client) -> None:
 
 
 def test_meetings_dated_by_month_or_year_are_left_out(client: Client) -> None:
-    uids = set(_events(_calendar(client)))
+    uids = {uid for uid in _events(_calendar(client)) if not uid.startswith("event-")}
     assert "som28@emg-tracker" not in uids
     assert "som27@emg-tracker" not in uids
     assert uids == {
@@ -120,8 +131,8 @@ def test_calendar_uids_are_stable(client: Client) -> None:
 
 
 def test_calendar_query_count_is_flat(client: Client, django_assert_num_queries: Any) -> None:
-    # meetings with their chairs
-    with django_assert_num_queries(1):
+    # meetings with their chairs; workstream events with their workstreams and sources
+    with django_assert_num_queries(2):
         client.get("/meetings/calendar.ics")
     chair = Person.objects.get(name="Ligia Noronha")
     for n in range(10):
@@ -134,9 +145,10 @@ def test_calendar_query_count_is_flat(client: Client, django_assert_num_queries:
             chair=chair,
             status="planned",
         )
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         response = client.get("/meetings/calendar.ics")
-    assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 4 + 10
+    components = Calendar.from_ical(response.content).walk("VEVENT")
+    assert len([e for e in components if not str(e["uid"]).startswith("event-")]) == 4 + 10
 
 
 def test_calendar_copies_of_unchanged_meetings_are_identical(client: Client) -> None:
@@ -151,7 +163,12 @@ def test_calendar_copies_of_unchanged_meetings_are_identical(client: Client) -> 
     assert second.content == first.content
     assert second["ETag"] == first["ETag"]
     assert again.status_code == 304
-    latest = Meeting.history.latest("history_date").history_date
+    latest = max(
+        [
+            Meeting.history.latest("history_date").history_date,
+            *WorkstreamEvent.history.values_list("history_date", flat=True),
+        ]
+    )
     stamps = {e.decoded("dtstamp") for e in Calendar.from_ical(first.content).walk("VEVENT")}
     assert stamps == {latest.replace(microsecond=0)}
 

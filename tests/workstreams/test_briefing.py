@@ -16,14 +16,17 @@ from django.utils import timezone
 from meetings.models import Document, Meeting, Person
 from tests.factories import ProgressUpdateFactory, grow_record
 from workstreams.briefing import DOCX_TEMPLATE, BriefingPack, briefing_pack_build
-from workstreams.models import ProgressUpdate, Workstream
+from workstreams.models import Decision, ProgressUpdate, Workstream
+from workstreams.services.mandates import workstream_mandate_refresh
 
 pytestmark = pytest.mark.usefixtures("record")
 
 EMPTY = "No progress update has been published for this meeting."
 MEETINGS = ["som27", "som28-mid-term", "som28", "som29-mid-term", "som29-technical", "som29-senior"]
-# Documents, published updates, meetings; workstreams, their leads, their timeline entries.
-QUERIES = 6
+# Documents, published updates, meetings; workstreams, their leads, decisions and timeline
+# entries; the record's clock (latest meeting with a record, next SOM: four on the record, which
+# has no SOM to come); the workstreams whose mandate runs to a named SOM.
+QUERIES = 12
 
 
 def _flat(text: str) -> str:
@@ -297,6 +300,9 @@ LABELS = [
     "Lead entities:",
     "Presented by:",
     "Status:",
+    "Basis of the status:",
+    "Status now:",
+    "Decisions",
     "Summary",
     "Next steps",
     "Expected to continue in:",
@@ -325,7 +331,8 @@ def test_the_pdf_and_the_docx_hold_the_same_sections_in_the_same_order(slug: str
     # Every section: its title, then its facts in one order, then its text.
     assert docx_outline.count("Presented by:") == pack.sections
     first = docx_outline[: docx_outline.index(titles[1])] if len(titles) > 1 else docx_outline
-    assert first[:6] == [titles[0], *LABELS[:5]]
+    # (A decision's text may name the workstream: what follows "Decisions" is not checked.)
+    assert first[:8] == [titles[0], *LABELS[:7]]
     cover = ["Meeting", "Date", "Venue", "Document symbol", "Generated"]
     for text in (_pdf_text(pack.pdf, "-f", "1", "-l", "1"), docx_paragraphs):
         positions = [text.index(label) for label in cover]
@@ -339,6 +346,68 @@ def test_an_empty_meeting_says_so_in_both_documents_at_the_same_place() -> None:
         assert _outline(text, []) == []
         between = text[text.index("Progress by workstream") : text.index("Status across")]
         assert EMPTY in between
+
+
+# The basis of every status, decision and lead; status now; mandates to watch -------------------
+
+
+HUMAN_RIGHTS = "Issue Management Group on Human Rights and Environment"
+# Its mandate ran to SOM28; it reported at SOM29 mid-term.
+HUMAN_RIGHTS_WATCH = "Lapsed after SOM28; work reported since, at SOM29 mid-term"
+
+
+def _lapse_human_rights() -> None:
+    """The Human Rights IMG "was extended up until the 2022 SOM": our reading of 'the 2022 SOM'."""
+    workstream = Workstream.objects.get(slug="img-human-rights-environment")
+    Decision.objects.update_or_create(
+        meeting=Meeting.objects.get(slug="som27"),
+        workstream=workstream,
+        kind="extend",
+        defaults={
+            "text": "Extended up until the 2022 SOM.",
+            "term": "until_som",
+            "until_som": 28,
+            "evidence": "inferred",
+            "evidence_reason": "The report names no meeting; the 2022 SOM is SOM28.",
+        },
+    )
+    workstream_mandate_refresh(workstreams=Workstream.objects.filter(pk=workstream.pk))
+
+
+def test_both_documents_print_the_basis_status_now_and_mandates_to_watch() -> None:
+    _lapse_human_rights()
+    Meeting.objects.filter(slug="som29-mid-term").update(lists_ongoing_workstreams=True)
+    pack = _build("som28-mid-term")
+    for text in (_pdf_text(pack.pdf), _docx_text(pack)):
+        # Every lead and status says what it rests on, in words.
+        assert "Basis of the status: Stated in the report" in text
+        assert "(UNESCO) (stated in the report)" in text
+        # An endorsement read as activity: marked in the table, and why, under it.
+        assert "Active (inferred)" in text
+        assert "Why each inferred status is read so" in text
+        assert "Consultative Process on Sustainable Infrastructure at SOM27:" in text
+        # Status now, honestly: silent since SOM28 mid-term.
+        assert "Status now: Active at SOM29 mid-term" in text
+        assert (
+            "Status now: Last reported at SOM28 mid-term, silent since (not listed among the "
+            "ongoing workstreams at SOM29 mid-term)"
+        ) in text
+        # Decisions with their basis; the inferred extension says why.
+        assert "SOM27, Establish: Established the Issue Management Group on Biodiversity" in text
+        assert (
+            "SOM27, Extend the mandate: Extended up until the 2022 SOM. (inferred: The report "
+            "names no "
+            "meeting; the 2022 SOM is SOM28.)"
+        ) in text
+        assert "Mandates to watch" in text
+        assert f"{HUMAN_RIGHTS}: {HUMAN_RIGHTS_WATCH}" in text
+
+
+def test_a_pack_with_no_mandate_to_watch_says_so() -> None:
+    Workstream.objects.update(mandate="", mandate_until=None)
+    pack = _build("som28-mid-term")
+    for text in (_pdf_text(pack.pdf), _docx_text(pack)):
+        assert "No mandate to watch on record." in text
 
 
 # Queries ---------------------------------------------------------------------------------------

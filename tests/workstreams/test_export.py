@@ -21,7 +21,10 @@ from workstreams.models import ProgressUpdate, Workstream
 
 pytestmark = pytest.mark.usefixtures("record")
 
-RESOURCES = ["meetings", "entities", "workstreams", "timeline", "updates", "decisions", "proposals"]
+RESOURCES = [
+    *("meetings", "entities", "workstreams", "timeline", "updates", "decisions", "proposals"),
+    "events",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -90,6 +93,34 @@ def test_the_csv_files_match_the_apis_csv(client: Client, tmp_path: Path) -> Non
         # ordering ties.
         assert api.splitlines()[0] == mine.splitlines()[0], name
         assert canonical(api_rows) == canonical(my_rows), name
+
+
+def test_the_csv_files_carry_the_basis_standing_and_mandate(tmp_path: Path) -> None:
+    Meeting.objects.filter(slug="som29-mid-term").update(lists_ongoing_workstreams=True)
+    archive = run_export(tmp_path)
+
+    def rows(name: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO(archive.read(f"{name}.csv").decode(), newline="")))
+
+    workstreams = {row["slug"]: row for row in rows("workstreams")}
+    stockholm = workstreams["task-team-stockholm-50"]
+    assert stockholm["standing.text"] == (
+        "Last reported at SOM28 mid-term, silent since (not listed among the ongoing "
+        "workstreams at SOM29 mid-term)"
+    )
+    assert stockholm["standing.standing"] == "silent"
+    biodiversity = workstreams["img-biodiversity"]
+    assert biodiversity["mandate.state"] == "live"
+    assert biodiversity["leads.0.entity"] == "unesco"
+    assert biodiversity["leads.0.evidence"] == "stated"
+    assert "leads.0.evidence_reason" in biodiversity
+    timeline = {row["slug"]: row for row in rows("timeline")}
+    infrastructure = timeline["cp-sustainable-infrastructure"]
+    assert infrastructure["evidence.som27.evidence"] == "inferred"
+    assert "endorse" in infrastructure["evidence.som27.evidence_reason"]
+    decisions = rows("decisions")
+    assert {"evidence", "evidence_reason"} <= set(decisions[0])
+    assert "evidence" in rows("updates")[0]
 
 
 def test_the_manifest_checksums_and_counts_match_the_files(tmp_path: Path) -> None:
@@ -176,5 +207,5 @@ def test_rows_are_read_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(QuerySet, "iterator", spy)
     run_export(tmp_path)
 
-    # Each of the seven lists and each meeting's participants, read 500 rows at a time.
-    assert chunk_sizes == [export.CHUNK_SIZE] * (7 + Meeting.objects.count())
+    # Each of the eight lists and each meeting's participants, read 500 rows at a time.
+    assert chunk_sizes == [export.CHUNK_SIZE] * (len(RESOURCES) + Meeting.objects.count())

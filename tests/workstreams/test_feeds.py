@@ -247,3 +247,20 @@ def test_pages_advertise_the_site_feed(client: Client) -> None:
     page = client.get("/").content.decode()
     assert '<link rel="alternate" type="application/atom+xml"' in page
     assert 'href="/feed/"' in page
+
+
+def test_an_inferred_decision_or_update_says_so_and_why(client: Client) -> None:
+    reason = "The report says the Terms of Reference were confirmed, not who confirmed them."
+    Decision.objects.filter(workstream__slug="img-biodiversity").update(
+        evidence="inferred", evidence_reason=reason
+    )
+    ProgressUpdate.objects.filter(
+        workstream__slug="img-biodiversity", meeting__slug="som28-mid-term"
+    ).update(evidence="not_stated")
+    feed = _feed(client, "/feed/")
+    decision = _entry(feed, "http://testserver/workstreams/img-biodiversity/#som27")
+    assert f"Inferred from the report, not stated in it: {reason}" in decision.summary
+    update = _entry(feed, "http://testserver/workstreams/img-biodiversity/#som28-mid-term")
+    assert "Not stated in the report" in update.summary
+    stated = _entry(feed, "http://testserver/workstreams/img-biodiversity/#som29-mid-term")
+    assert "Basis" not in stated.summary

@@ -37,7 +37,18 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
 
     class Meta:
         model = Decision
-        fields = ["id", "meeting", "workstream", "kind", "text", "provenance"]
+        fields = [
+            "id",
+            "meeting",
+            "workstream",
+            "kind",
+            "text",
+            "term",
+            "until_som",
+            "evidence",
+            "evidence_reason",
+            "provenance",
+        ]
 
 
 class ProposalSerializer(serializers.ModelSerializer[Proposal]):
@@ -67,6 +78,8 @@ class ProposalSerializer(serializers.ModelSerializer[Proposal]):
             "entity",
             "workstream",
             "document",
+            "evidence",
+            "evidence_reason",
             "provenance",
         ]
 
@@ -119,9 +132,17 @@ class ProgressUpdateSerializer(serializers.ModelSerializer[ProgressUpdate]):
             "returned_reason",
             "published_at",
             "version",
+            "evidence",
+            "evidence_reason",
             "provenance",
         ]
-        read_only_fields = ["state", "returned_reason", "published_at"]
+        read_only_fields = [
+            "state",
+            "returned_reason",
+            "published_at",
+            "evidence",
+            "evidence_reason",
+        ]
         # Uniqueness is checked by the service, after it has asked whether the client may
         # write here at all: a refusal must not reveal another entity's hidden draft.
         validators: list[Any] = []

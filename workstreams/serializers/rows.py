@@ -3,6 +3,7 @@ updates and decisions, shaped as their serializers shape them, nested objects an
 tests/api/test_fast_path.py holds each to its serializer's answer."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
 
@@ -10,8 +11,17 @@ from rest_framework.serializers import Serializer
 
 from emgtracker.values import Row
 from meetings.models import Document, Meeting, Sourced
-from workstreams.models import Decision, ProgressUpdate, TimelineEntry, WorkstreamLead
+from workstreams.models import (
+    Decision,
+    ProgressUpdate,
+    TimelineEntry,
+    Workstream,
+    WorkstreamLead,
+)
 from workstreams.serializers.progress import ProgressUpdateSerializer
+from workstreams.serializers.standing import LeadSerializer, MandatePeriodSerializer, standing_data
+from workstreams.serializers.timeline import record_clock
+from workstreams.services.mandates import mandate_periods
 
 # What a record's provenance reads (ProvenanceSerializer): its source and where in it.
 SOURCE_VALUES = (
@@ -46,7 +56,10 @@ def provenance(row: Row, model: type[Sourced]) -> Row | None:
     }
 
 
-DECISION_VALUES = ("id", "meeting__slug", "workstream__slug", "kind", "text", *SOURCE_VALUES)
+DECISION_VALUES = (
+    *("id", "meeting__slug", "workstream__slug", "kind", "text", "term", "until_som"),
+    *("evidence", "evidence_reason", *SOURCE_VALUES),
+)
 
 
 def decision_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
@@ -57,6 +70,10 @@ def decision_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
             "workstream": row["workstream__slug"],
             "kind": row["kind"],
             "text": row["text"],
+            "term": row["term"],
+            "until_som": row["until_som"],
+            "evidence": row["evidence"],
+            "evidence_reason": row["evidence_reason"],
             "provenance": provenance(row, Decision),
         }
         for row in rows
@@ -108,17 +125,50 @@ WORKSTREAM_VALUES = (
     "status_now",
     "also_known_as",
     "description",
+    "mandate",
+    "mandate_until",
+    "last_record_meeting__slug",
+    "last_record_meeting__som_number",
+    "last_record_meeting__segment",
 )
 
 
+def _standing_workstream(row: Row) -> Workstream:
+    """What ``RecordClock.standing_of`` reads of a workstream, from its row."""
+    meeting = None
+    if row["last_record_meeting__slug"] is not None:
+        meeting = Meeting(
+            slug=row["last_record_meeting__slug"],
+            som_number=row["last_record_meeting__som_number"],
+            segment=row["last_record_meeting__segment"],
+        )
+    return Workstream(
+        status_now=row["status_now"],
+        mandate=row["mandate"],
+        mandate_until=row["mandate_until"],
+        last_record_meeting=meeting,
+    )
+
+
+def _by_workstream(rows: Iterable[Any]) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row.workstream_id].append(row)
+    return grouped
+
+
 def workstream_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
-    """Two queries for the page: the leads, and the meetings each workstream has a record of."""
+    """Three queries for the page: the leads, the decisions (the mandate periods), and the
+    meetings each workstream has a record of; and the record's clock, once."""
     ids = [row["pk"] for row in rows]
-    leads: dict[int, list[str]] = defaultdict(list)
-    for workstream, entity in WorkstreamLead.objects.filter(workstream__in=ids).values_list(
-        "workstream_id", "entity__slug"
-    ):
-        leads[workstream].append(entity)
+    leads = _by_workstream(
+        WorkstreamLead.objects.filter(workstream__in=ids).select_related(
+            "entity", "source__meeting"
+        )
+    )
+    decisions = _by_workstream(
+        Decision.objects.filter(workstream__in=ids).select_related("meeting", "source__meeting")
+    )
     meetings: dict[int, list[str]] = defaultdict(list)
     for workstream, meeting in (
         TimelineEntry.objects.filter(workstream__in=ids)
@@ -127,21 +177,32 @@ def workstream_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
     ):
         meetings[workstream].append(meeting)
     url = serializer.fields["url"]
-    return [
-        {
-            "slug": row["slug"],
-            "url": url.to_representation(SimpleNamespace(pk=row["pk"], slug=row["slug"])),
-            "title": row["title"],
-            "short_title": row["short_title"],
-            "kind": row["kind"],
-            "parent": row["parent__slug"],
-            "successor": row["successor__slug"],
-            "lead_entities": leads[row["pk"]],
-            "status_now": row["status_now"],
-            "first_meeting": meetings[row["pk"]][0] if meetings[row["pk"]] else None,
-            "last_meeting": meetings[row["pk"]][-1] if meetings[row["pk"]] else None,
-            "also_known_as": row["also_known_as"],
-            "description": row["description"],
-        }
-        for row in rows
-    ]
+    clock = record_clock(serializer.context)
+    shaped = []
+    for row in rows:
+        pk = row["pk"]
+        standing, mandate = standing_data(
+            clock.standing_of(_standing_workstream(row)), kept=row["mandate"]
+        )
+        shaped.append(
+            {
+                "slug": row["slug"],
+                "url": url.to_representation(SimpleNamespace(pk=pk, slug=row["slug"])),
+                "title": row["title"],
+                "short_title": row["short_title"],
+                "kind": row["kind"],
+                "parent": row["parent__slug"],
+                "successor": row["successor__slug"],
+                "lead_entities": [lead.entity.slug for lead in leads[pk]],
+                "leads": LeadSerializer(leads[pk], many=True).data,
+                "status_now": row["status_now"],
+                "standing": standing,
+                "mandate": mandate,
+                "mandates": MandatePeriodSerializer.many_init(mandate_periods(decisions[pk])).data,
+                "first_meeting": meetings[pk][0] if meetings[pk] else None,
+                "last_meeting": meetings[pk][-1] if meetings[pk] else None,
+                "also_known_as": row["also_known_as"],
+                "description": row["description"],
+            }
+        )
+    return shaped

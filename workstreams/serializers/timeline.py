@@ -7,9 +7,31 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from emgtracker.links import IdentityLinkField
+from meetings.models import Evidence
 from workstreams.cells import RecordCell, cells_for
 from workstreams.models import Status, Workstream
 from workstreams.serializers.progress import DecisionSerializer, ProvenanceSerializer
+from workstreams.serializers.standing import (
+    EventSerializer,
+    LeadSerializer,
+    MandateNowSerializer,
+    MandatePeriodSerializer,
+    StandingSerializer,
+    evidence_field,
+    reason_field,
+    standing_data,
+)
+from workstreams.services.mandates import mandate_periods
+from workstreams.standing import RecordClock
+
+
+def record_clock(context: dict[str, Any]) -> RecordClock:
+    """The record's clock, read once per request: the view puts it in the serializer's
+    context; a serializer used without one reads it once and keeps it there."""
+    clock = context.get("clock")
+    if clock is None:
+        clock = context["clock"] = RecordClock.read()
+    return clock
 
 
 class WorkstreamSerializer(serializers.ModelSerializer[Workstream]):
@@ -19,7 +41,11 @@ class WorkstreamSerializer(serializers.ModelSerializer[Workstream]):
     serializer_related_field = serializers.SlugRelatedField
     url = IdentityLinkField(view_name="api:workstream-detail", lookup_field="slug")
     lead_entities = serializers.SerializerMethodField()
+    leads = LeadSerializer(many=True, read_only=True)
     status_now = serializers.SerializerMethodField()
+    standing = serializers.SerializerMethodField()
+    mandate = serializers.SerializerMethodField()
+    mandates = serializers.SerializerMethodField()
     first_meeting = serializers.SerializerMethodField()
     last_meeting = serializers.SerializerMethodField()
 
@@ -34,7 +60,11 @@ class WorkstreamSerializer(serializers.ModelSerializer[Workstream]):
             "parent",
             "successor",
             "lead_entities",
+            "leads",
             "status_now",
+            "standing",
+            "mandate",
+            "mandates",
             "first_meeting",
             "last_meeting",
             "also_known_as",
@@ -52,6 +82,27 @@ class WorkstreamSerializer(serializers.ModelSerializer[Workstream]):
     def get_status_now(self, workstream: Workstream) -> str | None:
         return getattr(workstream, "current_status", None)
 
+    def _standing(self, workstream: Workstream) -> tuple[Any, Any]:
+        # ``standing`` and ``mandate`` are read together; the second asks the first's answer.
+        kept = getattr(self, "_kept", None)
+        if kept is None or kept[0] is not workstream:
+            standing = record_clock(self.context).standing_of(workstream)
+            kept = self._kept = (workstream, standing_data(standing, kept=workstream.mandate))
+        return kept[1]
+
+    @extend_schema_field(StandingSerializer)
+    def get_standing(self, workstream: Workstream) -> Any:
+        return self._standing(workstream)[0]
+
+    @extend_schema_field(MandateNowSerializer)
+    def get_mandate(self, workstream: Workstream) -> Any:
+        return self._standing(workstream)[1]
+
+    @extend_schema_field(MandatePeriodSerializer(many=True))
+    def get_mandates(self, workstream: Workstream) -> Any:
+        periods = mandate_periods(workstream.decisions.all())
+        return MandatePeriodSerializer.many_init(periods).data
+
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_first_meeting(self, workstream: Workstream) -> str | None:
         meeting = workstream.first_meeting
@@ -63,6 +114,15 @@ class WorkstreamSerializer(serializers.ModelSerializer[Workstream]):
         return meeting.slug if meeting else None
 
 
+class WorkstreamDetailSerializer(WorkstreamSerializer):
+    """One workstream: as in the list, with the dated events its reports name."""
+
+    events = EventSerializer(many=True, read_only=True)
+
+    class Meta(WorkstreamSerializer.Meta):
+        fields = [*WorkstreamSerializer.Meta.fields, "events"]
+
+
 class TimelineCellSerializer(serializers.Serializer[RecordCell]):
     """A workstream at one meeting: its status and what the status rests on."""
 
@@ -71,6 +131,8 @@ class TimelineCellSerializer(serializers.Serializer[RecordCell]):
     date = serializers.DateField(source="meeting.date")
     status = serializers.SerializerMethodField()
     basis = serializers.SerializerMethodField()
+    evidence = serializers.SerializerMethodField()
+    evidence_reason = serializers.SerializerMethodField()
     presenter = serializers.SerializerMethodField()
     entity = serializers.SerializerMethodField()
     summary = serializers.SerializerMethodField()
@@ -85,6 +147,15 @@ class TimelineCellSerializer(serializers.Serializer[RecordCell]):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_basis(self, cell: RecordCell) -> str | None:
         return cell.entry.basis if cell.entry else None
+
+    @extend_schema_field(evidence_field())
+    def get_evidence(self, cell: RecordCell) -> str:
+        # No entry: the record says nothing of the workstream at this meeting.
+        return cell.entry.evidence if cell.entry else Evidence.NOT_STATED
+
+    @extend_schema_field(reason_field())
+    def get_evidence_reason(self, cell: RecordCell) -> str:
+        return cell.entry.evidence_reason if cell.entry else ""
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_presenter(self, cell: RecordCell) -> str | None:
@@ -117,16 +188,22 @@ class TimelineCellSerializer(serializers.Serializer[RecordCell]):
         return ProvenanceSerializer(record).data if record and record.source_id else None
 
 
+class CellEvidenceSerializer(serializers.Serializer[Any]):
+    evidence = evidence_field()
+    evidence_reason = reason_field()
+
+
 class TimelineRowSerializer(serializers.ModelSerializer[Workstream]):
     """A row of ``/api/v1/timeline/``, the whole matrix: a workstream and its status at every
     meeting (null: no record)."""
 
     serializer_related_field = serializers.SlugRelatedField  # ``parent``, by slug, as above
     cells = serializers.SerializerMethodField()
+    evidence = serializers.SerializerMethodField()
 
     class Meta:
         model = Workstream
-        fields = ["slug", "title", "kind", "parent", "cells"]
+        fields = ["slug", "title", "kind", "parent", "cells", "evidence"]
         extra_kwargs = {"parent": {"slug_field": "slug", "read_only": True, "help_text": None}}
 
     @extend_schema_field(
@@ -138,3 +215,18 @@ class TimelineRowSerializer(serializers.ModelSerializer[Workstream]):
     def get_cells(self, workstream: Workstream) -> dict[str, str | None]:
         cells = cells_for(workstream, self.context["meetings"])
         return {c.meeting.slug: c.entry.status if c.entry else None for c in cells}
+
+    @extend_schema_field(
+        serializers.DictField(
+            child=CellEvidenceSerializer(),
+            help_text="Meeting slug → the basis of its status, for the cells with a record.",
+        )
+    )
+    def get_evidence(self, workstream: Workstream) -> dict[str, dict[str, str]]:
+        return {
+            entry.meeting.slug: {
+                "evidence": entry.evidence,
+                "evidence_reason": entry.evidence_reason,
+            }
+            for entry in workstream.timeline_entries.all()
+        }
