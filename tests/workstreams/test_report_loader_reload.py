@@ -19,8 +19,11 @@ from meetings.models import AgendaItem, Document, Entity, Intervention, Meeting
 from tests.factories import UserFactory, first
 from workstreams import services
 from workstreams.management import report_loader
-from workstreams.management.report_loader import HISTORY_REASON, reports_load
+from workstreams.management.report_loader import HISTORY_REASON, reports_load, rows
+from workstreams.management.report_loader.report import stored
+from workstreams.management.report_loader.rows import ADDED_SINCE_FINGERPRINTS
 from workstreams.models import (
+    Decision,
     Job,
     LoadedRow,
     OutboxMessage,
@@ -350,6 +353,69 @@ class TestTheRecordStillCorrectsWhatNobodyTouched:
         assert LoadedRow.objects.count() == rows - 3
 
 
+def _as_loaded_before_issue_14(decision: Decision) -> None:
+    """The decision as the loader wrote it before it wrote evidence and terms, and its
+    fingerprint as that loader made it (the digest of the fields it wrote then)."""
+    Decision.objects.filter(pk=decision.pk).update(
+        evidence="stated", evidence_reason="", term="", until_som=None
+    )
+    decision.refresh_from_db()
+    written = [*DECISION_FIELDS, *ADDED_SINCE_FINGERPRINTS.keys() & {f.name for f in FIELDS}]
+    LoadedRow.objects.filter(model="workstreams.decision", object_id=decision.pk).update(
+        digest=rows.digest(stored(decision, sorted(DECISION_FIELDS)))
+    )
+    assert rows.digest(stored(decision, sorted(written))) == rows.digest(
+        stored(decision, sorted(DECISION_FIELDS))
+    )
+
+
+DECISION_FIELDS = [
+    "meeting",
+    "workstream",
+    "kind",
+    "text",
+    "source",
+    "source_section",
+    "source_quote",
+]
+FIELDS = Decision._meta.get_fields()
+
+
+@pytest.mark.usefixtures("record")
+def test_a_database_loaded_before_issue_14_takes_its_corrections_but_not_over_an_edit(
+    secretariat: Client,
+) -> None:
+    """Rows loaded before the loader wrote evidence and terms are still known as the loader's
+    (rows.ADDED_SINCE_FINGERPRINTS): they take the record's corrections; a person's edit stays."""
+    human_rights = Decision.objects.get(
+        meeting__slug="som27", workstream__slug="img-human-rights-environment", kind="extend"
+    )
+    _as_loaded_before_issue_14(human_rights)
+    update = _update()
+    response = secretariat.patch(
+        f"{UPDATES}{update.pk}/",
+        {"summary": "Corrected by the secretariat.", "version": update.version},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+
+    report = reports_load()
+
+    human_rights.refresh_from_db()
+    assert (human_rights.evidence, human_rights.term, human_rights.until_som) == (
+        "inferred",
+        "until_som",
+        28,
+    )
+    assert human_rights.evidence_reason
+    assert ("decision", f"kind=extend,meeting=som27,workstream={human_rights.workstream.slug}") in [
+        _edited(n) for n in report.corrected
+    ]
+    assert _update().summary == "Corrected by the secretariat."
+    assert [_edited(n) for n in report.left_alone] == [("progress update", CELL_KEY)]
+    assert not reports_load().corrected
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_fresh_database_loads_everything_and_a_second_load_changes_nothing() -> None:
     call_command("flush", "--noinput", verbosity=0)
@@ -359,12 +425,13 @@ def test_a_fresh_database_loads_everything_and_a_second_load_changes_nothing() -
     first = reports_load()
 
     assert first.created["meetings"] == 6
-    assert first.created["progress updates"] == 19
-    assert first.created["workstreams"] == 17
+    assert first.created["progress updates"] == 21
+    assert first.created["workstreams"] == 21
+    assert first.created["workstream events"] == 15
     assert LoadedRow.objects.count() == sum(first.created.values())
     assert not first.updated
     assert not first.left_alone
-    assert ProgressUpdate.objects.filter(state="published").count() == 19
+    assert ProgressUpdate.objects.filter(state="published").count() == 21
 
     before = _everything()
     second = reports_load()
