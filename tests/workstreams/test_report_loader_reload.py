@@ -16,6 +16,7 @@ from django.test import Client
 
 from delivery import interface as webhooks
 from meetings.models import AgendaItem, Document, Entity, Intervention, Meeting
+from meetings.services import intervention_save
 from tests.factories import UserFactory, first
 from workstreams import services
 from workstreams.management import report_loader
@@ -414,6 +415,44 @@ def test_a_database_loaded_before_issue_14_takes_its_corrections_but_not_over_an
     assert _update().summary == "Corrected by the secretariat."
     assert [_edited(n) for n in report.left_alone] == [("progress update", CELL_KEY)]
     assert not reports_load().corrected
+
+
+def _without_responses(name: str, data: dict[str, Any]) -> None:
+    """The record as it read before the secretariat's responses were added (issue 14)."""
+    if name == "workstreams.toml":
+        data["interventions"] = [r for r in data["interventions"] if r.get("kind") != "response"]
+
+
+@pytest.mark.usefixtures("record")
+def test_the_responses_correct_the_loaders_interventions_position_by_position(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A database loaded before the responses: a second load corrects the loader's own
+    interventions position by position and creates the rest; a person's edit is left alone."""
+    meeting = Meeting.objects.get(slug="som28-mid-term")
+    Intervention.objects.filter(meeting=meeting).delete()
+    LoadedRow.objects.filter(model="meetings.intervention").delete()
+    with monkeypatch.context() as before:
+        _record_says(before, _without_responses)
+        assert reports_load().created["interventions"] == 21
+    edited = Intervention.objects.get(meeting=meeting, position=10)
+    edited.summary = "Corrected by the secretariat."
+    intervention_save(intervention=edited, by=UserFactory.create(role="secretariat"))
+
+    report = reports_load()
+
+    assert report.created["interventions"] == 10
+    assert Intervention.objects.filter(meeting=meeting).count() == 31
+    edited.refresh_from_db()
+    assert edited.summary == "Corrected by the secretariat."
+    assert [_edited(n) for n in report.left_alone] == [
+        ("intervention", "meeting=som28-mid-term,position=10")
+    ]
+    corrected = {_edited(n)[1] for n in report.corrected if n.model == "intervention"}
+    assert "meeting=som28-mid-term,position=4" in corrected
+    assert Intervention.objects.get(meeting=meeting, position=4).kind == "response"
+    assert Intervention.objects.filter(meeting=meeting, kind="response").count() == 9
+    assert not reports_load().changed
 
 
 @pytest.mark.django_db(transaction=True)
