@@ -147,6 +147,10 @@ def test_pieces_must_come_in_order_within_one_span() -> None:
     report = sections.document("som29-mid-term-report")
     assert report.quote_in("section 1", f"{lead}{sections.GAP}{item}")
     assert not report.quote_in("section 1", f"{item}{sections.GAP}{lead}")
+    # A sub-section is read with its parent's lead-in, not with its siblings.
+    assert report.quote_in("section 1(c)", f"{lead}{sections.GAP}{item}")
+    assert not report.quote_in("section 1(d)", f"{lead}{sections.GAP}{item}")
+    assert not report.quote_in("section 1(c)", f"{lead}{sections.GAP}(b) Consultative Process")
     # "section 1" names two spans (the report numbers two headings "1."): not across them.
     assert not report.quote_in("section 1", f"The meeting was chaired{sections.GAP}{item}")
     assert len(report.spans["section 1"]) == 2

@@ -9,7 +9,8 @@ A report is read by its structure, never by particular words:
   ``item 4(1)``; a sub-sub-heading (``a. …``) opens ``section 2(c)a``, ``item 3(b)a``.
 
 A section runs to the next heading of its level or a higher one, and holds its sub-sections. A
-name may name several spans (the SOM29 midterm report numbers two headings "1."). The SOM28
+sub-section is read with its parent's lead-in, the parent's text before its first sub-heading
+(as a list's items complete the sentence that introduces them). A name may name several spans (the SOM29 midterm report numbers two headings "1."). The SOM28
 mid-term report's Annex 2 is its provisional agenda, a document of its own.
 
 Only markdown (``**``, ``*x*``, ``[x](#)``, list bullets) and whitespace are normalised: a page
@@ -107,6 +108,8 @@ def split(key: str, lines: list[str]) -> Document:
     document = Document(key)
     # The spans open at each level (0 top, 1 sub, 2 sub-sub): name and lines.
     opened: dict[int, tuple[str, list[str]]] = {0: ("introduction", [])}
+    # Each open span's lead-in: its lines before its first sub-heading.
+    lead_in: dict[int, list[str]] = {}
     names = ["", "", ""]
     for raw in lines:
         line = _line(raw)
@@ -115,9 +118,14 @@ def split(key: str, lines: list[str]) -> Document:
             level, part = heading
             for depth in [d for d in opened if d >= level]:
                 name, body = opened.pop(depth)
+                lead_in.pop(depth, None)
                 document.spans.setdefault(name, []).append(normalised(" ".join(body)))
+            parent = max((d for d in opened if d < level), default=None)
+            if parent is not None:
+                lead_in.setdefault(parent, list(opened[parent][1]))
             names[level:] = [part] + [""] * (2 - level)
-            opened[level] = ("".join(names[: level + 1]), [])
+            lead = lead_in[parent] if parent is not None else []
+            opened[level] = ("".join(names[: level + 1]), list(lead))
         for _name, body in opened.values():
             body.append(line)
     for name, body in opened.values():
