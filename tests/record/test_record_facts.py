@@ -191,6 +191,8 @@ def test_the_monitoring_and_reporting_working_group() -> None:
     assert update.agenda_item is not None
     assert (update.meeting.slug, update.agenda_item.number) == ("som28-mid-term", "3(e)")
     assert update.source_quote.startswith("An additional working group has been set up")
+    # Reported at the SOM28 mid-term only, like its parent: silent since (docs/record.md).
+    assert _standing(group.slug).standing == Standing.SILENT
 
 
 def test_the_biodiversity_imgs_three_streams_and_their_leads() -> None:

@@ -10,8 +10,9 @@ A report is read by its structure, never by particular words:
 
 A section runs to the next heading of its level or a higher one, and holds its sub-sections. A
 sub-section is read with its parent's lead-in, the parent's text before its first sub-heading
-(as a list's items complete the sentence that introduces them). A name may name several spans (the SOM29 midterm report numbers two headings "1."). The SOM28
-mid-term report's Annex 2 is its provisional agenda, a document of its own.
+(as a list's items complete the sentence that introduces them). A name may name several spans
+(the SOM29 midterm report numbers two headings "1."). The SOM28 mid-term report's Annex 2 is its
+provisional agenda, a document of its own.
 
 Only markdown (``**``, ``*x*``, ``[x](#)``, list bullets) and whitespace are normalised: a page
 break splits a sentence across blank lines. A quote is the report's own characters, straight or
