@@ -166,12 +166,12 @@ def test_each_list_of_a_meeting_pages_on_its_own_and_keeps_the_others(
     meeting = Meeting.objects.get(slug="som28-mid-term")
     updates = ProgressUpdate.objects.published().filter(meeting=meeting).count()
     interventions = Intervention.objects.filter(meeting=meeting).count()
-    assert (updates, interventions) == (12, 21)
+    assert (updates, interventions) == (14, 31)
     response = client.get("/meetings/som28-mid-term/?interventions=2&updates=3")
     context, page = response.context, response.content.decode()
-    assert [len(context[n].rows) for n in ("updates", "interventions", "proposals")] == [2, 5, 5]
-    assert '<span class="count">(12)</span>' in page
-    assert '<span class="count">(21)</span>' in page
+    assert [len(context[n].rows) for n in ("updates", "interventions", "proposals")] == [4, 5, 5]
+    assert '<span class="count">(14)</span>' in page
+    assert '<span class="count">(31)</span>' in page
     # The updates' link back keeps the interventions' page, and the other way round.
     assert 'href="/meetings/som28-mid-term/?interventions=2&amp;updates=2#updates-heading"' in page
     assert (
@@ -188,7 +188,7 @@ def test_an_odd_page_number_lands_on_the_nearest_page(
     client: Client, monkeypatch: Any, asked: str, shown: int
 ) -> None:
     monkeypatch.setattr("dashboard.views.PARTICIPANTS_PER_PAGE", 40)
-    monkeypatch.setattr("dashboard.views.PER_SECTION", 10)
+    monkeypatch.setattr("dashboard.views.PER_SECTION", 11)  # 31 interventions: 3 pages
     meeting = client.get(f"/meetings/som28-mid-term/?participants={asked}&interventions={asked}")
     assert meeting.status_code == 200
     assert meeting.context["participants"].page.number == shown

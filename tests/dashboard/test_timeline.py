@@ -78,7 +78,7 @@ def test_a_value_the_page_cannot_use_says_why_over_the_default_page(
     assert notice in page
     assert 'role="alert"' in page
     assert len(response.context["meetings"]) == 6  # the default window, every group at page 1
-    assert len(_rows(response, "img")) == 4
+    assert len(_rows(response, "img")) == 7  # four IMGs and the Biodiversity IMG's streams
 
 
 # Rows: every row at the record's size; pages of top-level workstreams past PAGE_SIZE --------
@@ -99,6 +99,9 @@ def test_a_group_past_a_page_shows_its_first_page_and_a_link_to_the_next(client:
     response = client.get("/")
     assert _rows(response, "img") == [
         (0, "img-biodiversity"),
+        (1, "img-biodiversity-accountability-reporting"),
+        (1, "img-biodiversity-awareness-knowledge"),
+        (1, "img-biodiversity-ecosystem-restoration"),
         (0, "img-environmental-data-statistics"),
     ]
     page = response.content.decode()

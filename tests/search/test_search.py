@@ -67,15 +67,25 @@ def test_a_kind_narrows_the_results(client: Client) -> None:
     assert [r["title"] for r in results] == [KARIUKI_UPDATE]
 
 
+# The Biodiversity IMG's streams name it in their descriptions (issue 14).
+BIODIVERSITY_STREAMS = {
+    "Awareness raising and knowledge sharing",
+    "Accountability and global-level reporting",
+    "The UN Decade on Ecosystem Restoration",
+}
+
+
 def test_the_start_of_a_word_finds_the_word(client: Client) -> None:
     titles = [r["title"] for r in _found(client, "biodiv", kind="workstream")]
-    assert titles == ["Issue Management Group on Biodiversity"]
+    assert set(titles) <= {"Issue Management Group on Biodiversity", *BIODIVERSITY_STREAMS}
+    assert "Issue Management Group on Biodiversity" in titles
 
 
 @on_postgresql
 def test_a_typo_still_finds_the_workstream(client: Client) -> None:
     titles = [r["title"] for r in _found(client, "biodiversty", kind="workstream")]
-    assert titles == ["Issue Management Group on Biodiversity"]
+    assert set(titles) <= {"Issue Management Group on Biodiversity", *BIODIVERSITY_STREAMS}
+    assert "Issue Management Group on Biodiversity" in titles
 
 
 def test_a_title_match_ranks_above_a_body_match(client: Client) -> None:

@@ -47,7 +47,7 @@ def test_every_row_is_measured_beside_its_floor_and_written_to_the_docs(
         assert row.samples.errors == 0, (row.label, row.samples.statuses)
         assert 0 < row.samples.p50 <= row.samples.p95, row.label
     assert labels["/api/v1/workstreams/"].floor == "raw SQL of /api/v1/workstreams/"
-    assert labels["raw SQL of /api/v1/workstreams/"].samples.size == 17  # the record's rows
+    assert labels["raw SQL of /api/v1/workstreams/"].samples.size == 21  # the record's rows
     assert labels["/"].floor == STATIC
     assert set(labels["/ with its ETag (304)"].samples.statuses) == {"304"}
     assert measured.load.answers > 0

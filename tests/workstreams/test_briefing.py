@@ -89,12 +89,12 @@ def som28() -> BriefingPack:
     return _build("som28-mid-term")
 
 
-# SOM28 mid-term: twelve published updates ------------------------------------------------------
+# SOM28 mid-term: fourteen published updates (issue 14 added two) ---------------------------------
 
 
-def test_som28_pack_covers_its_twelve_published_updates(som28: BriefingPack) -> None:
-    assert len(_som28_updates()) == 12
-    assert som28.sections == 12
+def test_som28_pack_covers_its_fourteen_published_updates(som28: BriefingPack) -> None:
+    assert len(_som28_updates()) == 14
+    assert som28.sections == 14
     assert som28.meeting.slug == "som28-mid-term"
     assert som28.pdf.startswith(b"%PDF-")
     assert som28.docx.startswith(b"PK")
@@ -120,7 +120,7 @@ def test_pdf_has_every_presenting_workstream_and_presenter_in_agenda_order(
     text = _pdf_text(som28.pdf)
     updates = _som28_updates()
     presenting = [u for u in updates if u.presenter]
-    assert len(presenting) == 11
+    assert len(presenting) == 12
     for update in presenting:
         assert update.workstream.title in text
         assert update.presenter is not None
@@ -152,7 +152,7 @@ def test_docx_has_the_cover_every_section_and_the_status_table(som28: BriefingPa
     header = [c.text.split("\n")[0] for c in table.rows[0].cells]
     assert header == ["Workstream", *(m.short_label for m in Meeting.objects.for_timeline())]
     assert header[1:4] == ["SOM27", "SOM28 mid-term", "SOM28"]
-    assert len(table.rows) == 1 + 12
+    assert len(table.rows) == 1 + 14
     biodiversity = next(
         [c.text for c in row.cells]
         for row in table.rows
@@ -171,7 +171,7 @@ def test_docx_has_the_cover_every_section_and_the_status_table(som28: BriefingPa
 def test_csv_has_a_row_a_workstream_and_a_column_a_meeting(som28: BriefingPack) -> None:
     fieldnames, rows = _csv_rows(som28)
     assert fieldnames == ["workstream", "title", *MEETINGS]
-    assert len(rows) == 12
+    assert len(rows) == 14
     assert [r["workstream"] for r in rows] == [u.workstream.slug for u in _som28_updates()]
     biodiversity = next(r for r in rows if r["workstream"] == "img-biodiversity")
     assert biodiversity == {
@@ -189,8 +189,8 @@ def test_csv_has_a_row_a_workstream_and_a_column_a_meeting(som28: BriefingPack) 
 def test_progress_is_reported_after_each_section() -> None:
     calls: list[tuple[int, int]] = []
     pack = _build("som28-mid-term", progress=lambda done, total: calls.append((done, total)))
-    assert calls == [(n, 12) for n in range(1, 13)]
-    assert pack.sections == 12
+    assert calls == [(n, 14) for n in range(1, 15)]
+    assert pack.sections == 14
 
 
 # The document symbol ---------------------------------------------------------------------------
@@ -250,7 +250,7 @@ def test_drafts_and_submitted_updates_are_never_included() -> None:
 
 def test_a_published_update_elsewhere_does_not_leak_into_a_meeting() -> None:
     _publish_at_som29_senior(Workstream.objects.get(slug="img-biodiversity"))
-    assert _build("som28-mid-term").sections == 12
+    assert _build("som28-mid-term").sections == 14
     assert _build("som29-senior").sections == 1
 
 

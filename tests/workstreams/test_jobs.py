@@ -45,7 +45,7 @@ def _assert_pack_holds_every_presenter(job: Job) -> None:
     assert set(files) == {"docx", "pdf", "csv"}
     text = _pdf_text(files["pdf"])
     updates = ProgressUpdate.objects.published().filter(meeting__slug=SOM28_MID_TERM)
-    assert updates.count() == 12
+    assert updates.count() == 14
     for update in updates.select_related("workstream", "presenter"):
         assert " ".join(update.workstream.title.split()) in text
         if update.presenter:
@@ -69,7 +69,7 @@ class TestEmbeddedDefault:
             )
         assert "The briefing pack is being compiled" in response.content.decode()
         job = Job.objects.get(meeting=meeting)
-        assert (job.state, job.done, job.total) == ("done", 12, 12)
+        assert (job.state, job.done, job.total) == ("done", 14, 14)
         _assert_pack_holds_every_presenter(job)
         pdf = job.documents.get(title="Briefing pack (PDF)")
         download = Client().get(f"/meetings/{SOM28_MID_TERM}/documents/{pdf.token}/")
@@ -143,7 +143,7 @@ class TestEmbeddedDefault:
         job = response.json()
         assert response["Location"] == job["url"]
         state = client.get(job["url"]).json()
-        assert (state["state"], state["done"], state["total"]) == ("done", 12, 12)
+        assert (state["state"], state["done"], state["total"]) == ("done", 14, 14)
         assert sorted(d["title"] for d in state["documents"]) == [
             "Briefing pack (CSV of statuses)",
             "Briefing pack (DOCX)",

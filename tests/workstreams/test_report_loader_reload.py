@@ -16,11 +16,15 @@ from django.test import Client
 
 from delivery import interface as webhooks
 from meetings.models import AgendaItem, Document, Entity, Intervention, Meeting
+from meetings.services import intervention_save
 from tests.factories import UserFactory, first
 from workstreams import services
 from workstreams.management import report_loader
-from workstreams.management.report_loader import HISTORY_REASON, reports_load
+from workstreams.management.report_loader import HISTORY_REASON, reports_load, rows
+from workstreams.management.report_loader.report import stored
+from workstreams.management.report_loader.rows import ADDED_SINCE_FINGERPRINTS
 from workstreams.models import (
+    Decision,
     Job,
     LoadedRow,
     OutboxMessage,
@@ -350,6 +354,107 @@ class TestTheRecordStillCorrectsWhatNobodyTouched:
         assert LoadedRow.objects.count() == rows - 3
 
 
+def _as_loaded_before_issue_14(decision: Decision) -> None:
+    """The decision as the loader wrote it before it wrote evidence and terms, and its
+    fingerprint as that loader made it (the digest of the fields it wrote then)."""
+    Decision.objects.filter(pk=decision.pk).update(
+        evidence="stated", evidence_reason="", term="", until_som=None
+    )
+    decision.refresh_from_db()
+    written = [*DECISION_FIELDS, *ADDED_SINCE_FINGERPRINTS.keys() & {f.name for f in FIELDS}]
+    LoadedRow.objects.filter(model="workstreams.decision", object_id=decision.pk).update(
+        digest=rows.digest(stored(decision, sorted(DECISION_FIELDS)))
+    )
+    assert rows.digest(stored(decision, sorted(written))) == rows.digest(
+        stored(decision, sorted(DECISION_FIELDS))
+    )
+
+
+DECISION_FIELDS = [
+    "meeting",
+    "workstream",
+    "kind",
+    "text",
+    "source",
+    "source_section",
+    "source_quote",
+]
+FIELDS = Decision._meta.get_fields()
+
+
+@pytest.mark.usefixtures("record")
+def test_a_database_loaded_before_issue_14_takes_its_corrections_but_not_over_an_edit(
+    secretariat: Client,
+) -> None:
+    """Rows loaded before the loader wrote evidence and terms are still known as the loader's
+    (rows.ADDED_SINCE_FINGERPRINTS): they take the record's corrections; a person's edit stays."""
+    human_rights = Decision.objects.get(
+        meeting__slug="som27", workstream__slug="img-human-rights-environment", kind="extend"
+    )
+    _as_loaded_before_issue_14(human_rights)
+    update = _update()
+    response = secretariat.patch(
+        f"{UPDATES}{update.pk}/",
+        {"summary": "Corrected by the secretariat.", "version": update.version},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+
+    report = reports_load()
+
+    human_rights.refresh_from_db()
+    assert (human_rights.evidence, human_rights.term, human_rights.until_som) == (
+        "inferred",
+        "until_som",
+        28,
+    )
+    assert human_rights.evidence_reason
+    assert ("decision", f"kind=extend,meeting=som27,workstream={human_rights.workstream.slug}") in [
+        _edited(n) for n in report.corrected
+    ]
+    assert _update().summary == "Corrected by the secretariat."
+    assert [_edited(n) for n in report.left_alone] == [("progress update", CELL_KEY)]
+    assert not reports_load().corrected
+
+
+def _without_responses(name: str, data: dict[str, Any]) -> None:
+    """The record as it read before the secretariat's responses were added (issue 14)."""
+    if name == "workstreams.toml":
+        data["interventions"] = [r for r in data["interventions"] if r.get("kind") != "response"]
+
+
+@pytest.mark.usefixtures("record")
+def test_the_responses_correct_the_loaders_interventions_position_by_position(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A database loaded before the responses: a second load corrects the loader's own
+    interventions position by position and creates the rest; a person's edit is left alone."""
+    meeting = Meeting.objects.get(slug="som28-mid-term")
+    Intervention.objects.filter(meeting=meeting).delete()
+    LoadedRow.objects.filter(model="meetings.intervention").delete()
+    with monkeypatch.context() as before:
+        _record_says(before, _without_responses)
+        assert reports_load().created["interventions"] == 21
+    edited = Intervention.objects.get(meeting=meeting, position=10)
+    edited.summary = "Corrected by the secretariat."
+    intervention_save(intervention=edited, by=UserFactory.create(role="secretariat"))
+
+    report = reports_load()
+
+    assert report.created["interventions"] == 10
+    assert Intervention.objects.filter(meeting=meeting).count() == 31
+    edited.refresh_from_db()
+    assert edited.summary == "Corrected by the secretariat."
+    assert [_edited(n) for n in report.left_alone] == [
+        ("intervention", "meeting=som28-mid-term,position=10")
+    ]
+    corrected = {_edited(n)[1] for n in report.corrected if n.model == "intervention"}
+    assert "meeting=som28-mid-term,position=4" in corrected
+    assert Intervention.objects.get(meeting=meeting, position=4).kind == "response"
+    assert Intervention.objects.filter(meeting=meeting, kind="response").count() == 9
+    assert not reports_load().changed
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_fresh_database_loads_everything_and_a_second_load_changes_nothing() -> None:
     call_command("flush", "--noinput", verbosity=0)
@@ -359,12 +464,13 @@ def test_a_fresh_database_loads_everything_and_a_second_load_changes_nothing() -
     first = reports_load()
 
     assert first.created["meetings"] == 6
-    assert first.created["progress updates"] == 19
-    assert first.created["workstreams"] == 17
+    assert first.created["progress updates"] == 21
+    assert first.created["workstreams"] == 21
+    assert first.created["workstream events"] == 15
     assert LoadedRow.objects.count() == sum(first.created.values())
     assert not first.updated
     assert not first.left_alone
-    assert ProgressUpdate.objects.filter(state="published").count() == 19
+    assert ProgressUpdate.objects.filter(state="published").count() == 21
 
     before = _everything()
     second = reports_load()

@@ -57,9 +57,26 @@ def meetings_load(
     loader: Loader, data: Mapping[str, Any], participants: list[dict[str, str]]
 ) -> None:
     people_load(loader, data, participants)
-    for row in data["meetings"]:
+    # A meeting whose status a later report gives (``status_source``) follows that report's
+    # document, which follows its own meeting.
+    meetings = data["meetings"]
+    for row in [m for m in meetings if "status_source" not in m]:
         _meeting_load(loader, row)
-    for row in data["documents"]:
+    _documents_load(loader, data["documents"])
+    for row in [m for m in meetings if "status_source" in m]:
+        _meeting_load(loader, row)
+    _documents_load(loader, data["documents"])
+    _agenda_load(loader, data["agenda_items"])
+    _participants_load(loader, participants)
+
+
+def _documents_load(loader: Loader, rows: Iterable[Mapping[str, Any]]) -> None:
+    """The documents of the meetings loaded so far, each once."""
+    for row in rows:
+        done = (row["meeting"], row["title"]) in loader.documents_done
+        if done or row["meeting"] not in loader.meetings:
+            continue
+        loader.documents_done.add((row["meeting"], row["title"]))
         document = loader.upsert(
             Document,
             {"meeting": loader.meetings[row["meeting"]], "title": row["title"]},
@@ -71,8 +88,20 @@ def meetings_load(
         )
         if "key" in row:
             loader.documents[row["key"]] = document
-    _agenda_load(loader, data["agenda_items"])
-    _participants_load(loader, participants)
+
+
+def _meeting_status(loader: Loader, row: Mapping[str, Any]) -> dict[str, Any]:
+    """How the record knows the meeting's status: stated by its own report, or inferred from a
+    later one (``status_source``, section and quote, and why)."""
+    return {
+        "status": row["status"],
+        "status_evidence": row.get("status_evidence", "stated"),
+        "status_evidence_reason": row.get("status_reason", ""),
+        "status_source": loader.document(row.get("status_source")),
+        "status_section": row.get("status_section", ""),
+        "status_quote": row.get("status_quote", ""),
+        "lists_ongoing_workstreams": row.get("lists_ongoing_workstreams", False),
+    }
 
 
 def _meeting_load(loader: Loader, row: Mapping[str, Any]) -> None:
@@ -98,7 +127,8 @@ def _meeting_load(loader: Loader, row: Mapping[str, Any]) -> None:
             "format": row.get("format", ""),
             "venue": row.get("venue", ""),
             "chair": loader.person(row.get("chair")),
-            "status": row["status"],
+            "opened_by": loader.person(row.get("opened_by")),
+            **_meeting_status(loader, row),
             "summary": row.get("summary", ""),
             "reported_entity_count": row.get("reported_entity_count"),
         },

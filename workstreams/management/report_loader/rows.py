@@ -95,6 +95,7 @@ class Loader:
         self.meetings: dict[str, Meeting | Gone] = {}
         self.meeting_close: dict[str, datetime.datetime] = {}
         self.documents: dict[str, Document | Gone] = {}
+        self.documents_done: set[tuple[str, str]] = set()
         self.agenda: dict[tuple[str, str], AgendaItem | Gone] = {}
         self.workstreams: dict[str, Workstream | Gone] = {}
         # Each row's key in the reports, so that a row that refers to it is keyed by it too.

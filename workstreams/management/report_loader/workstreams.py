@@ -1,11 +1,13 @@
 """The workstreams' side of the reports: workstreams and their leads, the Senior Officials'
-decisions, the progress updates, the proposals and the interventions."""
+decisions, the progress updates, the proposals, the interventions (from the floor, and the
+secretariat's responses) and the dated events of each workstream (``events``)."""
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from meetings.models import Intervention
+from workstreams.management.report_loader.events import events_load
 from workstreams.management.report_loader.rows import Loader
 from workstreams.models import Decision, ProgressUpdate, Proposal, Workstream, WorkstreamLead
 from workstreams.services import workstream_status_now_refresh, workstream_timeline_refresh
@@ -22,12 +24,18 @@ def workstreams_load(loader: Loader, data: Mapping[str, Any]) -> None:
                 "workstream": loader.workstreams[row["workstream"]],
                 "kind": row["kind"],
             },
-            {"text": row["text"], **loader.sourced(row)},
+            {
+                "text": row["text"],
+                "term": row.get("term", ""),
+                "until_som": row.get("until_som"),
+                **loader.sourced(row),
+            },
         )
     for row in data["updates"]:
         _update_load(loader, row)
     _proposals_load(loader, data["proposals"])
     _interventions_load(loader, data["interventions"])
+    events_load(loader, data.get("events", []))
 
 
 def _workstream_load(loader: Loader, row: Mapping[str, Any]) -> None:
@@ -113,6 +121,7 @@ def _interventions_load(loader: Loader, rows: Iterable[Mapping[str, Any]]) -> No
                 "entity": loader.entity(row["entity"]),
                 "person": loader.person(row.get("person")),
                 "speaker_as_recorded": row.get("speaker", ""),
+                "kind": row.get("kind", Intervention.Kind.FLOOR),
                 "summary": row["summary"],
                 **loader.sourced(row),
             },
