@@ -29,7 +29,14 @@ from meetings.record_version import MIRROR_KEY, record_version_bump, record_vers
 from tests.factories import MeetingFactory, ProgressUpdateFactory, UserFactory, first
 from workstreams import services
 from workstreams.management.report_loader import LoadReport, reports_load
-from workstreams.models import Decision, ProgressUpdate, Proposal, Workstream, WorkstreamLead
+from workstreams.models import (
+    Decision,
+    ProgressUpdate,
+    Proposal,
+    Workstream,
+    WorkstreamEvent,
+    WorkstreamLead,
+)
 
 pytestmark = pytest.mark.usefixtures("record")
 
@@ -167,6 +174,16 @@ WRITES: list[tuple[type[models.Model], str, Callable[[User], object]]] = [
         "admin inline save",
         lambda by: _admin_formset_save(
             first(Workstream.objects.all()), first(WorkstreamLead.objects.all()), by
+        ),
+    ),
+    (WorkstreamEvent, "admin save", _admin_change(WorkstreamEvent)),
+    (
+        WorkstreamEvent,
+        "admin inline save",
+        lambda by: _admin_formset_save(
+            first(Workstream.objects.filter(events__isnull=False)),
+            first(WorkstreamEvent.objects.all()),
+            by,
         ),
     ),
     (Entity, "admin save", _admin_change(Entity)),
