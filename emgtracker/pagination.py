@@ -38,6 +38,12 @@ class Pagination(pagination.PageNumberPagination):
         if not cursor_mode(request.query_params):
             self.keyset = None
             return super().paginate_queryset(queryset, request, view)
+        # Ignored by a cursor, but never taken malformed: a page is a whole number from 1.
+        page = request.query_params.get(self.page_query_param)
+        if page is not None and not (page.isdigit() and int(page) >= 1):
+            raise exceptions.ValidationError(
+                {self.page_query_param: [_("A whole number from 1; a cursor ignores it.")]}
+            )
         self.request = request
         self.keyset = KeysetPage(queryset, request, self.get_page_size(request) or self.page_size)
         return self.keyset.rows
@@ -83,7 +89,8 @@ KEYSET_PARAMETERS: list[dict[str, Any]] = [
         "required": False,
         "in": "query",
         "description": "The token of a next or previous link in cursor mode (opaque); "
-        "any cursor selects cursor mode, and page is then ignored.",
+        "any cursor selects cursor mode, and page is then ignored (but must still be a whole "
+        "number from 1).",
         "schema": {"type": "string"},
     },
 ]

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.test import Client
 from rest_framework.throttling import AnonRateThrottle
 
-from tests.factories import ProgressUpdateFactory
-from workstreams.models import Decision, ProgressUpdate, Proposal
+from tests.factories import ProgressUpdateFactory, first
+from workstreams.models import Decision, ProgressUpdate, Proposal, WorkstreamLead
 
 pytestmark = pytest.mark.usefixtures("record")
 
@@ -112,6 +112,9 @@ def test_workstream_payload(client: Client) -> None:
     decision = Decision.objects.get(workstream__slug="img-biodiversity")
     quote = "The 27th SOM established this IMG with its Terms of Reference confirmed in 2021."
     payload = _json(client, "/api/v1/workstreams/img-biodiversity/")
+    # The agenda names UNESCO as presenter, not as lead: the record's lead is our reading.
+    reason = first(WorkstreamLead.objects.filter(workstream__slug="img-biodiversity"))
+    assert reason.evidence_reason.startswith("Named as presenter in the agenda")
     # The record's events change as it grows; tests/api/test_standing_api.py holds their shape.
     assert isinstance(payload.pop("events"), list)
     assert payload == {
@@ -127,8 +130,8 @@ def test_workstream_payload(client: Client) -> None:
             {
                 "entity": "unesco",
                 "role": "lead",
-                "evidence": "stated",
-                "evidence_reason": "",
+                "evidence": "inferred",
+                "evidence_reason": reason.evidence_reason,
                 "provenance": {
                     "document": "EMG SOM28/mid-term/02",
                     "meeting": "som28-mid-term",

@@ -150,3 +150,12 @@ CURSOR_LISTS = {
 @pytest.mark.parametrize("url", list(CURSOR_LISTS))
 def test_cursor_query_count_is_flat(assert_flat_query_count: Any, url: str) -> None:
     assert_flat_query_count(url, CURSOR_LISTS[url], HTTP_ACCEPT="application/json")
+
+
+@pytest.mark.parametrize("page", ["-3", "0", "false", "1.5"])
+def test_a_malformed_page_is_refused_in_cursor_mode_too(client: Client, page: str) -> None:
+    response = client.get(
+        f"/api/v1/updates/?paginate=cursor&page={page}", HTTP_ACCEPT="application/json"
+    )
+    assert response.status_code == 400
+    assert "A whole number from 1" in " ".join(response.json()["error"]["fields"]["page"])

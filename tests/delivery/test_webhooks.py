@@ -757,6 +757,7 @@ class TestEvents:
             "date": "2027-10-12",
             "date_precision": "day",
             "status": "planned",
+            "status_evidence": "stated",
             **{f"{prefix}-TOTAL_FORMS": "0" for prefix in formsets},
             **{f"{prefix}-INITIAL_FORMS": "0" for prefix in formsets},
         }

@@ -75,6 +75,8 @@ def test_an_update_edited_published_and_deleted_through_the_services() -> None:
 def test_a_write_rolled_back_leaves_the_index_as_it_was() -> None:
     before = _index()
     with transaction.atomic():
+        # Its streams first: a workstream with sub-groups cannot be deleted before them.
+        Workstream.objects.filter(parent__slug="img-biodiversity").delete()
         Workstream.objects.filter(slug="img-biodiversity").get().delete()
         assert _index() < before
         transaction.set_rollback(True)
@@ -94,6 +96,9 @@ def test_deleting_a_workstream_removes_it_and_what_belongs_to_it() -> None:
     secretariat = UserFactory.create(role="secretariat")
     workstream = Workstream.objects.get(slug="img-biodiversity")
     decisions = list(Decision.objects.filter(workstream=workstream).values_list("pk", flat=True))
+    # Its streams first: a workstream with sub-groups cannot be deleted before them.
+    for stream in Workstream.objects.filter(parent=workstream):
+        services.workstream_delete(workstream=stream, by=secretariat)
     services.workstream_delete(workstream=workstream, by=secretariat)
     assert not SearchEntry.objects.filter(kind="workstream", object_id=workstream.pk).exists()
     assert not SearchEntry.objects.filter(kind="decision", object_id__in=decisions).exists()

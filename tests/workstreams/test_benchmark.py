@@ -6,7 +6,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from meetings.models import Entity, Meeting
-from workstreams.management.benchmark import PAGES, Measure, Row, measure, record_grow, verdicts
+from workstreams.management.benchmark import (
+    PAGES,
+    Measure,
+    Row,
+    measure,
+    record_grow,
+    record_units,
+    verdicts,
+)
 from workstreams.models import TimelineEntry, Workstream
 from workstreams.services import timeline_entry_refresh
 
@@ -15,8 +23,9 @@ pytestmark = pytest.mark.usefixtures("record")
 
 def test_grown_units_hold_what_the_services_would_derive() -> None:
     entities = Entity.objects.count()
-    record_grow(start=17, stop=51)
-    assert Workstream.objects.count() == 51
+    units = record_units()
+    record_grow(start=units, stop=units + 34)
+    assert Workstream.objects.count() == units + 34
     assert Entity.objects.count() == entities  # organisations do not multiply
     meeting = Meeting.objects.get(slug="som29-senior")
     for workstream in Workstream.objects.filter(slug__startswith="bench-")[:5]:
@@ -35,7 +44,7 @@ def test_grown_units_hold_what_the_services_would_derive() -> None:
 
 
 def test_every_benchmarked_page_answers_and_counts_its_queries() -> None:
-    record_grow(start=17, stop=34)
+    record_grow(start=record_units(), stop=2 * record_units())
     for url in PAGES:
         figures = measure(url, repeat=1)
         assert figures.queries >= 1, url

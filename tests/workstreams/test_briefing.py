@@ -381,7 +381,8 @@ def test_both_documents_print_the_basis_status_now_and_mandates_to_watch() -> No
     for text in (_pdf_text(pack.pdf), _docx_text(pack)):
         # Every lead and status says what it rests on, in words.
         assert "Basis of the status: Stated in the report" in text
-        assert "(UNESCO) (stated in the report)" in text
+        # The agenda names UNESCO as presenter: the record's lead is our reading.
+        assert "(UNESCO) (inferred: Named as presenter in the agenda" in text
         # An endorsement read as activity: marked in the table, and why, under it.
         assert "Active (inferred)" in text
         assert "Why each inferred status is read so" in text

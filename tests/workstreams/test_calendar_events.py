@@ -63,21 +63,17 @@ def test_an_event_of_several_days_is_an_all_day_vevent_with_its_place_and_source
 
 
 def test_a_one_day_event_ends_the_next_day_and_an_inferred_one_says_why(client: Client) -> None:
-    nexus = _event(
-        workstream=Workstream.objects.get(slug="cp-sustainable-infrastructure"),
-        kind="dialogue",
-        role="organises",
+    # The record's: "will be held on 07 June", in a report of May 2022.
+    nexus = WorkstreamEvent.objects.get(
+        workstream__slug="cp-sustainable-infrastructure",
         title="EMG Nexus Dialogue on Investing in Natural Infrastructure",
-        date=datetime.date(2022, 6, 7),
-        end_date=None,
-        place="",
-        evidence=Evidence.INFERRED,
-        evidence_reason="The report gives the day and month; the year is the report's.",
     )
+    assert nexus.evidence == Evidence.INFERRED
     vevent = _vevents(client)[event_uid(nexus)]
+    assert vevent.decoded("dtstart") == datetime.date(2022, 6, 7)
     assert vevent.decoded("dtend") == datetime.date(2022, 6, 8)
     assert "location" not in vevent
-    assert "Inferred: The report gives the day and month" in str(vevent["description"])
+    assert f"Inferred: {nexus.evidence_reason}" in str(vevent["description"])
 
 
 def test_an_event_known_only_to_the_month_is_left_out(client: Client) -> None:

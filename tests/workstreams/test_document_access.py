@@ -173,7 +173,7 @@ def test_a_withdrawn_update_supersedes_the_pack_and_a_new_one_is_compiled(
     # A new pack, compiled on commit, without the withdrawn text.
     new_job = Job.objects.exclude(pk=first_pack.pk).get(meeting__slug=SLUG)
     assert new_job.state == "done", new_job.error
-    assert (new_job.done, new_job.total) == (11, 11)
+    assert (new_job.done, new_job.total) == (13, 13)
     assert str(withdrawn.pk) not in new_job.contents
     new = _pack(new_job)
     assert not any(d.is_superseded for d in new.values())

@@ -112,7 +112,8 @@ def test_the_csv_files_carry_the_basis_standing_and_mandate(tmp_path: Path) -> N
     biodiversity = workstreams["img-biodiversity"]
     assert biodiversity["mandate.state"] == "live"
     assert biodiversity["leads.0.entity"] == "unesco"
-    assert biodiversity["leads.0.evidence"] == "stated"
+    # The agenda names UNESCO as presenter: the record's lead is our reading.
+    assert biodiversity["leads.0.evidence"] == "inferred"
     assert "leads.0.evidence_reason" in biodiversity
     timeline = {row["slug"]: row for row in rows("timeline")}
     infrastructure = timeline["cp-sustainable-infrastructure"]

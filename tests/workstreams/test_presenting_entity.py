@@ -182,6 +182,8 @@ def _admin_form(update: ProgressUpdate | None = None, **changes: Any) -> dict[st
         "next_steps": "",
         "presenter": "",
         "expected_to_continue_in": "",
+        # The secretariat's form has the provenance fields; a focal point's has none.
+        "evidence": "stated",
         "version": 1,
     }
     if update is not None:

@@ -41,6 +41,8 @@ def _form(update: ProgressUpdate, **changes: Any) -> dict[str, Any]:
         "summary": update.summary,
         "next_steps": update.next_steps,
         "expected_to_continue_in": update.expected_to_continue_in or "",
+        # The secretariat's form has the provenance fields; a focal point's has none.
+        "evidence": update.evidence,
         "version": update.version,
     }
     return {**data, **changes}
@@ -64,6 +66,7 @@ def test_secretariat_adds_submits_and_publishes_and_the_public_page_shows_it(
             "status": "active",
             "summary": "Nature-positive guidance drafted with twelve entities.",
             "next_steps": "Circulate the guidance for comment.",
+            "evidence": "stated",
             "version": 1,
         },
         follow=True,

@@ -28,8 +28,12 @@ class _FormValues(HTMLParser):
         a = {k: v or "" for k, v in attrs}
         name = a.get("name", "")
         if tag == "input" and name and a.get("type") not in {"submit", "button", "file"}:
-            if a.get("type") not in {"checkbox", "radio"} or "checked" in a:
-                self.values[name] = a.get("value", "on")
+            if a.get("type") in {"checkbox", "radio"}:
+                if "checked" in a:
+                    self.values[name] = a.get("value", "on")
+            else:
+                # An empty field sends the empty string, as a browser sends it.
+                self.values[name] = a.get("value", "")
         elif tag == "select" and name:
             self._select = name
             self.values.setdefault(name, "")

@@ -5,9 +5,10 @@ command: no page, API view or task imports it.
 The record is grown by whole *units*: a workstream led by one of the record's entities (in
 turn), a person of that entity who attends two meetings, presents a topic and the workstream's
 published update, an intervention by that entity, and the decision establishing the workstream,
-with its timeline cell as ``timeline_entry_refresh`` derives it. N times the record is N × 17
-workstreams and everything that comes with them. What does not grow with the years is not
-multiplied: the organisations (about fifty) and the meetings (two a year).
+with its timeline cell as ``timeline_entry_refresh`` derives it. N times the record is N times
+its workstreams (``record_units()``: 21) and everything that comes with them. What does not grow
+with the years is not multiplied: the organisations (about fifty) and the meetings (two a
+year).
 """
 
 import datetime
