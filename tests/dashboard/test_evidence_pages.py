@@ -221,3 +221,20 @@ def test_a_meeting_names_who_opened_it_and_the_secretariats_responses(client: Cl
     responses = Intervention.objects.filter(meeting=meeting, kind="response")
     assert responses.count() == 10
     assert "The secretariat’s response</strong>" in page
+
+
+def test_a_rows_leads_say_when_they_are_our_reading_or_not_stated(client: Client) -> None:
+    page = _text(client, "/")
+    row = page[page.index('href="/workstreams/img-biodiversity/"') :]
+    row = row[: row.index("</th>")]
+    # The agenda says "presented by UNESCO": the lead is our reading.
+    assert "UNESCO" in row
+    assert 'class="lead-inferred" title="Inferred: Named as presenter in the agenda' in row
+    assert '<span class="visually-hidden"> (inferred)</span>' in row
+    # The streams' leads are the report's own words: "led by UNESCO and UNDP".
+    stream = page[page.index('href="/workstreams/img-biodiversity-awareness-knowledge/"') :]
+    stream = stream[: stream.index("</th>")]
+    assert "lead-inferred" not in stream
+    # The Consultations' sub-groups: the report names no lead.
+    subgroup = page[page.index('href="/workstreams/model-approach-working-group/"') :]
+    assert "Lead: not stated in the record" in subgroup[: subgroup.index("</th>")]
