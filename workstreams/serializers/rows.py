@@ -19,7 +19,12 @@ from workstreams.models import (
     WorkstreamLead,
 )
 from workstreams.serializers.progress import ProgressUpdateSerializer
-from workstreams.serializers.standing import LeadSerializer, MandatePeriodSerializer, standing_data
+from workstreams.serializers.standing import (
+    LeadSerializer,
+    MandatePeriodSerializer,
+    StandingShapes,
+    standing_data,
+)
 from workstreams.serializers.timeline import record_clock
 from workstreams.services.mandates import mandate_periods
 
@@ -178,11 +183,18 @@ def workstream_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
         meetings[workstream].append(meeting)
     url = serializer.fields["url"]
     clock = record_clock(serializer.context)
+    # One serializer of each for the page, as a list serializer holds one child: building two a
+    # row (each copies its fields) cost more than the rows' SQL.
+    lead_shape = LeadSerializer(context=serializer.context)
+    period_shape = MandatePeriodSerializer(context=serializer.context)
+    standing_shapes = StandingShapes()
     shaped = []
     for row in rows:
         pk = row["pk"]
         standing, mandate = standing_data(
-            clock.standing_of(_standing_workstream(row)), kept=row["mandate"]
+            clock.standing_of(_standing_workstream(row)),
+            kept=row["mandate"],
+            shapes=standing_shapes,
         )
         shaped.append(
             {
@@ -194,11 +206,14 @@ def workstream_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
                 "parent": row["parent__slug"],
                 "successor": row["successor__slug"],
                 "lead_entities": [lead.entity.slug for lead in leads[pk]],
-                "leads": LeadSerializer(leads[pk], many=True).data,
+                "leads": [lead_shape.to_representation(lead) for lead in leads[pk]],
                 "status_now": row["status_now"],
                 "standing": standing,
                 "mandate": mandate,
-                "mandates": MandatePeriodSerializer.many_init(mandate_periods(decisions[pk])).data,
+                "mandates": [
+                    period_shape.to_representation(period)
+                    for period in mandate_periods(decisions[pk])
+                ],
                 "first_meeting": meetings[pk][0] if meetings[pk] else None,
                 "last_meeting": meetings[pk][-1] if meetings[pk] else None,
                 "also_known_as": row["also_known_as"],
