@@ -21,6 +21,7 @@ from meetings.models.meeting import (
     MeetingStateNow,
     MeetingStatus,
     Segment,
+    date_with_precision,
     validate_time_zone,
 )
 from meetings.models.record import RecordVersion
@@ -45,6 +46,7 @@ __all__ = [
     "RecordVersion",
     "Segment",
     "Sourced",
+    "date_with_precision",
     "document_token",
     "evidence_constraints",
     "validate_time_zone",

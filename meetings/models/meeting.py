@@ -85,6 +85,15 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", _("Year")
 
 
+def date_with_precision(date: datetime.date, precision: str) -> str:
+    """A date as precisely as the record knows it: "2021", "November 2022", "18 May 2022"."""
+    if precision == DatePrecision.YEAR:
+        return str(date.year)
+    if precision == DatePrecision.MONTH:
+        return date.strftime("%B %Y")
+    return f"{date.day} {date.strftime('%B %Y')}"
+
+
 class MeetingFormat(models.TextChoices):
     NOT_STATED = "", _("Not stated")
     VIRTUAL = "virtual", _("Virtual")
@@ -259,11 +268,7 @@ class Meeting(models.Model, HistoryNotes):
 
     @property
     def date_display(self) -> str:
-        if self.date_precision == self.DatePrecision.YEAR:
-            return str(self.date.year)
-        if self.date_precision == self.DatePrecision.MONTH:
-            return self.date.strftime("%B %Y")
-        return f"{self.date.day} {self.date.strftime('%B %Y')}"
+        return date_with_precision(self.date, self.date_precision)
 
     def is_upcoming(self, today: datetime.date) -> bool:
         """The test of ``MeetingQuerySet.upcoming`` for one meeting already in hand."""

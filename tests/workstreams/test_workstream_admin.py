@@ -163,3 +163,22 @@ def test_the_secretariat_adds_a_dated_event_and_a_bad_one_is_refused(
     saved = first(WorkstreamEvent.objects.filter(title=event["title"]))
     assert (saved.workstream, saved.evidence) == (workstream, "inferred")
     assert saved.history.get().history_user.username == "root"
+
+
+def test_a_decision_with_a_term_but_no_som_is_refused_in_words(secretariat_client: Any) -> None:
+    before = Decision.objects.count()
+    response = secretariat_client.post(
+        reverse("admin:workstreams_decision_add"),
+        {
+            "meeting": str(first(TimelineEntry.objects.all()).meeting_id),
+            "workstream": str(first(Workstream.objects.filter(slug="img-biodiversity")).pk),
+            "kind": "extend",
+            "text": "Extended the IMG.",
+            "term": "until_som",
+            "until_som": "",
+            "evidence": "stated",
+        },
+    )
+    assert response.status_code == 200
+    assert "Give the SOM a mandate runs until" in response.content.decode()
+    assert Decision.objects.count() == before

@@ -8,7 +8,13 @@ from simple_history.models import HistoricalRecords
 
 from emgtracker.db import choices_check
 from emgtracker.history import HistoryNotes
-from meetings.models import DatePrecision, Sourced, evidence_constraints, validate_time_zone
+from meetings.models import (
+    DatePrecision,
+    Sourced,
+    date_with_precision,
+    evidence_constraints,
+    validate_time_zone,
+)
 
 
 class EventKind(models.TextChoices):
@@ -104,11 +110,11 @@ class WorkstreamEvent(Sourced, HistoryNotes):
 
     @property
     def date_display(self) -> str:
-        if self.date_precision == DatePrecision.YEAR:
-            return str(self.date.year)
-        if self.date_precision == DatePrecision.MONTH:
-            return self.date.strftime("%B %Y")
-        first = f"{self.date.day} {self.date.strftime('%B %Y')}"
-        if self.end_date and self.end_date != self.date:
-            return f"{first} – {self.end_date.day} {self.end_date.strftime('%B %Y')}"
+        first = date_with_precision(self.date, self.date_precision)
+        if (
+            self.date_precision == DatePrecision.DAY
+            and self.end_date
+            and self.end_date != self.date
+        ):
+            return f"{first} – {date_with_precision(self.end_date, DatePrecision.DAY)}"
         return first

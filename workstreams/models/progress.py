@@ -317,11 +317,18 @@ class Decision(MeetingDateAndTitleKept, Sourced, HistoryNotes):
             models.CheckConstraint(
                 condition=Q(term="") | Q(kind__in=MANDATE_KINDS),
                 name="decision_term_only_for_mandates",
+                violation_error_message=_(
+                    "Only a decision that establishes, extends or continues has a term."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(term="until_som", until_som__isnull=False)
                 | (~Q(term="until_som") & Q(until_som__isnull=True)),
                 name="decision_until_som_iff_term_until",
+                violation_error_message=_(
+                    "Give the SOM a mandate runs until with the term “until a named Senior "
+                    "Officials Meeting”, and only with it."
+                ),
             ),
         ]
 
