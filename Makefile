@@ -38,8 +38,18 @@ weasyprint-libs:
 	$(SUDO) apt-get update -qq
 	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client
 
+# The interface's six languages: the catalogues (locale/) are committed, compiled here with
+# gettext's msgfmt (docs/languages.md).
+/usr/bin/msgfmt:
+	$(SUDO) apt-get update -qq
+	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext
+
+.PHONY: messages
+messages: $(VENV)/.installed /usr/bin/msgfmt
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
 .PHONY: install run test lint duplicate-code bench bench-http contract
-install: $(VENV)/.installed weasyprint-libs
+install: $(VENV)/.installed weasyprint-libs messages
 
 run: install
 	$(BIN)/python manage.py migrate --noinput

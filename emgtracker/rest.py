@@ -215,7 +215,16 @@ def _flat(errors: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 # Parameters every list understands besides its filters.
-COMMON_PARAMETERS = {"page", "page_size", "ordering", "format", CURSOR, MODE}
+COMMON_PARAMETERS = {
+    "page",
+    "page_size",
+    "ordering",
+    "format",
+    CURSOR,
+    MODE,
+    "lang",
+    "translations",
+}
 
 
 class APIConventions(ViewMixinBase):

@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 # Blocks that stand on their own; every name they define in capitals is a setting.
 from emgtracker.conf.background import *  # noqa: F403
 from emgtracker.conf.headers import *  # noqa: F403
+from emgtracker.conf.languages import *  # noqa: F403
 from emgtracker.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -44,6 +45,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 INSTALLED_APPS = [
+    # Before the admin: its TranslationAdmin and the translated fields (docs/languages.md).
+    "modeltranslation",
     "emgtracker.apps.EMGAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -93,7 +96,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The language: from the address, the API's ?lang=, or Accept-Language.
+    "emgtracker.languages.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # An ETag on every GET, and 304 when the client's copy is current.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -220,8 +224,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

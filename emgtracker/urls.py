@@ -5,6 +5,7 @@ Pages that show one app's rows live with that app (``meetings/urls.py``,
 namespace of the app whose object it shows, so its list is mounted beside that app's own.
 """
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
@@ -53,6 +54,12 @@ urlpatterns = [
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="api-redoc"),
     path("api/redoc/redoc.standalone.js", redoc_bundle, name="api-redoc-bundle"),
+]
+
+# The pages and feeds, each under its language (/fr/…); ``/`` and every address without one
+# redirect by the visitor's language (Accept-Language). The API and the admin take theirs from
+# the request (emgtracker/languages.py). docs/languages.md.
+urlpatterns += i18n_patterns(
     path(
         "meetings/",
         include(
@@ -75,7 +82,7 @@ urlpatterns = [
             )
         ),
     ),
-]
+)
 
 handler400 = "emgtracker.rest.bad_request"
 handler404 = "emgtracker.rest.not_found"

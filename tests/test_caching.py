@@ -20,8 +20,13 @@ from workstreams.serializers.progress import ProgressUpdateSerializer
 
 pytestmark = pytest.mark.usefixtures("record", "record_cache")
 
-PAGES = ["/", "/workstreams/", "/workstreams/img-biodiversity/", "/meetings/som29-senior/"]
-PAGES += ["/meetings/", "/entities/unep/", "/feed/", "/meetings/calendar.ics"]
+PAGES = [
+    "/en/",
+    "/en/workstreams/",
+    "/en/workstreams/img-biodiversity/",
+    "/en/meetings/som29-senior/",
+]
+PAGES += ["/en/meetings/", "/en/entities/unep/", "/en/feed/", "/en/meetings/calendar.ics"]
 API = ["/api/v1/workstreams/", "/api/v1/updates/", "/api/v1/meetings/som29-senior/"]
 UPDATES = "/api/v1/updates/"
 
@@ -64,16 +69,16 @@ def test_a_matching_etag_is_answered_304_with_one_cache_read(
 
 
 def test_a_304_renders_nothing(client: Client) -> None:
-    page = client.get("/")
+    page = client.get("/en/")
     listed = client.get(UPDATES)
     with (
         mock.patch("dashboard.views.render") as render,
         mock.patch.object(ProgressUpdateSerializer, "to_representation") as serialize,
     ):
-        assert client.get("/", HTTP_IF_NONE_MATCH=page["ETag"]).status_code == 304
+        assert client.get("/en/", HTTP_IF_NONE_MATCH=page["ETag"]).status_code == 304
         assert client.get(UPDATES, HTTP_IF_NONE_MATCH=listed["ETag"]).status_code == 304
         since = http_date()
-        assert client.get("/", HTTP_IF_MODIFIED_SINCE=since).status_code == 304
+        assert client.get("/en/", HTTP_IF_MODIFIED_SINCE=since).status_code == 304
     render.assert_not_called()
     serialize.assert_not_called()
 
@@ -94,7 +99,7 @@ def test_a_kept_answer_is_sent_again_without_rendering(
 
 
 def test_a_kept_page_carries_the_policies_of_every_page(client: Client) -> None:
-    first, again = client.get("/meetings/"), client.get("/meetings/")
+    first, again = client.get("/en/meetings/"), client.get("/en/meetings/")
     assert again.content == first.content
     for header in ("Content-Security-Policy", "Permissions-Policy", "X-Frame-Options"):
         assert again[header] == first[header], header
@@ -104,10 +109,10 @@ def test_a_kept_page_carries_the_policies_of_every_page(client: Client) -> None:
 def test_a_publish_changes_the_page_and_its_etag_at_once(
     client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
-    page, listed = client.get("/"), client.get(UPDATES)
+    page, listed = client.get("/en/"), client.get(UPDATES)
     with django_capture_on_commit_callbacks(execute=True):
         _publish_one("Cache test: published just now.")
-    fresh_page = client.get("/", HTTP_IF_NONE_MATCH=page["ETag"])
+    fresh_page = client.get("/en/", HTTP_IF_NONE_MATCH=page["ETag"])
     fresh_list = client.get(UPDATES, HTTP_IF_NONE_MATCH=listed["ETag"])
     assert (fresh_page.status_code, fresh_list.status_code) == (200, 200)
     assert fresh_page["ETag"] != page["ETag"]
@@ -140,11 +145,11 @@ def test_the_query_string_the_format_and_the_language_name_the_answer(client: Cl
 
 
 def test_head_is_named_like_get(client: Client) -> None:
-    got = client.get("/workstreams/")
-    head = client.head("/workstreams/")
+    got = client.get("/en/workstreams/")
+    head = client.head("/en/workstreams/")
     assert head.status_code == 200
     assert head["ETag"] == got["ETag"]
-    assert client.head("/workstreams/", HTTP_IF_NONE_MATCH=got["ETag"]).status_code == 304
+    assert client.head("/en/workstreams/", HTTP_IF_NONE_MATCH=got["ETag"]).status_code == 304
 
 
 def test_a_logged_in_user_always_gets_a_fresh_private_page(
@@ -153,7 +158,7 @@ def test_a_logged_in_user_always_gets_a_fresh_private_page(
     client.get(UPDATES)
     client.force_login(UserFactory.create(role="secretariat"))
     draft = ProgressUpdateFactory.create(summary="Only the secretariat sees this draft.")
-    for url in ["/", UPDATES, f"{UPDATES}{draft.pk}/"]:
+    for url in ["/en/", UPDATES, f"{UPDATES}{draft.pk}/"]:
         response = client.get(url)
         assert response["Cache-Control"] == "private, no-cache", url
         assert "s-maxage" not in response["Cache-Control"]
@@ -173,7 +178,7 @@ def test_a_token_is_never_served_from_the_shared_cache(client: Client) -> None:
 @pytest.mark.parametrize(
     "url",
     [
-        "/workstreams/no-such-workstream/",  # an error
+        "/en/workstreams/no-such-workstream/",  # an error
         "/api/v1/updates/?format=api",  # the browsable API: a CSRF token, a CSP nonce
         "/admin/login/",  # not the public record: a form and its cookie
     ],

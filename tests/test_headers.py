@@ -26,13 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 HTML = "text/html"
 
 PUBLIC = [
-    "/",
-    "/workstreams/",
-    "/workstreams/img-biodiversity/",
-    "/meetings/",
-    "/meetings/som28-mid-term/",
-    "/entities/",
-    "/entities/unesco/",
+    "/en/",
+    "/en/workstreams/",
+    "/en/workstreams/img-biodiversity/",
+    "/en/meetings/",
+    "/en/meetings/som28-mid-term/",
+    "/en/entities/",
+    "/en/entities/unesco/",
     "/admin/login/",
     "/api/v1/workstreams/",
     "/api/v1/workstreams/img-biodiversity/",
@@ -42,8 +42,8 @@ PUBLIC = [
 ]
 FEEDS_AND_DATA = [
     "/feed/",
-    "/workstreams/img-biodiversity/feed/",
-    "/meetings/calendar.ics",
+    "/en/workstreams/img-biodiversity/feed/",
+    "/en/meetings/calendar.ics",
     "/api/schema/",
     "/api/v1/workstreams/?format=json",
     "/api/v1/no-such-thing/",
@@ -140,7 +140,7 @@ def test_script_and_style_nonce_is_new_on_each_response(live_server: Any) -> Non
 def test_policy_is_on_in_debug_too(client: Client, record: None, settings: Any) -> None:
     """So that `make run` shows violations while a template is written."""
     settings.DEBUG = True
-    policy = _directives(client.get("/workstreams/")["Content-Security-Policy"])
+    policy = _directives(client.get("/en/workstreams/")["Content-Security-Policy"])
     assert policy["script-src"] == ["'self'"]
     assert policy["style-src"] == ["'self'"]
 

@@ -65,7 +65,7 @@ def test_the_site_survives_a_redis_outage(
     throttling.cache.failed_at = None
     try:
         with caplog.at_level(logging.WARNING, logger="emgtracker.throttling"):
-            assert client.get("/").status_code == 200
+            assert client.get("/en/").status_code == 200
             assert client.get("/api/v1/workstreams/").status_code == 200
         assert [getattr(r, "event", None) for r in caplog.records] == ["throttle.fallback"]
         ready = client.get("/readyz")

@@ -109,7 +109,7 @@ def test_a_stalled_database_gives_the_api_a_503_within_seconds(
 @postgresql_only
 @pytest.mark.usefixtures("stalled_database")
 def test_a_stalled_database_gives_a_page_a_503_within_seconds(client: Client) -> None:
-    response, took = _timed(lambda: client.get("/workstreams/"))
+    response, took = _timed(lambda: client.get("/en/workstreams/"))
     assert took < WITHIN
     assert response.status_code == 503
     assert response["Content-Type"].startswith("text/html")
@@ -157,7 +157,7 @@ def test_health_checks_answer_whatever_host_they_are_asked_by(client: Client) ->
         response = client.get(path, HTTP_HOST="172.18.0.5:8000")
         assert response.status_code == 200, response.content
         assert response.json()["status"] == "ok"
-    assert client.get("/workstreams/", HTTP_HOST="172.18.0.5:8000").status_code == 400
+    assert client.get("/en/workstreams/", HTTP_HOST="172.18.0.5:8000").status_code == 400
 
 
 def test_readyz_names_a_cache_that_does_not_answer(client: Client, settings: Any, db: None) -> None:
@@ -231,7 +231,7 @@ def test_a_database_error_outside_a_view_is_still_a_503(rf: Any) -> None:
         raise OperationalError("the server closed the connection")
     except OperationalError:
         api = server_error(rf.get("/api/v1/updates/"))
-        page = server_error(rf.get("/workstreams/"))
+        page = server_error(rf.get("/en/workstreams/"))
     assert (api.status_code, api["Retry-After"]) == (503, "30")
     assert json.loads(api.content)["error"]["code"] == "unavailable"
     assert (page.status_code, page["Content-Type"]) == (503, "text/html; charset=utf-8")

@@ -28,12 +28,12 @@ GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 PER_RESPONSE = re.compile(rb'(csrfmiddlewaretoken" value="|nonce=")[^"]+')
 
 COMPRESSED = [
-    "/workstreams/",  # a page
+    "/en/workstreams/",  # a page
     "/api/v1/workstreams/",  # an API list
     "/api/v1/workstreams/?format=csv&page_size=200",  # its CSV
     "/api/v1/workstreams/?colour=red&size=big&shape=round",  # an API error (400)
-    "/meetings/calendar.ics",
-    "/feed/",
+    "/en/meetings/calendar.ics",
+    "/en/feed/",
 ]
 
 
@@ -66,7 +66,7 @@ def test_a_gzipped_answer_keeps_its_etag_for_conditional_requests(client: Client
 
 @pytest.mark.usefixtures("record")
 @pytest.mark.parametrize(
-    ("path", "content_type"), [("/api/", "application/json"), ("/", "text/html")]
+    ("path", "content_type"), [("/api/", "application/json"), ("/en/", "text/html")]
 )
 def test_the_503_is_gzipped_too(
     client: Client, monkeypatch: pytest.MonkeyPatch, path: str, content_type: str
@@ -75,7 +75,7 @@ def test_the_503_is_gzipped_too(
         raise OperationalError("the server closed the connection")
 
     monkeypatch.setattr(WorkstreamQuerySet, "for_list", down)
-    url = "/api/v1/workstreams/" if path == "/api/" else "/workstreams/"
+    url = "/api/v1/workstreams/" if path == "/api/" else "/en/workstreams/"
     plain = client.get(url)
     packed = client.get(url, headers=GZIP)
     assert packed.status_code == plain.status_code == 503
@@ -120,13 +120,13 @@ def test_only_text_is_compressed(content_type: str, compressed: bool) -> None:
 # HEAD ---------------------------------------------------------------------------------------
 
 HEAD_PATHS = [
-    "/",
-    "/workstreams/",
-    "/workstreams/img-biodiversity/",
-    "/meetings/som28-mid-term/",
+    "/en/",
+    "/en/workstreams/",
+    "/en/workstreams/img-biodiversity/",
+    "/en/meetings/som28-mid-term/",
     "/no-such-page/",
-    "/feed/",
-    "/meetings/calendar.ics",
+    "/en/feed/",
+    "/en/meetings/calendar.ics",
     "/api/v1/workstreams/",
     "/api/v1/workstreams/?format=csv",
     "/api/v1/no-such-thing/",

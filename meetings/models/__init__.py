@@ -25,6 +25,7 @@ from meetings.models.meeting import (
     validate_time_zone,
 )
 from meetings.models.record import RecordVersion
+from meetings.models.translated import Translated, TranslationState
 
 __all__ = [
     "AgendaItem",
@@ -46,6 +47,8 @@ __all__ = [
     "RecordVersion",
     "Segment",
     "Sourced",
+    "Translated",
+    "TranslationState",
     "date_with_precision",
     "document_token",
     "evidence_constraints",

@@ -10,9 +10,18 @@ from meetings.models.documents import Sourced
 from meetings.models.entities import Entity, Person
 from meetings.models.evidence import evidence_constraints
 from meetings.models.meeting import Meeting
+from meetings.models.translated import OriginalText, Translated
 
 
-class AgendaItem(models.Model):
+class AgendaItemQuerySet(OriginalText, models.QuerySet["AgendaItem"]):
+    pass
+
+
+class AgendaItem(Translated):
+    TRANSLATED_FIELDS = ("title",)
+
+    objects = AgendaItemQuerySet.as_manager()
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"

@@ -13,6 +13,7 @@ from emgtracker.db import choices_check
 from emgtracker.history import HistoryNotes
 from meetings.models.entities import Person
 from meetings.models.evidence import Evidence, evidence_constraints
+from meetings.models.translated import OriginalText, Translated, language_columns
 
 
 def validate_time_zone(value: str) -> None:
@@ -23,7 +24,7 @@ def validate_time_zone(value: str) -> None:
         )
 
 
-class MeetingQuerySet(models.QuerySet["Meeting"]):
+class MeetingQuerySet(OriginalText, models.QuerySet["Meeting"]):
     def for_timeline(self) -> "MeetingQuerySet":
         """The columns of the status matrix: every meeting in date order."""
         return self.order_by("date", "som_number")
@@ -115,8 +116,10 @@ class MeetingStateNow(models.TextChoices):
     DATE_PASSED = "date_passed", _("Date passed, no report on record")
 
 
-class Meeting(models.Model, HistoryNotes):
+class Meeting(Translated, HistoryNotes):
     """One segment of a Senior Officials Meeting, held or planned."""
+
+    TRANSLATED_FIELDS = ("title",)
 
     Segment = Segment
 
@@ -200,7 +203,9 @@ class Meeting(models.Model, HistoryNotes):
 
     objects = MeetingQuerySet.as_manager()
     # The counts follow the attendances, which keep no history: a meeting's history is its edits.
-    history = HistoricalRecords(excluded_fields=["participant_count", "entity_count"])
+    history = HistoricalRecords(
+        excluded_fields=["participant_count", "entity_count", *language_columns("title")]
+    )
 
     class Meta:
         ordering = ["date", "som_number"]

@@ -98,7 +98,7 @@ def test_the_client_address_comes_from_the_trusted_proxies(
     settings: Any, proxies: int, forwarded: str, address: str
 ) -> None:
     settings.NUM_PROXIES = proxies
-    request = RequestFactory().get("/", REMOTE_ADDR=ADDRESS, HTTP_X_FORWARDED_FOR=forwarded)
+    request = RequestFactory().get("/en/", REMOTE_ADDR=ADDRESS, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == address
 
 

@@ -26,7 +26,7 @@ def _call(url: str, method: str = "GET", **headers: str) -> tuple[int, Message, 
 def test_a_publish_through_the_api_invalidates_the_kept_page_and_its_etag(live_server: Any) -> None:
     update = ProgressUpdateFactory.create(state="submitted", summary="Live: published now.")
     token = api_token(UserFactory.create(role="secretariat"))
-    urls = [f"{live_server.url}{path}" for path in ["/", "/api/v1/updates/?page_size=200"]]
+    urls = [f"{live_server.url}{path}" for path in ["/en/", "/api/v1/updates/?page_size=200"]]
     etags = {}
     for url in urls:
         status, headers, body = _call(url)

@@ -19,13 +19,13 @@ pytestmark = pytest.mark.usefixtures("live_record")
 
 PUBLIC_PAGES = {
     "/": "EMG workstreams and their status",
-    "/workstreams/": "Workstreams",
-    "/workstreams/img-biodiversity/": "Biodiversity",
-    "/meetings/": "Meetings",
-    "/meetings/som28-mid-term/": "28th Senior Officials Meeting",
-    "/entities/": "Entities",
-    "/entities/unesco/": "UNESCO",
-    "/search/?q=Kariuki": "Search",
+    "/en/workstreams/": "Workstreams",
+    "/en/workstreams/img-biodiversity/": "Biodiversity",
+    "/en/meetings/": "Meetings",
+    "/en/meetings/som28-mid-term/": "28th Senior Officials Meeting",
+    "/en/entities/": "Entities",
+    "/en/entities/unesco/": "UNESCO",
+    "/en/search/?q=Kariuki": "Search",
 }
 
 
@@ -126,7 +126,7 @@ def test_redoc_renders_without_violation(page: Page) -> None:
 
 def test_inline_script_without_nonce_is_reported(page: Page, csp_violations: list[str]) -> None:
     """The twin: the detector sees an injected script, so the tests above cannot pass blind."""
-    page.goto("/")
+    page.goto("/en/")
     page.evaluate(
         """() => {
             const script = document.createElement("script");
@@ -147,7 +147,7 @@ def test_inline_script_without_nonce_is_reported(page: Page, csp_violations: lis
 
 
 def test_style_attribute_is_reported(page: Page, csp_violations: list[str]) -> None:
-    page.goto("/")
+    page.goto("/en/")
     page.evaluate(
         """() => { document.body.insertAdjacentHTML("beforeend", "<p style='color: red'>x</p>"); }"""
     )

@@ -26,7 +26,7 @@ def inferred_cell(live_record: None) -> None:
 
 @pytest.mark.usefixtures("inferred_cell")
 def test_an_inferred_cells_reason_shows_on_hover_and_on_keyboard_focus(page: Page) -> None:
-    page.goto("/?from=som27")
+    page.goto("/en/?from=som27")
     why = page.locator(WHY)
     expect(why).to_be_hidden()
     link = page.locator(f"a[aria-describedby='{WHY[1:]}']")
@@ -51,7 +51,7 @@ def test_an_inferred_cells_reason_shows_on_hover_and_on_keyboard_focus(page: Pag
 
 @pytest.mark.usefixtures("inferred_cell")
 def test_the_reason_prints(page: Page) -> None:
-    page.goto("/?from=som27")
+    page.goto("/en/?from=som27")
     page.emulate_media(media="print")
     expect(page.locator(WHY)).to_be_visible()
     expect(page.locator(WHY)).to_have_text(f"Inferred: {READING}")
@@ -61,7 +61,7 @@ def test_the_reason_prints(page: Page) -> None:
 def test_the_timeline_with_inferred_cells_and_flags_is_accessible(page: Page) -> None:
     set_mandate("img-biodiversity", "som27", 28)
     som28_held_inferred()
-    page.goto("/")
+    page.goto("/en/")
     expect(page.locator("#flags-heading")).to_be_visible()
     expect(page.locator("#why-som28")).to_be_hidden()
     page.locator("a[aria-describedby='why-som28']").hover()
@@ -72,7 +72,7 @@ def test_the_timeline_with_inferred_cells_and_flags_is_accessible(page: Page) ->
 def test_a_workstream_page_with_a_mandate_bar_is_accessible_and_prints(page: Page) -> None:
     set_mandate("img-human-rights-environment", "som27", 28)
     infer_decision("img-human-rights-environment", "som27")
-    page.goto("/workstreams/img-human-rights-environment/")
+    page.goto("/en/workstreams/img-human-rights-environment/")
     bar = page.get_by_role("table", name="Mandate periods across the Senior Officials Meetings")
     expect(bar).to_be_visible()
     expect(bar.get_by_role("cell", name="Lapsed").first).to_be_visible()
@@ -84,11 +84,11 @@ def test_a_workstream_page_with_a_mandate_bar_is_accessible_and_prints(page: Pag
 
 def test_a_meeting_page_with_an_inferred_state_is_accessible(page: Page) -> None:
     som28 = som28_held_inferred()
-    page.goto("/meetings/som28/")
+    page.goto("/en/meetings/som28/")
     state = page.locator(".meeting-state")
     expect(state).to_contain_text("held")
     expect(state).to_contain_text(f"Inferred: {som28.status_evidence_reason}")
     assert _serious_violations(page) == []
-    page.goto("/meetings/som29-senior/")
+    page.goto("/en/meetings/som29-senior/")
     expect(page.locator(".meeting-state")).to_contain_text("date passed, no report on record")
     assert _serious_violations(page) == []

@@ -18,11 +18,11 @@ def test_a_meeting_s_lists_page_by_plain_links(
     monkeypatch.setattr("dashboard.views.PER_SECTION", 5)
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
-    page.goto("/meetings/som28-mid-term/?interventions=2")
+    page.goto("/en/meetings/som28-mid-term/?interventions=2")
     participants = page.get_by_role("navigation", name="Pages of participants")
     participants.get_by_role("link", name="Next").click()
     assert page.url.endswith(
-        "/meetings/som28-mid-term/?interventions=2&participants=2#participants-heading"
+        "/en/meetings/som28-mid-term/?interventions=2&participants=2#participants-heading"
     )
     expect(page.locator(".affiliation li")).to_have_count(40)
     current = page.get_by_role("navigation", name="Pages of participants").locator(
@@ -37,7 +37,7 @@ def test_a_meeting_s_lists_page_by_plain_links(
     # axe-core and the width are measured by script: with JavaScript on.
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
-    page.goto("/meetings/som28-mid-term/?interventions=2&participants=2")
+    page.goto("/en/meetings/som28-mid-term/?interventions=2&participants=2")
     assert _serious_violations(page) == []
     page.set_viewport_size({"width": 360, "height": 740})
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0

@@ -11,18 +11,18 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.usefixtures("live_record")
 
 PAGES = {
-    "timeline": "/",
-    "workstream-list": "/workstreams/",
-    "workstream-list-filtered": "/workstreams/?kind=img&status=active",
-    "workstream-list-refused": "/workstreams/?year=twenty",
-    "workstream": "/workstreams/img-biodiversity/",
-    "sub-group": "/workstreams/core-working-group-plastic-pollution/",
-    "meeting-list": "/meetings/",
-    "meeting": "/meetings/som28-mid-term/",
-    "meeting-reported-counts": "/meetings/som29-mid-term/",
-    "entity-list": "/entities/",
-    "entity": "/entities/unesco/",
-    "search": "/search/?q=biodiversity",
+    "timeline": "/en/",
+    "workstream-list": "/en/workstreams/",
+    "workstream-list-filtered": "/en/workstreams/?kind=img&status=active",
+    "workstream-list-refused": "/en/workstreams/?year=twenty",
+    "workstream": "/en/workstreams/img-biodiversity/",
+    "sub-group": "/en/workstreams/core-working-group-plastic-pollution/",
+    "meeting-list": "/en/meetings/",
+    "meeting": "/en/meetings/som28-mid-term/",
+    "meeting-reported-counts": "/en/meetings/som29-mid-term/",
+    "entity-list": "/en/entities/",
+    "entity": "/en/entities/unesco/",
+    "search": "/en/search/?q=biodiversity",
 }
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -53,7 +53,7 @@ def test_page_is_accessible_and_fits_a_phone(page: Page, path: str) -> None:
 
 
 def test_matrix_shows_the_img_on_biodiversity_across_som27_to_som29(page: Page) -> None:
-    page.goto("/")
+    page.goto("/en/")
     row = page.locator("tr", has=page.locator("th.workstream", has_text="Biodiversity"))
     expected = {
         "SOM27": "Established",
@@ -67,19 +67,19 @@ def test_matrix_shows_the_img_on_biodiversity_across_som27_to_som29(page: Page) 
         expect(row.locator(f"td[data-meeting='{meeting}']")).to_contain_text(status)
 
     row.locator("td[data-meeting='SOM27'] a").click()
-    expect(page).to_have_url(re.compile(r"/workstreams/img-biodiversity/#som27$"))
+    expect(page).to_have_url(re.compile(r"/en/workstreams/img-biodiversity/#som27$"))
     expect(page.locator("#som27")).to_contain_text("Decision: Establish")
 
 
 def test_meeting_page_lists_its_103_participants(page: Page) -> None:
-    page.goto("/meetings/som28-mid-term/")
+    page.goto("/en/meetings/som28-mid-term/")
     section = page.locator("section", has=page.get_by_role("heading", name="103 participants"))
     expect(section.locator(".affiliation li")).to_have_count(103)
     expect(page.locator("dl.facts")).to_contain_text("15:00–17:00 CEST")
 
 
 def test_keyboard_reaches_content_by_the_skip_link(page: Page) -> None:
-    page.goto("/")
+    page.goto("/en/")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
     page.keyboard.press("Enter")
@@ -92,7 +92,7 @@ def test_keyboard_reaches_content_by_the_skip_link(page: Page) -> None:
 def test_filter_form_works_without_javascript(browser: Any, live_server: Any) -> None:
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
-    page.goto("/workstreams/")
+    page.goto("/en/workstreams/")
     page.get_by_label("Lead entity").select_option("unesco")
     page.get_by_role("button", name="Filter").click()
     # The IMG on Biodiversity, and the stream UNESCO co-leads with UNDP.
@@ -103,7 +103,7 @@ def test_filter_form_works_without_javascript(browser: Any, live_server: Any) ->
 
 
 def test_timeline_prints_without_navigation(page: Page) -> None:
-    page.goto("/")
+    page.goto("/en/")
     page.emulate_media(media="print")
     expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
     expect(page.locator("table.matrix")).to_be_visible()

@@ -41,7 +41,7 @@ def _expect_rows(page: Page, shown: list[str], hidden: list[str]) -> None:
 
 
 def test_next_page_swaps_the_groups_rows_in_place(page: Page) -> None:
-    page.goto("/?from=som28&to=som29")
+    page.goto("/en/?from=som28&to=som29")
     _expect_rows(page, FIRST_PAGE, SECOND_PAGE)
     # A mark on the window: a full load would lose it.
     page.evaluate("window.stillHere = true")
@@ -73,7 +73,7 @@ def no_js_page(browser: Browser, live_server: Any) -> Iterator[Page]:
 
 def test_without_javascript_the_link_loads_the_groups_page(no_js_page: Page) -> None:
     page = no_js_page
-    page.goto("/")
+    page.goto("/en/")
     _expect_rows(page, FIRST_PAGE, SECOND_PAGE)
     _group(page).get_by_role("link", name="Next page").click()
 
@@ -88,7 +88,7 @@ def test_without_javascript_the_link_loads_the_groups_page(no_js_page: Page) -> 
     _expect_rows(page, FIRST_PAGE, SECOND_PAGE)
 
 
-@pytest.mark.parametrize("path", ["/?kind=img&page=2", "/?from=banana"])
+@pytest.mark.parametrize("path", ["/?kind=img&page=2", "/en/?from=banana"])
 def test_a_groups_page_and_a_refused_window_are_accessible(page: Page, path: str) -> None:
     page.goto(path)
     assert _serious_violations(page) == []

@@ -44,7 +44,7 @@ def test_secretariat_adds_submits_publishes_and_sees_it_public(page: Page) -> No
     _run_action(page, "SOM29 senior", "Publish")
     expect(page.locator(".messagelist")).to_contain_text("1 update published.")
 
-    page.goto("/")
+    page.goto("/en/")
     row = page.locator("tr", has=page.locator("th.workstream", has_text="Biodiversity"))
     cell = row.locator("td[data-meeting='SOM29 senior']")
     expect(cell).to_contain_text("Active")

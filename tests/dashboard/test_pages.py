@@ -24,15 +24,15 @@ def _text(client: Client, url: str, status: int = 200) -> str:
 
 
 def test_timeline_cells_link_to_the_record_and_silence_says_no_record(client: Client) -> None:
-    page = _text(client, "/")
-    assert 'href="/workstreams/img-biodiversity/#som27"' in page
-    assert 'href="/workstreams/img-biodiversity/#som29-mid-term"' in page
+    page = _text(client, "/en/")
+    assert 'href="/en/workstreams/img-biodiversity/#som27"' in page
+    assert 'href="/en/workstreams/img-biodiversity/#som29-mid-term"' in page
     assert "no record" in page
     assert "Latest published updates" in page
 
 
 def test_timeline_counts_workstreams_by_where_they_stand(client: Client) -> None:
-    figures = client.get("/").context["counts"]
+    figures = client.get("/en/").context["counts"]
     counts = {figure.key: figure.count for figure in figures}
     running = {"established", "active", "extended"}
     assert counts["reported"] + counts["silent"] == sum(
@@ -42,15 +42,15 @@ def test_timeline_counts_workstreams_by_where_they_stand(client: Client) -> None
     # mid-term; two concept notes never decided; the Biodiversity IMG's three streams, which
     # report within the IMG and have no status of their own.
     assert counts == {"reported": 7, "silent": 9, "proposed": 2, "concluded": 0, "no_record": 3}
-    page = _text(client, "/")
-    assert '<a href="/workstreams/?standing=silent">Silent for one cycle or more</a>' in page
-    assert '<a href="/workstreams/?standing=reported">Reported in the latest cycle</a>' in page
+    page = _text(client, "/en/")
+    assert '<a href="/en/workstreams/?standing=silent">Silent for one cycle or more</a>' in page
+    assert '<a href="/en/workstreams/?standing=reported">Reported in the latest cycle</a>' in page
 
 
 def test_timeline_shows_the_next_meeting_once_one_is_scheduled(client: Client) -> None:
-    assert "No meeting is scheduled yet after today." in _text(client, "/")
+    assert "No meeting is scheduled yet after today." in _text(client, "/en/")
     MeetingFactory.create()
-    page = _text(client, "/")
+    page = _text(client, "/en/")
     assert "Next meeting:" in page
     assert "Senior Segment of the 30th Senior Officials Meeting" in page
 
@@ -63,10 +63,10 @@ def test_drafts_never_reach_the_public_pages(client: Client) -> None:
         summary="A submitted sentence awaiting review.",
     )
     for url in [
-        "/",
-        "/workstreams/img-biodiversity/",
-        "/meetings/som29-senior/",
-        "/entities/unesco/",
+        "/en/",
+        "/en/workstreams/img-biodiversity/",
+        "/en/meetings/som29-senior/",
+        "/en/entities/unesco/",
     ]:
         page = _text(client, url)
         assert "confidential draft" not in page
@@ -77,7 +77,7 @@ def test_drafts_never_reach_the_public_pages(client: Client) -> None:
 
 
 def test_meeting_page_lists_103_participants_grouped_by_entity(client: Client) -> None:
-    response = client.get("/meetings/som28-mid-term/")
+    response = client.get("/en/meetings/som28-mid-term/")
     page = response.content.decode()
     assert "103 participants" in page
     groups = response.context["participant_groups"]
@@ -89,26 +89,26 @@ def test_meeting_page_lists_103_participants_grouped_by_entity(client: Client) -
 
 
 def test_meeting_page_gives_the_reported_count_where_nobody_is_listed(client: Client) -> None:
-    page = _text(client, "/meetings/som29-mid-term/")
+    page = _text(client, "/en/meetings/som29-mid-term/")
     assert "33 entities reported present" in page
     assert "Ligia Noronha" in page
 
 
 def test_meeting_page_gives_the_submission_deadline_once_set(client: Client) -> None:
     meeting = MeetingFactory.create()
-    assert "Progress updates due" not in _text(client, f"/meetings/{meeting.slug}/")
+    assert "Progress updates due" not in _text(client, f"/en/meetings/{meeting.slug}/")
     meeting.submission_deadline = datetime.date(2026, 12, 12)
     meeting.save()
-    page = _text(client, f"/meetings/{meeting.slug}/")
+    page = _text(client, f"/en/meetings/{meeting.slug}/")
     assert "<dt>Progress updates due</dt>" in page
     assert '<time datetime="2026-12-12">12 December 2026</time>' in page
 
 
 def test_entity_page_shows_what_it_leads_presented_and_attended(client: Client) -> None:
-    page = _text(client, "/entities/unesco/")
+    page = _text(client, "/en/entities/unesco/")
     assert "Issue Management Group on Biodiversity" in page
     assert "Meriem Bouamrane" in page
-    _text(client, "/entities/no-such-entity/", status=404)
+    _text(client, "/en/entities/no-such-entity/", status=404)
 
 
 # A page at a time -----------------------------------------------------------------------------
@@ -123,7 +123,7 @@ def test_meeting_participants_come_a_page_at_a_time(client: Client, monkeypatch:
     meeting = Meeting.objects.get(slug="som28-mid-term")
     listed = Attendance.objects.filter(meeting=meeting)
     entities = listed.exclude(entity=None).values("entity").distinct().count()
-    pages = [client.get(f"/meetings/som28-mid-term/?participants={n}") for n in range(1, 7)]
+    pages = [client.get(f"/en/meetings/som28-mid-term/?participants={n}") for n in range(1, 7)]
     assert [len(_people(r)) for r in pages] == [20, 20, 20, 20, 20, 3]
     # Each participant on one page, none lost.
     shown = [name for r in pages for name in _people(r)]
@@ -148,10 +148,10 @@ def test_meeting_page_links_to_the_other_pages_of_its_participants(
     client: Client, monkeypatch: Any
 ) -> None:
     monkeypatch.setattr("dashboard.views.PARTICIPANTS_PER_PAGE", 40)
-    page = _text(client, "/meetings/som28-mid-term/?participants=2")
+    page = _text(client, "/en/meetings/som28-mid-term/?participants=2")
     nav = page[page.index('<nav class="pagination" aria-label="Pages of participants">') :]
     nav = nav[: nav.index("</nav>")]
-    url = "/meetings/som28-mid-term/"
+    url = "/en/meetings/som28-mid-term/"
     assert f'<a href="{url}#participants-heading" rel="prev">Previous</a>' in nav
     assert f'<a href="{url}?participants=3#participants-heading" rel="next">Next</a>' in nav
     assert (
@@ -169,15 +169,17 @@ def test_each_list_of_a_meeting_pages_on_its_own_and_keeps_the_others(
     updates = ProgressUpdate.objects.published().filter(meeting=meeting).count()
     interventions = Intervention.objects.filter(meeting=meeting).count()
     assert (updates, interventions) == (14, 31)
-    response = client.get("/meetings/som28-mid-term/?interventions=2&updates=3")
+    response = client.get("/en/meetings/som28-mid-term/?interventions=2&updates=3")
     context, page = response.context, response.content.decode()
     assert [len(context[n].rows) for n in ("updates", "interventions", "proposals")] == [4, 5, 5]
     assert '<span class="count">(14)</span>' in page
     assert '<span class="count">(31)</span>' in page
     # The updates' link back keeps the interventions' page, and the other way round.
-    assert 'href="/meetings/som28-mid-term/?interventions=2&amp;updates=2#updates-heading"' in page
     assert (
-        'href="/meetings/som28-mid-term/?updates=3&amp;interventions=3#interventions-heading"'
+        'href="/en/meetings/som28-mid-term/?interventions=2&amp;updates=2#updates-heading"' in page
+    )
+    assert (
+        'href="/en/meetings/som28-mid-term/?updates=3&amp;interventions=3#interventions-heading"'
         in (page)
     )
 
@@ -191,19 +193,19 @@ def test_an_odd_page_number_lands_on_the_nearest_page(
 ) -> None:
     monkeypatch.setattr("dashboard.views.PARTICIPANTS_PER_PAGE", 40)
     monkeypatch.setattr("dashboard.views.PER_SECTION", 11)  # 31 interventions: 3 pages
-    meeting = client.get(f"/meetings/som28-mid-term/?participants={asked}&interventions={asked}")
+    meeting = client.get(f"/en/meetings/som28-mid-term/?participants={asked}&interventions={asked}")
     assert meeting.status_code == 200
     assert meeting.context["participants"].page.number == shown
     assert meeting.context["interventions"].page.number == shown
     monkeypatch.setattr("dashboard.views.ENTITIES_PER_PAGE", 20)  # 48 entities: 3 pages
-    entities = client.get(f"/entities/?page={asked}")
+    entities = client.get(f"/en/entities/?page={asked}")
     assert entities.status_code == 200
     assert entities.context["entities"].page.number == shown
 
 
 def test_entities_come_a_page_at_a_time_with_the_record_s_counts(client: Client) -> None:
     grow_record(30)
-    pages = [client.get(f"/entities/?page={n}").context["entities"] for n in (1, 2)]
+    pages = [client.get(f"/en/entities/?page={n}").context["entities"] for n in (1, 2)]
     assert [len(p.rows) for p in pages] == [50, Entity.objects.count() - 50]
     assert pages[0].count == Entity.objects.count()
     for entity in pages[0].rows + pages[1].rows:
@@ -218,7 +220,7 @@ def test_entities_come_a_page_at_a_time_with_the_record_s_counts(client: Client)
             Intervention.objects.filter(entity=entity).count(),
             Attendance.objects.filter(entity=entity).count(),
         )
-    assert 'aria-label="Pages of entities"' in _text(client, "/entities/")
+    assert 'aria-label="Pages of entities"' in _text(client, "/en/entities/")
 
 
 def test_entity_page_gives_each_list_s_count_and_a_page_of_it(
@@ -236,7 +238,7 @@ def test_entity_page_gives_each_list_s_count_and_a_page_of_it(
         "attended": Attendance.objects.filter(entity=unep).count(),
     }
     assert counts["interventions"] > 5
-    response = client.get("/entities/unep/?interventions=2")
+    response = client.get("/en/entities/unep/?interventions=2")
     for name, count in counts.items():
         assert response.context[name].count == count, name
         assert len(response.context[name].rows) == min(
@@ -244,7 +246,7 @@ def test_entity_page_gives_each_list_s_count_and_a_page_of_it(
         )
     page = response.content.decode()
     assert f'<span class="count">({counts["interventions"]})</span>' in page
-    assert 'href="/entities/unep/#interventions-heading" rel="prev"' in page
+    assert 'href="/en/entities/unep/#interventions-heading" rel="prev"' in page
     # Each meeting attended gives how many of the entity's people came, on every page.
     for group in response.context["meetings_attended"]:
         assert group.total == Attendance.objects.filter(entity=unep, meeting=group.meeting).count()
@@ -257,18 +259,18 @@ PAGES = {
     # meetings, counts, each group's page (one query at the record's size), sub-groups (one per
     # level, and an empty one), rows, leads, entries, latest updates (tests/dashboard/test_timeline.py);
     # the record's clock (4) and the counts of where each stands, with the flags (1)
-    "/": 9 + 4 + 1 + 3,
+    "/en/": 9 + 4 + 1 + 3,
     # meeting (with its kept participant and entity counts), agenda, documents; a count and a
     # page of each of updates, proposals, decisions and interventions; a page of participants
-    "/meetings/som29-senior/": 12,
-    "/meetings/som28-mid-term/?participants=2&updates=2": 12,
+    "/en/meetings/som29-senior/": 12,
+    "/en/meetings/som28-mid-term/?participants=2&updates=2": 12,
     # count, a page of entities with their four counts
-    "/entities/": 2,
-    "/entities/?page=2": 2,
+    "/en/entities/": 2,
+    "/en/entities/?page=2": 2,
     # entity; a count and a page of each of leads, updates, proposals, interventions and
     # attendances
-    "/entities/unep/": 11,
-    "/entities/unep/?interventions=2&attended=9": 11,
+    "/en/entities/unep/": 11,
+    "/en/entities/unep/?interventions=2&attended=9": 11,
 }
 
 

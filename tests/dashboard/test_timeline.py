@@ -39,19 +39,23 @@ def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_default_window_is_the_last_three_cycles(client: Client) -> None:
     every_meeting = ["SOM27", "SOM28 mid-term", "SOM28", "SOM29 mid-term"]
     every_meeting += ["SOM29 technical", "SOM29 senior"]
-    assert _columns(client, "/") == every_meeting
+    assert _columns(client, "/en/") == every_meeting
     MeetingFactory.create()  # SOM30 senior, planned
-    assert _columns(client, "/") == [*every_meeting[1:], "SOM30 senior"]
-    page = client.get("/").content.decode()
+    assert _columns(client, "/en/") == [*every_meeting[1:], "SOM30 senior"]
+    page = client.get("/en/").content.decode()
     assert "The record runs from SOM27 to SOM30." in page
     assert '<option value="som28" selected>SOM28</option>' in page
 
 
 def test_a_window_shows_its_cycles_only(client: Client) -> None:
-    assert _columns(client, "/?from=som28&to=som28") == ["SOM28 mid-term", "SOM28"]
-    assert _columns(client, "/?from=SOM29") == ["SOM29 mid-term", "SOM29 technical", "SOM29 senior"]
-    assert _columns(client, "/?to=27") == ["SOM27"]
-    page = client.get("/?from=som28&to=som28").content.decode()
+    assert _columns(client, "/en/?from=som28&to=som28") == ["SOM28 mid-term", "SOM28"]
+    assert _columns(client, "/en/?from=SOM29") == [
+        "SOM29 mid-term",
+        "SOM29 technical",
+        "SOM29 senior",
+    ]
+    assert _columns(client, "/en/?to=27") == ["SOM27"]
+    page = client.get("/en/?from=som28&to=som28").content.decode()
     assert "Workstream status, SOM28 to SOM28" in page
     assert 'data-meeting="SOM27"' not in page
 
@@ -72,7 +76,7 @@ def test_a_window_shows_its_cycles_only(client: Client) -> None:
 def test_a_value_the_page_cannot_use_says_why_over_the_default_page(
     client: Client, query: str, notice: str
 ) -> None:
-    response = client.get(f"/?{query}")
+    response = client.get(f"/en/?{query}")
     assert response.status_code == 400
     page = response.content.decode()
     assert notice in page
@@ -85,7 +89,7 @@ def test_a_value_the_page_cannot_use_says_why_over_the_default_page(
 
 
 def test_at_the_records_size_every_row_is_shown_without_pages(client: Client) -> None:
-    response = client.get("/")
+    response = client.get("/en/")
     shown = [row.workstream.slug for g in response.context["groups"] for row in g.rows]
     assert sorted(shown) == sorted(Workstream.objects.values_list("slug", flat=True))
     page = response.content.decode()
@@ -96,7 +100,7 @@ def test_at_the_records_size_every_row_is_shown_without_pages(client: Client) ->
 
 @pytest.mark.usefixtures("small_pages")
 def test_a_group_past_a_page_shows_its_first_page_and_a_link_to_the_next(client: Client) -> None:
-    response = client.get("/")
+    response = client.get("/en/")
     assert _rows(response, "img") == [
         (0, "img-biodiversity"),
         (1, "img-biodiversity-accountability-reporting"),
@@ -106,10 +110,10 @@ def test_a_group_past_a_page_shows_its_first_page_and_a_link_to_the_next(client:
     ]
     page = response.content.decode()
     assert "Issue Management Group 1–2 of 4, with their sub-groups" in page
-    assert 'href="/?kind=img&amp;page=2#group-img-heading"' in page
-    assert 'hx-get="/timeline/rows/?kind=img&amp;page=2"' in page
+    assert 'href="/en/?kind=img&amp;page=2#group-img-heading"' in page
+    assert 'hx-get="/en/timeline/rows/?kind=img&amp;page=2"' in page
 
-    response = client.get("/?kind=img&page=2&from=som28&to=som29")
+    response = client.get("/en/?kind=img&page=2&from=som28&to=som29")
     assert _rows(response, "img") == [
         (0, "img-environmental-sustainability-management"),
         (0, "img-human-rights-environment"),
@@ -117,14 +121,14 @@ def test_a_group_past_a_page_shows_its_first_page_and_a_link_to_the_next(client:
     # The other groups stay at their first page; the links keep the window.
     assert len([r for r in _rows(response, "consultative_process") if r[0] == 0]) == 2
     page = response.content.decode()
-    assert 'href="/?from=som28&amp;to=som29&amp;kind=img&amp;page=1#group-img-heading"' in page
+    assert 'href="/en/?from=som28&amp;to=som29&amp;kind=img&amp;page=1#group-img-heading"' in page
 
 
 def test_sub_groups_stay_under_their_parent_on_its_page(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(matrix, "PAGE_SIZE", 1)
-    url = "/?kind=consultative_process&page="
+    url = "/en/?kind=consultative_process&page="
     pages = [_rows(client.get(f"{url}{n}"), "consultative_process") for n in (1, 2, 3)]
     pollution = next(p for p in pages if p[0] == (0, "cp-pollution-free-planet"))
     assert pollution == [
@@ -144,7 +148,7 @@ def test_sub_groups_stay_under_their_parent_on_its_page(
 
 @pytest.mark.usefixtures("small_pages")
 def test_htmx_fetches_a_groups_page_as_its_tbody(client: Client) -> None:
-    response = client.get("/timeline/rows/?kind=img&page=2&from=som29", headers=HTMX)
+    response = client.get("/en/timeline/rows/?kind=img&page=2&from=som29", headers=HTMX)
     assert response.status_code == 200
     assert "HX-Request" in response["Vary"]
     fragment = response.content.decode()
@@ -158,15 +162,15 @@ def test_htmx_fetches_a_groups_page_as_its_tbody(client: Client) -> None:
 
 
 def test_the_fragments_address_without_htmx_leads_to_the_page(client: Client) -> None:
-    response = client.get("/timeline/rows/?kind=img&page=1")
+    response = client.get("/en/timeline/rows/?kind=img&page=1")
     assert response.status_code == 302
-    assert response["Location"] == "/?kind=img&page=1"
+    assert response["Location"] == "/en/?kind=img&page=1"
     assert "HX-Request" in response["Vary"]
 
 
 @pytest.mark.parametrize("query", ["", "kind=img&page=7", "kind=img&from=banana", "kind=nothing"])
 def test_a_fragment_it_cannot_give_is_a_400_that_says_why(client: Client, query: str) -> None:
-    response = client.get(f"/timeline/rows/?{query}", headers=HTMX)
+    response = client.get(f"/en/timeline/rows/?{query}", headers=HTMX)
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/plain")
     assert response.content
@@ -178,7 +182,7 @@ def test_a_fragment_it_cannot_give_is_a_400_that_says_why(client: Client, query:
 def test_counts_are_where_each_workstream_stands_and_add_up(client: Client) -> None:
     grow_record(3)
     Workstream.objects.create(slug="quiet", title="Quiet", short_title="Q", kind="task_team")
-    figures = client.get("/").context["counts"]
+    figures = client.get("/en/").context["counts"]
     counts = {figure.key: figure.count for figure in figures}
     clock = RecordClock.read()
     assert counts == {
@@ -188,9 +192,9 @@ def test_counts_are_where_each_workstream_stands_and_add_up(client: Client) -> N
     assert sum(counts.values()) == Workstream.objects.count()
     assert counts["no_record"] >= 1
     assert {figure.url for figure in figures} == {
-        f"/workstreams/?standing={s.value}" for s in Standing
+        f"/en/workstreams/?standing={s.value}" for s in Standing
     }
-    groups = client.get("/").context["groups"]
+    groups = client.get("/en/").context["groups"]
     top_level = Workstream.objects.filter(parent=None)
     assert {g.kind: g.page.total for g in groups} == {
         kind: top_level.filter(kind=kind).count()
@@ -212,7 +216,7 @@ TIMELINE_QUERIES = 9 + CLOCK_QUERIES + 1 + RECORD_FLAGS_QUERIES
 
 
 def test_the_page_costs_the_same_queries_as_the_record_grows(assert_flat_query_count: Any) -> None:
-    assert_flat_query_count("/", TIMELINE_QUERIES)
+    assert_flat_query_count("/en/", TIMELINE_QUERIES)
 
 
 def test_a_big_groups_pages_cost_the_same_queries(
@@ -221,7 +225,7 @@ def test_a_big_groups_pages_cost_the_same_queries(
     monkeypatch.setattr(matrix, "PAGE_SIZE", 10)
     grow_record(30)  # 31 task teams: four pages of them
     # One more than the first page of the record: the task teams' page is a query of its own.
-    for url in ["/?kind=task_team&page=1", "/?kind=task_team&page=4"]:
+    for url in ["/en/?kind=task_team&page=1", "/en/?kind=task_team&page=4"]:
         with django_assert_num_queries(TIMELINE_QUERIES + 1):
             assert client.get(url).status_code == 200
     Workstream.objects.bulk_create(
@@ -229,7 +233,7 @@ def test_a_big_groups_pages_cost_the_same_queries(
         for i in range(40)
     )
     with django_assert_num_queries(TIMELINE_QUERIES + 1):
-        response = client.get("/?kind=task_team&page=8")
+        response = client.get("/en/?kind=task_team&page=8")
     assert [slug for _, slug in _rows(response, "task_team")] == ["w9"]
 
 
@@ -237,5 +241,5 @@ def test_a_big_groups_pages_cost_the_same_queries(
 def test_the_fragment_costs_the_same_queries(assert_flat_query_count: Any) -> None:
     # meetings, counts, the group's page, its sub-groups (none), rows, leads, entries; the clock
     assert_flat_query_count(
-        "/timeline/rows/?kind=task_team&page=1", 7 + CLOCK_QUERIES, headers=HTMX
+        "/en/timeline/rows/?kind=task_team&page=1", 7 + CLOCK_QUERIES, headers=HTMX
     )

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.usefixtures("record")
 
 
 def _calendar(client: Client) -> Calendar:
-    response = client.get("/meetings/calendar.ics")
+    response = client.get("/en/meetings/calendar.ics")
     assert response.status_code == 200
     return Calendar.from_ical(response.content)
 
@@ -28,7 +28,7 @@ def _events(calendar: Calendar) -> dict[str, Component]:
 
 
 def test_calendar_is_served_as_text_calendar_inline(client: Client) -> None:
-    response = client.get("/meetings/calendar.ics")
+    response = client.get("/en/meetings/calendar.ics")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert response["Content-Disposition"] == 'inline; filename="emg-meetings.ics"'
@@ -55,11 +55,11 @@ def test_a_timed_meeting_is_in_its_own_time_zone(client: Client) -> None:
     )
     assert str(event["location"]) == "MS Teams"
     assert str(event["status"]) == "CONFIRMED"
-    assert str(event["url"]) == "http://testserver/meetings/som28-mid-term/"
+    assert str(event["url"]) == "http://testserver/en/meetings/som28-mid-term/"
     description = str(event["description"])
     for part in ("SOM 28", "Mid-term technical segment", "Virtual", "MS Teams", "Held"):
         assert part in description
-    assert "http://testserver/meetings/som28-mid-term/" in description
+    assert "http://testserver/en/meetings/som28-mid-term/" in description
     assert isinstance(event.decoded("dtstamp"), datetime.datetime)
     # Every zone used has its VTIMEZONE, and only those.
     assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Zurich"]
@@ -133,7 +133,7 @@ def test_calendar_uids_are_stable(client: Client) -> None:
 def test_calendar_query_count_is_flat(client: Client, django_assert_num_queries: Any) -> None:
     # meetings with their chairs; workstream events with their workstreams and sources
     with django_assert_num_queries(2):
-        client.get("/meetings/calendar.ics")
+        client.get("/en/meetings/calendar.ics")
     chair = Person.objects.get(name="Ligia Noronha")
     for n in range(10):
         Meeting.objects.create(
@@ -146,7 +146,7 @@ def test_calendar_query_count_is_flat(client: Client, django_assert_num_queries:
             status="planned",
         )
     with django_assert_num_queries(2):
-        response = client.get("/meetings/calendar.ics")
+        response = client.get("/en/meetings/calendar.ics")
     components = Calendar.from_ical(response.content).walk("VEVENT")
     assert len([e for e in components if not str(e["uid"]).startswith("event-")]) == 4 + 10
 
@@ -155,10 +155,10 @@ def test_calendar_copies_of_unchanged_meetings_are_identical(client: Client) -> 
     """DTSTAMP is the meetings' latest change, not the clock: a copy a second later is the same
     body with the same ETag, and a subscriber that sends the ETag back gets 304."""
     with time_machine.travel(datetime.datetime(2031, 5, 4, 9, 0, 0, tzinfo=datetime.UTC)):
-        first = client.get("/meetings/calendar.ics")
+        first = client.get("/en/meetings/calendar.ics")
     with time_machine.travel(datetime.datetime(2031, 5, 4, 9, 0, 1, tzinfo=datetime.UTC)):
-        second = client.get("/meetings/calendar.ics")
-        again = client.get("/meetings/calendar.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+        second = client.get("/en/meetings/calendar.ics")
+        again = client.get("/en/meetings/calendar.ics", HTTP_IF_NONE_MATCH=first["ETag"])
     assert first["ETag"]
     assert second.content == first.content
     assert second["ETag"] == first["ETag"]
@@ -174,13 +174,13 @@ def test_calendar_copies_of_unchanged_meetings_are_identical(client: Client) -> 
 
 
 def test_calendar_changes_with_a_meeting(client: Client) -> None:
-    first = client.get("/meetings/calendar.ics")
+    first = client.get("/en/meetings/calendar.ics")
     changed_at = datetime.datetime(2031, 5, 4, 9, 0, 0, tzinfo=datetime.UTC)
     with time_machine.travel(changed_at):
         meeting = Meeting.objects.get(slug="som29-senior")
         meeting.venue = "Nairobi"
         meeting.save()  # as the admin saves it, with its history
-    second = client.get("/meetings/calendar.ics")
+    second = client.get("/en/meetings/calendar.ics")
     assert second.content != first.content
     assert second["ETag"] != first["ETag"]
     event = _events(Calendar.from_ical(second.content))["som29-senior@emg-tracker"]

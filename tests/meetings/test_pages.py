@@ -19,7 +19,7 @@ def _slugs(response: Any) -> list[str]:
 def test_meetings_come_newest_first_a_page_at_a_time(client: Client, monkeypatch: Any) -> None:
     monkeypatch.setattr("meetings.views.MEETINGS_PER_PAGE", 4)
     MeetingFactory.create()
-    first, second = client.get("/meetings/"), client.get("/meetings/?page=2")
+    first, second = client.get("/en/meetings/"), client.get("/en/meetings/?page=2")
     newest_first = Meeting.objects.order_by("-date", "-som_number", "segment")
     assert _slugs(first) + _slugs(second) == [m.slug for m in newest_first]
     assert len(_slugs(first)) == 4
@@ -27,10 +27,10 @@ def test_meetings_come_newest_first_a_page_at_a_time(client: Client, monkeypatch
         page = response.content.decode()
         assert "7 meeting segments in the record" in page
         # The next meeting, whichever page it falls on.
-        assert 'Next meeting: <a href="/meetings/som30-senior/">' in page
+        assert 'Next meeting: <a href="/en/meetings/som30-senior/">' in page
     assert '<nav class="pagination" aria-label="Pages of meetings">' in first.content.decode()
-    assert '<a href="/meetings/?page=2" rel="next">Next</a>' in first.content.decode()
-    assert '<a href="/meetings/" rel="prev">Previous</a>' in second.content.decode()
+    assert '<a href="/en/meetings/?page=2" rel="next">Next</a>' in first.content.decode()
+    assert '<a href="/en/meetings/" rel="prev">Previous</a>' in second.content.decode()
     # Each row keeps its counts.
     som28 = next(m for m in second.context["meetings"].rows if m.slug == "som28-mid-term")
     assert (som28.participant_count, som28.entity_count) == (103, 47)
@@ -38,13 +38,13 @@ def test_meetings_come_newest_first_a_page_at_a_time(client: Client, monkeypatch
 
 def test_meetings_past_their_date_say_so_and_the_calendar_stays(client: Client) -> None:
     MeetingFactory.create()  # SOM30 senior, a month from today
-    page = client.get("/meetings/").content.decode()
-    som29 = page[page.index('href="/meetings/som29-technical/"') :]
+    page = client.get("/en/meetings/").content.decode()
+    som29 = page[page.index('href="/en/meetings/som29-technical/"') :]
     som29 = som29[: som29.index("</th>")]
     assert "date passed, no report on record" in som29
-    som30 = page[page.index('<th scope="row"><a href="/meetings/som30-senior/"') :]
+    som30 = page[page.index('<th scope="row"><a href="/en/meetings/som30-senior/"') :]
     assert '<span class="planned">planned</span>' in som30[: som30.index("</th>")]
-    assert '<a href="/meetings/calendar.ics">Subscribe to the meetings calendar' in page
+    assert '<a href="/en/meetings/calendar.ics">Subscribe to the meetings calendar' in page
 
 
 @pytest.mark.parametrize(
@@ -54,7 +54,7 @@ def test_an_odd_page_number_lands_on_the_nearest_page(
     client: Client, monkeypatch: Any, asked: str, shown: int
 ) -> None:
     monkeypatch.setattr("meetings.views.MEETINGS_PER_PAGE", 4)
-    response = client.get(f"/meetings/?page={asked}")
+    response = client.get(f"/en/meetings/?page={asked}")
     assert response.status_code == 200
     assert response.context["meetings"].page.number == shown
 
@@ -63,8 +63,8 @@ def test_an_odd_page_number_lands_on_the_nearest_page(
 
 PAGES = {
     # count, a page of meetings with their counts, the next meeting
-    "/meetings/": 3,
-    "/meetings/?page=2": 3,
+    "/en/meetings/": 3,
+    "/en/meetings/?page=2": 3,
 }
 
 

@@ -148,4 +148,4 @@ def test_people_added_by_the_participants_import_are_found() -> None:
     )
     person = Person.objects.get(name="Nomvula Dlamini")
     assert _entry(person, "person").title == "Nomvula Dlamini"
-    assert _entry(person, "person").url == "/entities/unep/"
+    assert _entry(person, "person").url == "/en/entities/unep/"

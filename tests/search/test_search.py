@@ -40,22 +40,22 @@ def test_the_api_finds_a_presenter_and_the_update_she_presented(client: Client) 
         "kind": "person",
         "kind_label": "Person",
         "title": "Angela Kariuki",
-        "url": "/entities/unep/",
+        "url": "/en/entities/unep/",
         "title_html": "Angela <mark>Kariuki</mark>",
     }
     assert {k: results[0][k] for k in person} == person
     assert "UNEP" in results[0]["body_html"]
     update = results[1]
     assert (update["kind"], update["title"]) == ("update", KARIUKI_UPDATE)
-    assert update["url"] == "/workstreams/img-human-rights-environment/"
+    assert update["url"] == "/en/workstreams/img-human-rights-environment/"
     assert "Angela <mark>Kariuki</mark>" in update["body_html"]
     assert len(results) == 2
 
 
 def test_the_page_finds_the_presenter_highlighted_and_labelled(client: Client) -> None:
-    page = client.get("/search/", {"q": "Kariuki"}).content.decode()
+    page = client.get("/en/search/", {"q": "Kariuki"}).content.decode()
     assert "2 results" in page
-    assert '<a href="/entities/unep/">Angela <mark>Kariuki</mark></a>' in page
+    assert '<a href="/en/entities/unep/">Angela <mark>Kariuki</mark></a>' in page
     assert KARIUKI_UPDATE in page
     assert '<span class="search-kind">Progress update</span>' in page
     # The header's box keeps the words searched for.
@@ -109,7 +109,7 @@ def test_a_title_match_ranks_above_a_body_match(client: Client) -> None:
 def test_drafts_are_never_found(client: Client) -> None:
     ProgressUpdateFactory.create(summary="Zanzibar coral workplan, still a draft.")
     assert _found(client, "Zanzibar") == []
-    page = client.get("/search/", {"q": "Zanzibar"}).content.decode()
+    page = client.get("/en/search/", {"q": "Zanzibar"}).content.decode()
     assert "0 results" in page
     # The index holds it, for the secretariat's admin search.
     assert SearchEntry.objects.filter(kind="update", public=False).count() == 1
@@ -126,7 +126,7 @@ def test_the_highlight_escapes_the_text(client: Client) -> None:
     assert hit["title_html"] == (
         "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; <mark>wetlands</mark>"
     )
-    page = client.get("/search/", {"q": "wetlands"}).content.decode()
+    page = client.get("/en/search/", {"q": "wetlands"}).content.decode()
     assert "<script>alert" not in page
     assert hit["title_html"] in page
 
@@ -157,14 +157,14 @@ def test_a_refused_query_is_a_400_in_the_error_shape(
 )
 def test_a_hostile_query_answers_without_error(client: Client, query: str) -> None:
     assert isinstance(_found(client, query), list)
-    assert client.get("/search/", {"q": query}).status_code == 200
+    assert client.get("/en/search/", {"q": query}).status_code == 200
 
 
 def test_the_page_refuses_a_long_query_and_asks_for_words_when_blank(client: Client) -> None:
-    refused = client.get("/search/", {"q": "x" * 201})
+    refused = client.get("/en/search/", {"q": "x" * 201})
     assert refused.status_code == 400
     assert "at most 200 characters" in refused.content.decode()
-    blank = client.get("/search/", {"q": " "})
+    blank = client.get("/en/search/", {"q": " "})
     assert blank.status_code == 200
     assert "result" not in blank.content.decode().split("<main", 1)[1]
 
@@ -192,4 +192,4 @@ def test_api_query_count_is_flat(assert_flat_query_count: Any) -> None:
 
 
 def test_page_query_count_is_flat(assert_flat_query_count: Any) -> None:
-    assert_flat_query_count("/search/?q=workstream", 2)
+    assert_flat_query_count("/en/search/?q=workstream", 2)

@@ -33,7 +33,7 @@ def _event(**kwargs: Any) -> WorkstreamEvent:
 
 
 def _vevents(client: Client) -> dict[str, Component]:
-    response = client.get("/meetings/calendar.ics")
+    response = client.get("/en/meetings/calendar.ics")
     assert response.status_code == 200
     # icalendar parses strictly here: a malformed line or a bad date raises.
     calendar = Calendar.from_ical(response.content)
@@ -59,7 +59,7 @@ def test_an_event_of_several_days_is_an_all_day_vevent_with_its_place_and_source
     assert "Source: SOM28 mid-term" in description
     assert "section 2(d)" in description
     assert "held in Dakar from 30 May to 1 June 2022" in description
-    assert str(vevent["url"]).endswith("/workstreams/core-working-group-plastic-pollution/")
+    assert str(vevent["url"]).endswith("/en/workstreams/core-working-group-plastic-pollution/")
 
 
 def test_a_one_day_event_ends_the_next_day_and_an_inferred_one_says_why(client: Client) -> None:
@@ -87,7 +87,7 @@ def test_an_event_known_only_to_the_month_is_left_out(client: Client) -> None:
 
 
 def test_the_calendar_changes_when_an_event_is_added(client: Client) -> None:
-    first = client.get("/meetings/calendar.ics")
+    first = client.get("/en/meetings/calendar.ics")
     _event()
-    second = client.get("/meetings/calendar.ics")
+    second = client.get("/en/meetings/calendar.ics")
     assert second["ETag"] != first["ETag"]

@@ -53,7 +53,7 @@ def _body(response: Any) -> bytes:
 
 
 def _address(document: Document) -> str:
-    return f"/meetings/{document.meeting.slug}/documents/{document.token}/"
+    return f"/en/meetings/{document.meeting.slug}/documents/{document.token}/"
 
 
 def _api(role: str) -> Client:
@@ -133,7 +133,7 @@ def test_a_current_pack_downloads_publicly_with_its_text(first_pack: Job) -> Non
     assert statuses["Content-Type"] == "text/csv; charset=utf-8"
     assert _body(statuses).startswith(b"workstream,title,")
 
-    page = Client().get(f"/meetings/{SLUG}/").content.decode()
+    page = Client().get(f"/en/meetings/{SLUG}/").content.decode()
     assert _address(files["pdf"]) in page
     listed = Client().get(f"/api/v1/meetings/{SLUG}/").json()["documents"]
     assert f"http://testserver{_address(files['pdf'])}" in [d["url"] for d in listed]
@@ -189,7 +189,7 @@ def test_a_withdrawn_update_supersedes_the_pack_and_a_new_one_is_compiled(
     assert f"\n{withdrawn.workstream.slug}," not in statuses
 
     # Listed for the public: the new pack, never the superseded one.
-    page = Client().get(f"/meetings/{SLUG}/").content.decode()
+    page = Client().get(f"/en/meetings/{SLUG}/").content.decode()
     assert _address(new["pdf"]) in page
     assert old["pdf"].token not in page
     listed = Client().get(f"/api/v1/meetings/{SLUG}/").json()["documents"]
@@ -227,14 +227,14 @@ def test_the_integer_address_and_a_wrong_token_are_404(first_pack: Job) -> None:
     pdf = _pack(first_pack)["pdf"]
     secretariat = _logged_in("secretariat")
     for client in (Client(), secretariat):
-        assert client.get(f"/meetings/{SLUG}/documents/{pdf.pk}/").status_code == 404
-        assert client.get(f"/meetings/{SLUG}/documents/{pdf.token[:-1]}x/").status_code == 404
+        assert client.get(f"/en/meetings/{SLUG}/documents/{pdf.pk}/").status_code == 404
+        assert client.get(f"/en/meetings/{SLUG}/documents/{pdf.token[:-1]}x/").status_code == 404
         # The right token under another meeting's address names no document either.
-        assert client.get(f"/meetings/som29-senior/documents/{pdf.token}/").status_code == 404
+        assert client.get(f"/en/meetings/som29-senior/documents/{pdf.token}/").status_code == 404
         assert client.get(_address(pdf)).status_code == 200
         # Hostile addresses are a 404 too, before the database is asked.
         for bad in ("a%00b", "x" * 65, "%C3%A9t%C3%A9", "..%2F..%2Fsettings.py"):
-            assert client.get(f"/meetings/{SLUG}/documents/{bad}/").status_code == 404
+            assert client.get(f"/en/meetings/{SLUG}/documents/{bad}/").status_code == 404
     assert len(pdf.token) >= 43
     tokens = set(Document.objects.values_list("token", flat=True))
     assert len(tokens) == Document.objects.count()
@@ -353,7 +353,7 @@ def test_meeting_page_and_api_list_documents_in_flat_queries(
     client = Client()
     # meeting, agenda, documents, the attendance counts, a page of participants; a count and
     # a page of each of updates, proposals, decisions and interventions
-    assert _queries(client, f"/meetings/{SLUG}/") == 12
+    assert _queries(client, f"/en/meetings/{SLUG}/") == 12
     # meeting with counts and chair, its current documents
     assert _queries(client, f"/api/v1/meetings/{SLUG}/") == 2
     secretariat = UserFactory.create(role="secretariat")
@@ -361,5 +361,5 @@ def test_meeting_page_and_api_list_documents_in_flat_queries(
         with django_capture_on_commit_callbacks(execute=True):
             services.briefing_pack_request(meeting=Meeting.objects.get(slug=SLUG), by=secretariat)
     assert Document.objects.filter(superseded_at__isnull=False).count() == 9
-    assert _queries(client, f"/meetings/{SLUG}/") == 12
+    assert _queries(client, f"/en/meetings/{SLUG}/") == 12
     assert _queries(client, f"/api/v1/meetings/{SLUG}/") == 2

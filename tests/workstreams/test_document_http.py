@@ -57,7 +57,7 @@ def test_a_withdrawn_pack_stops_downloading_and_the_new_one_downloads(live_serve
     first.refresh_from_db()
     assert first.state == "done", first.error
     pdf = first.documents.get(title="Briefing pack (PDF)")
-    address = f"{live_server.url}/meetings/{SLUG}/documents/{pdf.token}/"
+    address = f"{live_server.url}/en/meetings/{SLUG}/documents/{pdf.token}/"
     update = ProgressUpdate.objects.published().filter(meeting__slug=SLUG).first()
     assert update is not None
     withdrawn = " ".join(update.summary.split()[:8])
@@ -69,7 +69,7 @@ def test_a_withdrawn_pack_stops_downloading_and_the_new_one_downloads(live_serve
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Cache-Control"] == "no-cache"
     assert withdrawn in _pdf_text(body)
-    assert _fetch(f"{live_server.url}/meetings/{SLUG}/documents/{pdf.pk}/")[0] == 404
+    assert _fetch(f"{live_server.url}/en/meetings/{SLUG}/documents/{pdf.pk}/")[0] == 404
 
     status, _headers, body = _fetch(
         f"{live_server.url}/api/v1/updates/{update.pk}/return-to-draft/",
@@ -84,6 +84,6 @@ def test_a_withdrawn_pack_stops_downloading_and_the_new_one_downloads(live_serve
     assert headers["Cache-Control"] == "private, no-store"
 
     new = Document.objects.current().get(meeting__slug=SLUG, title="Briefing pack (PDF)")
-    status, _headers, body = _fetch(f"{live_server.url}/meetings/{SLUG}/documents/{new.token}/")
+    status, _headers, body = _fetch(f"{live_server.url}/en/meetings/{SLUG}/documents/{new.token}/")
     assert status == 200
     assert withdrawn not in _pdf_text(body)

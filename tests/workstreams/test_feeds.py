@@ -68,12 +68,12 @@ def _publish_more(count: int) -> None:
 
 
 def test_site_feed_holds_the_published_updates_and_the_som27_decisions(client: Client) -> None:
-    parsed = _feed(client, "/feed/")
+    parsed = _feed(client, "/en/feed/")
     assert parsed.feed.title == "EMG Workstream Tracker: progress updates and decisions"
     assert parsed.feed.id == "tag:emg-tracker,2026:feed"
 
     update = _entry(
-        parsed, "http://testserver/workstreams/img-biodiversity/#som29-mid-term", "at SOM29"
+        parsed, "http://testserver/en/workstreams/img-biodiversity/#som29-mid-term", "at SOM29"
     )
     assert update.title == "Issue Management Group on Biodiversity at SOM29 mid-term: Active"
     assert update.id == "tag:emg-tracker,2026:update/img-biodiversity/som29-mid-term"
@@ -84,7 +84,7 @@ def test_site_feed_holds_the_published_updates_and_the_som27_decisions(client: C
     assert update.updated_parsed[:5] == (2023, 5, 16, 15, 0)
 
     som28 = _entry(
-        parsed, "http://testserver/workstreams/img-biodiversity/#som28-mid-term", "at SOM28"
+        parsed, "http://testserver/en/workstreams/img-biodiversity/#som28-mid-term", "at SOM28"
     )
     assert som28.author == "UNESCO"
     assert "Meriem Bouamrane" in som28.summary
@@ -93,7 +93,7 @@ def test_site_feed_holds_the_published_updates_and_the_som27_decisions(client: C
 
     decisions = [e for e in parsed.entries if e.title.startswith("SOM27 decision: ")]
     assert {e.link.split("/")[-2] for e in decisions} == SOM27_DECISIONS
-    establish = _entry(parsed, "http://testserver/workstreams/img-biodiversity/#som27")
+    establish = _entry(parsed, "http://testserver/en/workstreams/img-biodiversity/#som27")
     assert establish.title == "SOM27 decision: Establish — Issue Management Group on Biodiversity"
     assert establish.id == "tag:emg-tracker,2026:decision/img-biodiversity/som27/establish"
     assert "Terms of Reference were confirmed in 2021" in establish.summary
@@ -103,7 +103,7 @@ def test_site_feed_holds_the_published_updates_and_the_som27_decisions(client: C
 
 
 def test_site_feed_entries_are_unique_and_newest_first(client: Client) -> None:
-    parsed = _feed(client, "/feed/")
+    parsed = _feed(client, "/en/feed/")
     published = ProgressUpdate.objects.published().count()
     assert len(parsed.entries) == published + Decision.objects.count()
     ids = [e.id for e in parsed.entries]
@@ -119,7 +119,7 @@ def test_feeds_never_show_a_draft_or_submitted_update(client: Client) -> None:
         summary="A SUBMITTED UPDATE NOBODY MAY READ",
         state=ProgressUpdate.State.SUBMITTED,
     )
-    for url in ("/feed/", "/workstreams/img-biodiversity/feed/"):
+    for url in ("/en/feed/", "/en/workstreams/img-biodiversity/feed/"):
         response = client.get(url)
         assert b"NOBODY MAY READ" not in response.content
         assert b"som29-senior" not in response.content
@@ -132,8 +132,8 @@ def test_a_published_update_appears_with_its_publication_time(client: Client) ->
         state=ProgressUpdate.State.PUBLISHED,
         published_at=at,
     )
-    newest = _feed(client, "/feed/").entries[0]
-    assert newest.link == "http://testserver/workstreams/img-biodiversity/#som29-senior"
+    newest = _feed(client, "/en/feed/").entries[0]
+    assert newest.link == "http://testserver/en/workstreams/img-biodiversity/#som29-senior"
     assert newest.title == "Issue Management Group on Biodiversity at SOM29 senior: Active"
     assert newest.updated_parsed[:6] == (2030, 1, 2, 3, 4, 5)
     assert "Published just now." in newest.summary
@@ -145,7 +145,7 @@ def test_feed_summaries_are_escaped(client: Client) -> None:
         state=ProgressUpdate.State.PUBLISHED,
         published_at=timezone.now(),
     )
-    response = client.get("/feed/")
+    response = client.get("/en/feed/")
     # Escaped once for the HTML of the summary, once more for the XML around it.
     assert b"&amp;lt;script&amp;gt;" in response.content
     assert b"<script>" not in response.content
@@ -153,7 +153,7 @@ def test_feed_summaries_are_escaped(client: Client) -> None:
 
 def test_the_site_feed_is_bounded(client: Client) -> None:
     _publish_more(FEED_LIMIT)
-    assert len(_feed(client, "/feed/").entries) == FEED_LIMIT
+    assert len(_feed(client, "/en/feed/").entries) == FEED_LIMIT
     assert len(feed_entries(limit=3)) == 3
 
 
@@ -161,32 +161,32 @@ def test_the_site_feed_is_bounded(client: Client) -> None:
 
 
 def test_workstream_feed_holds_only_its_workstream(client: Client) -> None:
-    parsed = _feed(client, "/workstreams/img-biodiversity/feed/")
+    parsed = _feed(client, "/en/workstreams/img-biodiversity/feed/")
     assert (
         parsed.feed.title
         == "Issue Management Group on Biodiversity: progress updates and decisions"
     )
-    assert parsed.feed.link == "http://testserver/workstreams/img-biodiversity/"
+    assert parsed.feed.link == "http://testserver/en/workstreams/img-biodiversity/"
     links = sorted(e.link for e in parsed.entries)
     assert links == [
-        f"http://testserver/workstreams/img-biodiversity/#{meeting}"
+        f"http://testserver/en/workstreams/img-biodiversity/#{meeting}"
         for meeting in ("som27", "som28-mid-term", "som29-mid-term")
     ]
 
 
 def test_workstream_feed_of_a_workstream_with_no_record_is_empty(client: Client) -> None:
     Workstream.objects.create(slug="quiet", title="Quiet", short_title="Quiet", kind="network")
-    assert _feed(client, "/workstreams/quiet/feed/").entries == []
+    assert _feed(client, "/en/workstreams/quiet/feed/").entries == []
 
 
 @pytest.mark.parametrize(
     "url",
     [
-        "/workstreams/no-such-workstream/feed/",
-        "/workstreams/a%00b/feed/",
-        "/workstreams/a\x00b/feed/",
-        "/workstreams/" + "a" * 5000 + "/feed/",
-        "/workstreams/%E2%80%8Fimg-biodiversity/feed/",
+        "/en/workstreams/no-such-workstream/feed/",
+        "/en/workstreams/a%00b/feed/",
+        "/en/workstreams/a\x00b/feed/",
+        "/en/workstreams/" + "a" * 5000 + "/en/feed/",
+        "/en/workstreams/%E2%80%8Fimg-biodiversity/feed/",
     ],
 )
 def test_an_unknown_or_hostile_slug_is_not_found(client: Client, url: str) -> None:
@@ -197,15 +197,15 @@ def test_an_unknown_or_hostile_slug_is_not_found(client: Client, url: str) -> No
 
 
 def test_feeds_are_cacheable_and_answer_a_matching_etag_with_304(client: Client) -> None:
-    response = client.get("/feed/")
+    response = client.get("/en/feed/")
     assert "max-age=900" in response["Cache-Control"]
     assert "public" in response["Cache-Control"]
     # The newest entry's date is not when the feed last changed: no Last-Modified.
     assert not response.has_header("Last-Modified")
-    again = client.get("/feed/", headers={"if-none-match": response["ETag"]})
+    again = client.get("/en/feed/", headers={"if-none-match": response["ETag"]})
     assert again.status_code == 304
     ProgressUpdateFactory.create(state=ProgressUpdate.State.PUBLISHED, published_at=timezone.now())
-    changed = client.get("/feed/", headers={"if-none-match": response["ETag"]})
+    changed = client.get("/en/feed/", headers={"if-none-match": response["ETag"]})
     assert changed.status_code == 200
 
 
@@ -219,9 +219,9 @@ WORKSTREAM_FEED_QUERIES = 4
 
 def test_feed_query_counts_are_flat(client: Client, django_assert_num_queries: Any) -> None:
     with django_assert_num_queries(SITE_FEED_QUERIES):
-        client.get("/feed/")
+        client.get("/en/feed/")
     with django_assert_num_queries(WORKSTREAM_FEED_QUERIES):
-        client.get("/workstreams/img-biodiversity/feed/")
+        client.get("/en/workstreams/img-biodiversity/feed/")
     _publish_more(20)
     # More published updates for img-biodiversity too: the one its factory makes, and another.
     ProgressUpdateFactory.create(state=ProgressUpdate.State.PUBLISHED, published_at=timezone.now())
@@ -231,22 +231,22 @@ def test_feed_query_counts_are_flat(client: Client, django_assert_num_queries: A
         published_at=timezone.now(),
     )
     with django_assert_num_queries(SITE_FEED_QUERIES):
-        response = client.get("/feed/")
+        response = client.get("/en/feed/")
     assert len(feedparser.parse(response.content).entries) == FEED_LIMIT
     with django_assert_num_queries(WORKSTREAM_FEED_QUERIES):
-        response = client.get("/workstreams/img-biodiversity/feed/")
+        response = client.get("/en/workstreams/img-biodiversity/feed/")
     assert len(feedparser.parse(response.content).entries) == 5
     with django_assert_num_queries(WORKSTREAM_FEED_QUERIES):
-        client.get("/workstreams/extra-1/feed/")
+        client.get("/en/workstreams/extra-1/feed/")
 
 
 # The pages advertise the feed ------------------------------------------------------------------
 
 
 def test_pages_advertise_the_site_feed(client: Client) -> None:
-    page = client.get("/").content.decode()
+    page = client.get("/en/").content.decode()
     assert '<link rel="alternate" type="application/atom+xml"' in page
-    assert 'href="/feed/"' in page
+    assert 'href="/en/feed/"' in page
 
 
 def test_an_inferred_decision_or_update_says_so_and_why(client: Client) -> None:
@@ -257,10 +257,10 @@ def test_an_inferred_decision_or_update_says_so_and_why(client: Client) -> None:
     ProgressUpdate.objects.filter(
         workstream__slug="img-biodiversity", meeting__slug="som28-mid-term"
     ).update(evidence="not_stated")
-    feed = _feed(client, "/feed/")
-    decision = _entry(feed, "http://testserver/workstreams/img-biodiversity/#som27")
+    feed = _feed(client, "/en/feed/")
+    decision = _entry(feed, "http://testserver/en/workstreams/img-biodiversity/#som27")
     assert f"Inferred from the report, not stated in it: {reason}" in decision.summary
-    update = _entry(feed, "http://testserver/workstreams/img-biodiversity/#som28-mid-term")
+    update = _entry(feed, "http://testserver/en/workstreams/img-biodiversity/#som28-mid-term")
     assert "Not stated in the report" in update.summary
-    stated = _entry(feed, "http://testserver/workstreams/img-biodiversity/#som29-mid-term")
+    stated = _entry(feed, "http://testserver/en/workstreams/img-biodiversity/#som29-mid-term")
     assert "Basis" not in stated.summary

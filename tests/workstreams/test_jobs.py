@@ -72,7 +72,7 @@ class TestEmbeddedDefault:
         assert (job.state, job.done, job.total) == ("done", 14, 14)
         _assert_pack_holds_every_presenter(job)
         pdf = job.documents.get(title="Briefing pack (PDF)")
-        download = Client().get(f"/meetings/{SOM28_MID_TERM}/documents/{pdf.token}/")
+        download = Client().get(f"/en/meetings/{SOM28_MID_TERM}/documents/{pdf.token}/")
         assert download.status_code == 200
         assert download.getvalue().startswith(b"%PDF")
         page = client.get(f"/admin/meetings/meeting/{meeting.pk}/change/").content.decode()
@@ -179,7 +179,7 @@ class TestEmbeddedDefault:
                 {
                     "title": document.title,
                     "kind": document.kind,
-                    "url": f"http://testserver/meetings/{SOM28_MID_TERM}/documents/{document.token}/",
+                    "url": f"http://testserver/en/meetings/{SOM28_MID_TERM}/documents/{document.token}/",
                     "superseded_at": None,
                     "superseded_reason": "",
                 }

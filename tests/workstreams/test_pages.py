@@ -23,7 +23,7 @@ def _text(client: Client, url: str, status: int = 200) -> str:
 
 
 def _slugs(client: Client, query: str) -> list[str]:
-    response = client.get(f"/workstreams/?{query}")
+    response = client.get(f"/en/workstreams/?{query}")
     assert response.status_code == 200, query
     return [row.workstream.slug for row in response.context["rows"]]
 
@@ -93,14 +93,14 @@ def test_filter_by_year_and_search(client: Client) -> None:
     ],
 )
 def test_hostile_filters_get_a_400_with_the_reason(client: Client, query: str) -> None:
-    page = _text(client, f"/workstreams/?{query}", status=400)
+    page = _text(client, f"/en/workstreams/?{query}", status=400)
     assert "These filters cannot be applied" in page
     assert 'role="alert"' in page
 
 
 @pytest.mark.parametrize("page", ["-1", "0", "abc", "99999999999999999999", "%00"])
 def test_odd_page_numbers_land_on_a_real_page(client: Client, page: str) -> None:
-    assert "workstream" in _text(client, f"/workstreams/?page={page}")
+    assert "workstream" in _text(client, f"/en/workstreams/?page={page}")
 
 
 def test_unknown_query_parameters_are_ignored(client: Client) -> None:
@@ -113,7 +113,7 @@ def test_unknown_query_parameters_are_ignored(client: Client) -> None:
 def test_workstream_page_shows_leads_timeline_updates_decisions_and_provenance(
     client: Client,
 ) -> None:
-    page = _text(client, "/workstreams/img-biodiversity/")
+    page = _text(client, "/en/workstreams/img-biodiversity/")
     assert "United Nations Educational, Scientific and Cultural Organization" in page
     assert 'id="som27"' in page
     assert 'id="som28-mid-term"' in page
@@ -125,13 +125,13 @@ def test_workstream_page_shows_leads_timeline_updates_decisions_and_provenance(
 
 @pytest.mark.parametrize("slug", ["no-such-workstream", "x" * 300, "%00"])
 def test_unknown_workstream_is_404(client: Client, slug: str) -> None:
-    _text(client, f"/workstreams/{slug}/", status=404)
+    _text(client, f"/en/workstreams/{slug}/", status=404)
 
 
 def test_list_filters_by_standing_and_mandate_and_says_status_now_honestly(
     client: Client,
 ) -> None:
-    page = _text(client, "/workstreams/")
+    page = _text(client, "/en/workstreams/")
     assert '<label for="id_standing">Reported or silent</label>' in page
     assert '<option value="silent">Silent for one cycle or more</option>' in page
     assert '<label for="id_mandate">Mandate</label>' in page
@@ -149,18 +149,18 @@ def test_list_filters_by_standing_and_mandate_and_says_status_now_honestly(
     assert sorted(_slugs(client, "mandate=lapsed")) == record_lapsed
     set_mandate("img-biodiversity", "som27", 28)
     assert sorted(_slugs(client, "mandate=lapsed")) == sorted([*record_lapsed, "img-biodiversity"])
-    _text(client, "/workstreams/?standing=asleep", status=400)
+    _text(client, "/en/workstreams/?standing=asleep", status=400)
 
 
 def test_workstream_page_says_where_it_stands_now(client: Client) -> None:
-    page = _text(client, "/workstreams/task-team-stockholm-50/")
+    page = _text(client, "/en/workstreams/task-team-stockholm-50/")
     assert "Last reported at SOM28 mid-term, silent since" in page
     assert "(1 SOM cycle without a record since)" in page
-    assert "Active at SOM29 mid-term" in _text(client, "/workstreams/img-biodiversity/")
+    assert "Active at SOM29 mid-term" in _text(client, "/en/workstreams/img-biodiversity/")
 
 
 def test_mandate_bar_draws_each_period_and_cites_its_decision(client: Client) -> None:
-    page = _text(client, "/workstreams/img-biodiversity/")
+    page = _text(client, "/en/workstreams/img-biodiversity/")
     assert "Mandate periods across the Senior Officials Meetings" in page
     assert "Establish at SOM27, end not stated" in page
     # An end the record does not state is said once, and nothing is claimed after it.
@@ -170,7 +170,7 @@ def test_mandate_bar_draws_each_period_and_cites_its_decision(client: Client) ->
     reading = Decision.objects.get(
         workstream__slug="img-human-rights-environment", meeting__slug="som27"
     ).evidence_reason
-    page = _text(client, "/workstreams/img-human-rights-environment/")
+    page = _text(client, "/en/workstreams/img-human-rights-environment/")
     bar = page[page.index('<table class="mandate-bar">') : page.index("</table>")]
     assert '<th scope="col">SOM27</th>' in bar
     assert '<th scope="col">SOM30</th>' in bar  # on to the next SOM
@@ -189,7 +189,7 @@ def test_an_open_ended_mandate_runs_on_across_the_bar(client: Client) -> None:
         term="open_ended"
     )
     workstream_mandate_refresh(workstreams=Workstream.objects.filter(slug="img-biodiversity"))
-    page = _text(client, "/workstreams/img-biodiversity/")
+    page = _text(client, "/en/workstreams/img-biodiversity/")
     bar = page[page.index('<table class="mandate-bar">') : page.index("</table>")]
     assert "Establish at SOM27, open-ended" in bar
     assert (
@@ -200,20 +200,20 @@ def test_an_open_ended_mandate_runs_on_across_the_bar(client: Client) -> None:
 
 
 def test_workstream_page_flags_a_mandate_ending_at_the_next_som(client: Client) -> None:
-    assert "Mandate ends at" not in _text(client, "/workstreams/img-biodiversity/")
+    assert "Mandate ends at" not in _text(client, "/en/workstreams/img-biodiversity/")
     set_mandate("img-biodiversity", "som27", 30)
-    page = _text(client, "/workstreams/img-biodiversity/")
+    page = _text(client, "/en/workstreams/img-biodiversity/")
     assert "Mandate ends at SOM30, the next SOM, with no renewal on record." in page
     assert "after its mandate lapsed" not in page
 
 
 def test_leads_show_their_basis_or_say_none_is_stated(client: Client) -> None:
     Workstream.objects.create(slug="quiet", title="Quiet", short_title="Q", kind="task_team")
-    assert "Lead: not stated in the record" in _text(client, "/workstreams/quiet/")
+    assert "Lead: not stated in the record" in _text(client, "/en/workstreams/quiet/")
     WorkstreamLead.objects.filter(workstream__slug="img-human-rights-environment").update(
         evidence="inferred", evidence_reason="Presented by UNEP; the report names no lead."
     )
-    page = _text(client, "/workstreams/img-human-rights-environment/")
+    page = _text(client, "/en/workstreams/img-human-rights-environment/")
     leads = page[page.index('<div class="leads">') :]
     leads = leads[: leads.index("</dd>")]
     assert "Inferred: Presented by UNEP; the report names no lead." in leads
@@ -245,7 +245,7 @@ def test_workstream_page_lists_its_events(client: Client) -> None:
         evidence="inferred",
         evidence_reason="The report gives the month, not the year.",
     )
-    page = _text(client, "/workstreams/core-working-group-plastic-pollution/")
+    page = _text(client, "/en/workstreams/core-working-group-plastic-pollution/")
     events = page[page.index('id="events-heading"') :]
     assert events.index("Core Working Group meeting") < events.index("Ad hoc open-ended")
     assert "30 May 2022 – 1 June 2022 · Intergovernmental meeting · related by the report" in (
@@ -260,7 +260,7 @@ def test_workstream_page_lists_its_events(client: Client) -> None:
 def test_a_status_read_from_an_endorsement_says_so_on_the_page(client: Client) -> None:
     # The record: Sustainable Infrastructure's SOM27 "Active" rests on an endorsement, a stated
     # decision that our reading makes a status.
-    page = _text(client, "/workstreams/cp-sustainable-infrastructure/")
+    page = _text(client, "/en/workstreams/cp-sustainable-infrastructure/")
     som27 = page[page.index('id="som27"') :]
     som27 = som27[: som27.index("</article>")]
     assert f"Inferred: {ENDORSEMENT_READ_AS_ACTIVE}" in som27
@@ -268,10 +268,10 @@ def test_a_status_read_from_an_endorsement_says_so_on_the_page(client: Client) -
 
 
 def test_updates_and_decisions_show_their_basis(client: Client) -> None:
-    page = _text(client, "/workstreams/img-biodiversity/")
+    page = _text(client, "/en/workstreams/img-biodiversity/")
     assert 'Stated in the record</span> · <span class="label">Source:</span>' in page
     infer_decision("img-biodiversity", "som27", "Read from the 2022 report.")
-    page = _text(client, "/workstreams/img-biodiversity/")
+    page = _text(client, "/en/workstreams/img-biodiversity/")
     assert "Inferred: Read from the 2022 report." in page[page.index('id="som27"') :]
 
 
@@ -283,12 +283,12 @@ PAGES = {
     # now, leads, entries (6); the record's clock, for status now in its honest words (4: the
     # latest meeting with a record, the next main meeting, and with none to come the last held
     # and the last of all)
-    "/workstreams/": 6 + 4,
-    "/workstreams/?kind=img&year=2023": 6 + 4,
-    "/workstreams/?standing=reported&mandate=live": 6 + 4,
+    "/en/workstreams/": 6 + 4,
+    "/en/workstreams/?kind=img&year=2023": 6 + 4,
+    "/en/workstreams/?standing=reported&mandate=live": 6 + 4,
     # workstream, leads, children, predecessors, updates, decisions, proposals, entries,
     # meetings (9); its events (1); the record's clock (4)
-    "/workstreams/img-biodiversity/": 9 + 1 + 4,
+    "/en/workstreams/img-biodiversity/": 9 + 1 + 4,
 }
 
 

@@ -121,7 +121,7 @@ def test_database_refuses_second_update_for_same_meeting() -> None:
 
 
 def test_timeline_page_shows_the_record(client) -> None:
-    response = client.get("/")
+    response = client.get("/en/")
     assert response.status_code == 200
     assert "Issue Management Group on Biodiversity" in response.content.decode()
     assert "no record" in response.content.decode()

@@ -90,7 +90,7 @@ def test_secretariat_adds_submits_and_publishes_and_the_public_page_shows_it(
     assert (cell.status, cell.basis, cell.update_id) == ("active", "update", update.pk)
     assert [h.history_user for h in update.history.order_by("history_id")] == [sec, sec, sec]
 
-    page = Client().get("/").content.decode()
+    page = Client().get("/en/").content.decode()
     assert "Nature-positive guidance drafted" in page or "Active" in page
 
 

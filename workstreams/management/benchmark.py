@@ -41,16 +41,16 @@ from workstreams.models import (
 # pages that list a meeting's participants or all an entity did as well: they show a page of
 # each list (emgtracker/paging.py), and the matrix a page of each kind group.
 PAGES: list[str] = [
-    "/",
-    "/workstreams/",
-    "/workstreams/?kind=img&year=2023",
-    "/workstreams/?search=pollution",
-    "/workstreams/img-biodiversity/",
-    "/meetings/",
-    "/meetings/som29-senior/",
-    "/entities/",
-    "/entities/unep/",
-    "/feed/",
+    "/en/",
+    "/en/workstreams/",
+    "/en/workstreams/?kind=img&year=2023",
+    "/en/workstreams/?search=pollution",
+    "/en/workstreams/img-biodiversity/",
+    "/en/meetings/",
+    "/en/meetings/som29-senior/",
+    "/en/entities/",
+    "/en/entities/unep/",
+    "/en/feed/",
     "/api/v1/meetings/",
     "/api/v1/meetings/som28-mid-term/participants/",
     "/api/v1/workstreams/",
@@ -62,7 +62,7 @@ PAGES: list[str] = [
     "/api/v1/proposals/",
     "/api/v1/entities/",
     "/api/v1/timeline/",
-    "/search/?q=biodiversity",
+    "/en/search/?q=biodiversity",
     "/api/v1/search/?q=biodiversity",
 ]
 # The budget: a list at 1000 times the record within this factor of its time at 100 times.

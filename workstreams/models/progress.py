@@ -19,8 +19,10 @@ from meetings.models import (
     Meeting,
     Person,
     Sourced,
+    Translated,
     evidence_constraints,
 )
+from meetings.models.translated import OriginalText, language_columns
 from workstreams.models.sort_keys import MeetingDateAndTitleKept, MeetingDateKept
 from workstreams.models.timeline import Status
 
@@ -28,7 +30,7 @@ from workstreams.models.timeline import Status
 SOURCE = ["source__meeting"]
 
 
-class ProgressUpdateQuerySet(models.QuerySet["ProgressUpdate"]):
+class ProgressUpdateQuerySet(OriginalText, models.QuerySet["ProgressUpdate"]):
     def published(self) -> "ProgressUpdateQuerySet":
         return self.filter(state=ProgressUpdate.State.PUBLISHED)
 
@@ -74,8 +76,10 @@ class EditorialState(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class ProgressUpdate(MeetingDateAndTitleKept, Sourced, HistoryNotes):
+class ProgressUpdate(MeetingDateAndTitleKept, Sourced, Translated, HistoryNotes):
     """What a workstream reported at a meeting. Only published updates are public."""
+
+    TRANSLATED_FIELDS = ("summary", "next_steps")
 
     State = EditorialState
 
@@ -118,7 +122,7 @@ class ProgressUpdate(MeetingDateAndTitleKept, Sourced, HistoryNotes):
     published_at = models.DateTimeField(null=True, blank=True)
 
     objects = ProgressUpdateQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=language_columns(*TRANSLATED_FIELDS))
 
     class Meta:
         ordering = ["meeting_date", "workstream_title"]
@@ -239,7 +243,7 @@ class Proposal(MeetingDateKept, Sourced, HistoryNotes):
         return self.title
 
 
-class DecisionQuerySet(models.QuerySet["Decision"]):
+class DecisionQuerySet(OriginalText, models.QuerySet["Decision"]):
     def with_relations(self) -> "DecisionQuerySet":
         """Each decision with its meeting, workstream and source."""
         return self.select_related("meeting", "workstream", *SOURCE)
@@ -267,8 +271,10 @@ class MandateTerm(models.TextChoices):
     ANOTHER_YEAR = "another_year", _("Another year, to the next annual meeting")
 
 
-class Decision(MeetingDateAndTitleKept, Sourced, HistoryNotes):
+class Decision(MeetingDateAndTitleKept, Sourced, Translated, HistoryNotes):
     """What the Senior Officials decided about a workstream at a meeting."""
+
+    TRANSLATED_FIELDS = ("text",)
 
     Kind = DecisionKind
 
@@ -295,7 +301,7 @@ class Decision(MeetingDateAndTitleKept, Sourced, HistoryNotes):
     )
 
     objects = DecisionQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=language_columns(*TRANSLATED_FIELDS))
 
     class Meta:
         ordering = ["meeting_date", "workstream_title"]

@@ -10,12 +10,13 @@ from simple_history.models import HistoricalRecords
 
 from emgtracker.db import choices_check
 from emgtracker.history import HistoryNotes
-from meetings.models import Entity, Meeting, Sourced, evidence_constraints
+from meetings.models import Entity, Meeting, Sourced, Translated, evidence_constraints
+from meetings.models.translated import OriginalText, language_columns
 from workstreams.models.progress import SOURCE, Decision, ProgressUpdate, Proposal
 from workstreams.models.timeline import RUNNING_STATUSES, Status, TimelineEntry
 
 
-class WorkstreamQuerySet(models.QuerySet["Workstream"]):
+class WorkstreamQuerySet(OriginalText, models.QuerySet["Workstream"]):
     def with_current_status(self) -> "WorkstreamQuerySet":
         """Annotate ``current_status``: the status at the latest meeting with a record (None:
         no record). Stored in ``status_now`` by ``timeline_entry_refresh``, so that a filter on
@@ -119,8 +120,10 @@ class MandateState(models.TextChoices):
     CONCLUDED = "concluded", _("Concluded")
 
 
-class Workstream(models.Model, HistoryNotes):
+class Workstream(Translated, HistoryNotes):
     """A body of EMG work: an IMG, a consultative process, a task team, a dialogue series …"""
+
+    TRANSLATED_FIELDS = ("title", "short_title", "description")
 
     Kind = WorkstreamKind
 
@@ -190,7 +193,10 @@ class Workstream(models.Model, HistoryNotes):
 
     objects = WorkstreamQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["status_now", "last_record_meeting", "mandate", "mandate_until"]
+        excluded_fields=[
+            *("status_now", "last_record_meeting", "mandate", "mandate_until"),
+            *language_columns(*TRANSLATED_FIELDS),
+        ]
     )
 
     class Meta:
