@@ -6,11 +6,11 @@ WORKDIR /app
 RUN groupadd --system --gid 10001 emg \
     && useradd --system --uid 10001 --gid emg --no-create-home --home-dir /nonexistent \
        --shell /usr/sbin/nologin emg
-# WeasyPrint (the briefing pack's PDF) draws with Pango and HarfBuzz, in DejaVu Sans; gettext
-# compiles the interface's catalogues (locale/, docs/languages.md).
+# WeasyPrint (the briefing pack's PDF) draws with Pango and HarfBuzz, in DejaVu Sans and, for
+# Chinese, WenQuanYi Micro Hei; gettext compiles the interface's catalogues (docs/languages.md).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-wqy-microhei gettext \
     && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN pip install --no-cache-dir . && DJANGO_DEBUG=false SECRET_KEY=build ALLOWED_HOSTS=build \

@@ -23,8 +23,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
 
 # The briefing pack's PDF: WeasyPrint lays it out with Pango and subsets its fonts with HarfBuzz
-# (Debian bookworm's libraries, as in the Dockerfile), in DejaVu Sans. Installed where missing.
-WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+# (Debian bookworm's libraries, as in the Dockerfile), in DejaVu Sans (Latin, Cyrillic, Arabic) and
+# WenQuanYi Micro Hei (Chinese). Installed where missing.
+WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-wqy-microhei
 .PHONY: weasyprint-libs
 weasyprint-libs:
 	@missing=$$(for p in $(WEASYPRINT_DEBS); do \

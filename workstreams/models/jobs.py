@@ -35,6 +35,12 @@ class Job(models.Model):
     done = models.PositiveIntegerField(default=0, help_text=_("Steps done."))
     total = models.PositiveIntegerField(default=0, help_text=_("Steps in all, once known."))
     error = models.TextField(blank=True, help_text=_("Why it failed."))
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.CONTENT_ORIGINAL_LANGUAGE,
+        help_text=_("The language the pack is written in: the one it was asked for in."),
+    )
     documents = models.ManyToManyField(Document, blank=True, related_name="+")
     contents = models.JSONField(
         default=dict,
@@ -53,6 +59,10 @@ class Job(models.Model):
         constraints = [
             choices_check("kind", JobKind, "job_kind_valid"),
             choices_check("state", JobState, "job_state_valid"),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                name="job_language_valid",
+            ),
             models.CheckConstraint(condition=Q(done__lte=F("total")), name="job_done_within_total"),
         ]
 

@@ -5,12 +5,13 @@ import datetime
 import logging
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -29,16 +30,26 @@ BRIEFING_PACK_FILES = [("docx", "DOCX"), ("pdf", "PDF"), ("csv", "CSV of statuse
 
 
 @transaction.atomic
-def briefing_pack_request(*, meeting: Meeting, by: User | AnonymousUser) -> Job:
-    """The secretariat asks for a meeting's briefing pack; a worker compiles it."""
+def briefing_pack_request(
+    *, meeting: Meeting, by: User | AnonymousUser, language: str | None = None
+) -> Job:
+    """The secretariat asks for a meeting's briefing pack; a worker compiles it, in ``language``
+    or else the language it was asked in (the page's or the API request's)."""
     if not by.has_perm("workstreams.add_job"):
         raise PermissionDenied(_("Only the secretariat compiles briefing packs."))
+    language = translation.get_supported_language_variant(
+        language or translation.get_language() or settings.CONTENT_ORIGINAL_LANGUAGE
+    )
     # Only a logged-in member of the secretariat has the permission.
-    return _briefing_pack_enqueue(meeting=meeting, by=by if isinstance(by, User) else None)
+    return _briefing_pack_enqueue(
+        meeting=meeting, by=by if isinstance(by, User) else None, language=language
+    )
 
 
-def _briefing_pack_enqueue(*, meeting: Meeting, by: User | None) -> Job:
-    job = Job.objects.create(kind=Job.Kind.BRIEFING_PACK, meeting=meeting, requested_by=by)
+def _briefing_pack_enqueue(*, meeting: Meeting, by: User | None, language: str) -> Job:
+    job = Job.objects.create(
+        kind=Job.Kind.BRIEFING_PACK, meeting=meeting, requested_by=by, language=language
+    )
     outbox_enqueue(task="workstreams.briefing_pack_run", job_id=job.pk)
     return job
 
@@ -62,8 +73,10 @@ def briefing_pack_run(*, job_id: int) -> Job | None:
         Job.objects.filter(pk=job_id).update(done=done, total=total)
 
     try:
-        pack = briefing_pack_build(meeting=job.meeting, progress=progress)
-        _briefing_pack_keep(job=job, pack=pack)
+        # The worker has no request: the pack is written in the language it was asked in.
+        with translation.override(job.language):
+            pack = briefing_pack_build(meeting=job.meeting, progress=progress)
+            _briefing_pack_keep(job=job, pack=pack)
     except Exception as failure:
         logger.exception("Briefing pack job %s failed", job_id)
         Job.objects.filter(pk=job_id).update(
@@ -89,9 +102,13 @@ def _briefing_pack_keep(*, job: Job, pack: "BriefingPack") -> None:
     now = timezone.now()
     stale = published != pack.contents
     if not stale:
-        Document.objects.current().filter(meeting=meeting, kind=Document.Kind.BRIEFING_PACK).update(
-            superseded_at=now, superseded_reason=_("Replaced by a newer pack.")
-        )
+        # A meeting has a current pack in each language it was asked for.
+        same_language = Job.documents.through.objects.filter(
+            job__meeting=meeting, job__language=job.language
+        ).values("document_id")
+        Document.objects.current().filter(
+            meeting=meeting, kind=Document.Kind.BRIEFING_PACK, pk__in=same_language
+        ).update(superseded_at=now, superseded_reason=_("Replaced by a newer pack."))
     documents = [
         Document.objects.create(
             meeting=meeting,
@@ -116,7 +133,7 @@ def _briefing_pack_keep(*, job: Job, pack: "BriefingPack") -> None:
         finished_at=now,
     )
     if stale:
-        _briefing_pack_enqueue(meeting=meeting, by=job.requested_by)
+        _briefing_pack_enqueue(meeting=meeting, by=job.requested_by, language=job.language)
 
 
 @transaction.atomic
@@ -145,15 +162,22 @@ def briefing_packs_supersede(
     Document.objects.filter(pk__in=[d.pk for d in documents]).update(
         superseded_at=now, superseded_reason=Truncator(reason).chars(300)
     )
-    queued = Job.objects.filter(
-        meeting=meeting, kind=Job.Kind.BRIEFING_PACK, state=Job.State.QUEUED
-    ).exists()
-    if not queued:
-        _briefing_pack_enqueue(meeting=meeting, by=by if isinstance(by, User) else None)
+    # Compiled again in each language a superseded pack was written in, once: not where one is
+    # already queued, which will read the record as it is once this commits.
+    languages = set(holding.filter(documents__in=documents).values_list("language", flat=True))
+    queued = set(
+        Job.objects.filter(
+            meeting=meeting, kind=Job.Kind.BRIEFING_PACK, state=Job.State.QUEUED
+        ).values_list("language", flat=True)
+    )
+    for language in sorted(languages - queued):
+        _briefing_pack_enqueue(
+            meeting=meeting, by=by if isinstance(by, User) else None, language=language
+        )
     logger.info(
-        "Briefing pack of %s superseded (%s); %s",
+        "Briefing pack of %s superseded (%s); queued again in: %s",
         meeting,
         reason,
-        "a new one was already queued" if queued else "a new one is queued",
+        ", ".join(sorted(languages - queued)) or "none (already queued)",
     )
     return documents
