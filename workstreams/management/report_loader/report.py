@@ -59,14 +59,33 @@ class LoadReport:
     updated: Counter[str] = field(default_factory=Counter)
     corrected: list[RowNote] = field(default_factory=list)
     left_alone: list[RowNote] = field(default_factory=list)
+    # The unofficial translations (``translations``), by column: written, left alone as a
+    # person's edit, not applied as their English changed, withdrawn for that reason, and
+    # kept as marked official.
+    translations_set: int = 0
+    translations_left_alone: int = 0
+    translations_stale: int = 0
+    translations_withdrawn: int = 0
+    translations_official: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated)
+        return bool(
+            self.created or self.updated or self.translations_set or self.translations_withdrawn
+        )
 
     def lines(self) -> list[str]:
         names = sorted(set(self.created) | set(self.updated))
-        return [f"{n}: {self.created[n]} created, {self.updated[n]} updated" for n in names]
+        lines = [f"{n}: {self.created[n]} created, {self.updated[n]} updated" for n in names]
+        translations = (
+            f"translations: {self.translations_set} set, {self.translations_left_alone} left "
+            f"alone, {self.translations_stale} stale"
+        )
+        if self.translations_withdrawn:
+            translations += f" ({self.translations_withdrawn} withdrawn)"
+        if self.translations_official:
+            translations += f", {self.translations_official} official kept"
+        return [*lines, translations]
 
 
 def canonical(value: Any) -> Any:
