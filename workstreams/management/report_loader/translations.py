@@ -144,16 +144,20 @@ def translations_load(loader: Loader, files: Mapping[str, Mapping[str, Any]]) ->
                 changed[obj.pk] = obj
                 columns.add(wanted.column)
         if changed:
-            _write(model, list(changed.values()), columns)
+            _write(loader, model, list(changed.values()), columns)
 
 
-def _write(model: type[Translated], objects: list[Translated], columns: set[str]) -> None:
+def _write(
+    loader: Loader, model: type[Translated], objects: list[Translated], columns: set[str]
+) -> None:
     fields = [*sorted(columns), "translation_status"]
     if model is ProgressUpdate:
-        # An editor holding the older copy must not overwrite the new translation unawares.
+        # An editor holding the older copy must not overwrite the new translation unawares
+        # (once a load: a correction of the English has already moved the version on).
         for obj in objects:
             assert isinstance(obj, ProgressUpdate)
-            obj.version += 1
+            if obj.pk not in loader.versions_moved:
+                obj.version += 1
         fields.append("version")
     model._default_manager.bulk_update(objects, fields)
 
@@ -180,8 +184,7 @@ def _apply(loader: Loader, obj: Translated, wanted: Wanted) -> bool:
         )
         return False
     if source_hash(getattr(obj, original) or "") != wanted.source:
-        report.translations_stale += 1
-        report.left_alone.append(
+        report.stale.append(
             RowNote(
                 noun,
                 wanted.key,
