@@ -60,6 +60,16 @@ def _update() -> ProgressUpdate:
     return ProgressUpdate.objects.get(**CELL)
 
 
+def _update_untranslated() -> dict[str, Any]:
+    """The update's fields but the summary's translations, their status and the version."""
+    fields = _update().__dict__
+    return {
+        name: value
+        for name, value in fields.items()
+        if not name.startswith(("summary_", "_")) and name not in {"translation_status", "version"}
+    }
+
+
 def _everything() -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, history, outbox and deliveries included."""
     return {
@@ -105,12 +115,26 @@ class TestPeopleWinOverTheRecord:
         )
         assert response.status_code == 200, response.content
         before = _everything()
+        update_before = _update_untranslated()
 
         report = reports_load()
 
-        assert _everything() == before  # no row, no history, no outbox message, no delivery
+        # No row, no history, no outbox message, no delivery; only the loader's translations of
+        # the summary it no longer has are withdrawn (test_report_loader_translations.py).
+        after = _everything()
+        for changed in ("workstreams.LoadedRow", "meetings.RecordVersion"):
+            del before[changed], after[changed]
+        updates = "workstreams.ProgressUpdate"
+        before[updates] = [row for row in before[updates] if row[0] != update.pk]
+        after[updates] = [row for row in after[updates] if row[0] != update.pk]
+        assert after == before
+        assert _update_untranslated() == update_before
         assert _update().summary == "Corrected by the secretariat."
-        assert not report.changed
+        assert (report.created, report.updated) == ({}, {})
+        assert report.translations_withdrawn == 5
+        assert {(n.key, n.why.partition(" ")[0]) for n in report.stale} == {
+            (CELL_KEY, f"summary_{code}") for code in ("ar", "es", "fr", "ru", "zh_hans")
+        }
         (note,) = report.left_alone
         assert _edited(note) == ("progress update", CELL_KEY)
         assert note.why.startswith("edited after loading on ")
@@ -467,7 +491,8 @@ def test_a_fresh_database_loads_everything_and_a_second_load_changes_nothing() -
     assert first.created["progress updates"] == 21
     assert first.created["workstreams"] == 21
     assert first.created["workstream events"] == 15
-    assert LoadedRow.objects.count() == sum(first.created.values())
+    # A fingerprint a row, and one a translated column.
+    assert LoadedRow.objects.count() == sum(first.created.values()) + first.translations_set
     assert not first.updated
     assert not first.left_alone
     assert ProgressUpdate.objects.filter(state="published").count() == 21

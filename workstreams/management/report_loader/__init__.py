@@ -20,6 +20,10 @@ of the values it wrote). On the next load:
 - a row with no fingerprint (a database loaded before fingerprints were kept) takes the
   reports' values only if its history shows no write but the loader's; otherwise it is left
   alone, and it is fingerprinted once it agrees with the reports.
+
+Once the rows are loaded, the unofficial translations of their content (``data/translations``,
+one file per language) are written into the language columns, by the same rules, field by field
+(``translations``).
 """
 
 import csv
@@ -27,7 +31,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from meetings.record_version import record_version_bump
 from workstreams.management.report_loader.meetings import entities_load, meetings_load
@@ -38,16 +44,27 @@ from workstreams.management.report_loader.report import (
     RowNote,
 )
 from workstreams.management.report_loader.rows import Loader
+from workstreams.management.report_loader.translations import translations_load
 from workstreams.management.report_loader.workstreams import timeline_refresh, workstreams_load
 
 __all__ = ["HISTORY_REASON", "LoadReport", "ReportDataError", "RowNote", "reports_load"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+TRANSLATIONS_DIR = DATA_DIR / "translations"
 
 
 def _read_toml(name: str) -> dict[str, Any]:
     with (DATA_DIR / name).open("rb") as f:
         return tomllib.load(f)
+
+
+def read_translations() -> dict[str, dict[str, Any]]:
+    """Each language's translations, by language code (``fr.toml``, ``zh-hans.toml``)."""
+    files = {}
+    for path in sorted(TRANSLATIONS_DIR.glob("*.toml")):
+        with path.open("rb") as f:
+            files[path.stem] = tomllib.load(f)
+    return files
 
 
 def _read_participants() -> list[dict[str, str]]:
@@ -62,12 +79,15 @@ def reports_load(*, dry_run: bool = False) -> LoadReport:
     With ``dry_run`` everything is rolled back: no row, history record, outbox message or
     webhook delivery is written, and the report says what a load would do.
     """
-    with transaction.atomic():
+    # The rows' translated fields read and write the original's column by their plain names
+    # (``title``) only in the original language: whatever the caller's language is.
+    with transaction.atomic(), translation.override(settings.CONTENT_ORIGINAL_LANGUAGE):
         loader = Loader()
         entities_load(loader, _read_toml("entities.toml")["entities"])
         meetings_load(loader, _read_toml("meetings.toml"), _read_participants())
         workstreams_load(loader, _read_toml("workstreams.toml"))
         timeline_refresh(loader)
+        translations_load(loader, read_translations())
         loader.fingerprints_save()
         if loader.report.changed:
             # Rows the loader writes itself (entities, people, workstreams) are public too.

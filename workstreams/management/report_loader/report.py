@@ -59,14 +59,46 @@ class LoadReport:
     updated: Counter[str] = field(default_factory=Counter)
     corrected: list[RowNote] = field(default_factory=list)
     left_alone: list[RowNote] = field(default_factory=list)
+    # The unofficial translations (``translations``), by column: written, left alone as a
+    # person's edit, not applied as their English changed, withdrawn for that reason, and
+    # kept as marked official.
+    translations_set: int = 0
+    translations_left_alone: int = 0
+    translations_withdrawn: int = 0
+    translations_official: int = 0
+    # One note a column: the translations not applied as the English they translate changed.
+    stale: list[RowNote] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated)
+        return bool(
+            self.created or self.updated or self.translations_set or self.translations_withdrawn
+        )
 
     def lines(self) -> list[str]:
         names = sorted(set(self.created) | set(self.updated))
-        return [f"{n}: {self.created[n]} created, {self.updated[n]} updated" for n in names]
+        lines = [f"{n}: {self.created[n]} created, {self.updated[n]} updated" for n in names]
+        translations = (
+            f"translations: {self.translations_set} set, {self.translations_left_alone} left "
+            f"alone, {len(self.stale)} stale"
+        )
+        if self.translations_withdrawn:
+            translations += f" ({self.translations_withdrawn} withdrawn)"
+        if self.translations_official:
+            translations += f", {self.translations_official} official kept"
+        return [*lines, translations, *self._stale_lines()]
+
+    def _stale_lines(self) -> list[str]:
+        """The stale translations, a line a field with its languages."""
+        fields: dict[tuple[str, str, str], list[str]] = {}
+        for note in self.stale:
+            field_name, _, language = note.why.partition(" ")[0].partition("_")
+            fields.setdefault((note.model, note.key, field_name), []).append(language)
+        return [
+            f"  not applied, the English changed since: {model} {key}: {name} "
+            f"({', '.join(languages)})"
+            for (model, key, name), languages in fields.items()
+        ]
 
 
 def canonical(value: Any) -> Any:

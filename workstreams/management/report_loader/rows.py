@@ -105,6 +105,8 @@ class Loader:
         self.now = timezone.now()
         self.fingerprints_new: list[LoadedRow] = []
         self.fingerprints_changed: list[LoadedRow] = []
+        # The progress updates whose version this load moved on (``_correct``).
+        self.versions_moved: set[int] = set()
 
     # Fingerprints -------------------------------------------------------------------------
 
@@ -243,6 +245,7 @@ class Loader:
             # An editor holding the older copy must not overwrite what the reports now say.
             obj.version += 1
             changed.append("version")
+            self.versions_moved.add(obj.pk)
         _save(obj, changed)
         if isinstance(obj, ProgressUpdate) and obj.state == ProgressUpdate.State.PUBLISHED:
             # The packs that hold the text as it was no longer show the public record.
