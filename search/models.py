@@ -43,7 +43,7 @@ class SearchEntry(models.Model):
     objects = SearchEntryQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "search entries"
+        verbose_name_plural = _("search entries")
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_once"),
         ]

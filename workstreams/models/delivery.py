@@ -169,7 +169,7 @@ class WebhookDelivery(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name_plural = "webhook deliveries"
+        verbose_name_plural = _("webhook deliveries")
         constraints = [
             choices_check("state", DeliveryState, "delivery_state_valid"),
             choices_check("event", WebhookEvent, "delivery_event_valid"),

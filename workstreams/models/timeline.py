@@ -75,7 +75,7 @@ class TimelineEntry(models.Model):
     evidence_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        verbose_name_plural = "timeline entries"
+        verbose_name_plural = _("timeline entries")
         ordering = ["meeting__date", "workstream__title"]
         constraints = [
             models.UniqueConstraint(
