@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DeliveryConfig(AppConfig):
@@ -7,7 +8,7 @@ class DeliveryConfig(AppConfig):
     them would take ``SeparateDatabaseAndState`` migrations for no change a user could see."""
 
     name = "delivery"
-    verbose_name = "Delivery"
+    verbose_name = _("Delivery")
 
     def ready(self) -> None:
         from delivery import tasks  # noqa: F401  (registered for outbox_send, in every process)

@@ -7,6 +7,9 @@ change to the layout is a reviewed change to code. Run it after editing, and com
 
 The Jinja tags in the text are docxtpl's: ``{%p ... %}`` owns its paragraph, ``{%tr ... %}`` its
 table row and ``{%tc ... %}`` its table cell (https://docxtpl.readthedocs.io).
+
+The template holds no English: its words are ``t``, the translated labels of
+workstreams/briefing_labels.py, and a sentence with a value is ``t.name|format(key=value)``.
 """
 
 from pathlib import Path
@@ -43,60 +46,62 @@ def _paragraphs(document: docx.document.Document, label: str, name: str) -> None
 
 def _cover(document: docx.document.Document) -> None:
     properties = document.core_properties
-    properties.title = "Briefing pack: {{ cover.label }}"
+    properties.title = "{{ t.title|format(meeting=cover.label) }}"
     properties.subject = "{{ cover.title }}"
-    properties.author = properties.last_modified_by = "EMG Workstream Tracker"
+    properties.author = properties.last_modified_by = "{{ t.author }}"
     properties.comments = properties.keywords = ""
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(20)
     section.top_margin = section.bottom_margin = Mm(20)
-    section.footer.paragraphs[0].text = "EMG briefing pack – {{ cover.label }}"
-    document.add_paragraph("UNITED NATIONS")
-    document.add_paragraph("ENVIRONMENT MANAGEMENT GROUP")
+    section.footer.paragraphs[0].text = "{{ t.footer|format(meeting=cover.label) }}"
+    document.add_paragraph("{{ t.united_nations }}")
+    document.add_paragraph("{{ t.emg }}")
     document.add_heading("{{ cover.title }}", level=0)
-    document.add_paragraph("Briefing pack: progress by workstream", style="Subtitle")
-    _field(document, "Meeting", "cover.label")
-    _field(document, "Date", "cover.date")
+    document.add_paragraph("{{ t.subtitle }}", style="Subtitle")
+    _field(document, "{{ t.meeting }}", "cover.label")
+    _field(document, "{{ t.date }}", "cover.date")
     _tag(document, "if cover.time")
-    _field(document, "Time", "cover.time")
+    _field(document, "{{ t.time }}", "cover.time")
     _tag(document, "endif")
-    _field(document, "Venue", "cover.venue")
-    _field(document, "Document symbol", "cover.symbol")
-    document.add_paragraph("Generated {{ cover.generated }}")
+    _field(document, "{{ t.venue }}", "cover.venue")
+    _field(document, "{{ t.symbol }}", "cover.symbol")
+    document.add_paragraph("{{ t.generated|format(when=cover.generated) }}")
     document.add_page_break()
 
 
 def _sections(document: docx.document.Document) -> None:
-    document.add_heading("Progress by workstream", level=1)
+    document.add_heading("{{ t.progress }}", level=1)
     _tag(document, "for section in sections")
     document.add_heading("{{ section.title }}", level=2)
     _tag(document, "if section.agenda_item")
-    _field(document, "Agenda item", "section.agenda_item")
+    _field(document, "{{ t.agenda_item }}", "section.agenda_item")
     _tag(document, "endif")
-    _field(document, "Lead entities", "section.leads")
-    _field(document, "Presented by", "section.presenter")
-    _field(document, "Status", "section.status")
-    _field(document, "Basis of the status", "section.status_basis")
-    _field(document, "Status now", "section.status_now")
+    _field(document, "{{ t.leads }}", "section.leads")
+    _field(document, "{{ t.presenter }}", "section.presenter")
+    _field(document, "{{ t.status }}", "section.status")
+    _field(document, "{{ t.status_basis }}", "section.status_basis")
+    _field(document, "{{ t.status_now }}", "section.status_now")
     _tag(document, "if section.decisions")
-    document.add_paragraph().add_run("Decisions").bold = True
+    document.add_paragraph().add_run("{{ t.decisions }}").bold = True
     _tag(document, "for decision in section.decisions")
     document.add_paragraph("{{ decision }}", style="List Bullet")
     _tag(document, "endfor")
     _tag(document, "endif")
-    _paragraphs(document, "Summary", "summary")
+    _paragraphs(document, "{{ t.summary }}", "summary")
     _tag(document, "if section.next_steps")
-    _paragraphs(document, "Next steps", "next_steps")
+    _paragraphs(document, "{{ t.next_steps }}", "next_steps")
     _tag(document, "endif")
     _tag(document, "if section.continue_in")
-    _field(document, "Expected to continue in", "section.continue_in")
+    _field(document, "{{ t.continue_in }}", "section.continue_in")
     _tag(document, "endif")
     _tag(document, "if section.provenance")
-    document.add_paragraph().add_run("Source: {{ section.provenance }}").italic = True
+    document.add_paragraph().add_run(
+        "{{ t.source|format(where=section.provenance) }}"
+    ).italic = True
     _tag(document, "endif")
     _tag(document, "else")
-    document.add_paragraph("No progress update has been published for this meeting.")
+    document.add_paragraph("{{ t.no_update }}")
     _tag(document, "endfor")
 
 
@@ -120,24 +125,21 @@ def _status_table(document: docx.document.Document) -> None:
     section = document.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = previous.page_height, previous.page_width
-    document.add_heading("Status across meetings", level=1)
+    document.add_heading("{{ t.across }}", level=1)
     table = document.add_table(rows=4, cols=4)
     table.style = "Table Grid"
     meeting = "{{ meeting.short_label }}\n{{ meeting.date_display }}"
     loop = ["{%tc for meeting in meetings %}", meeting, "{%tc endfor %}"]
-    _cells(table.rows[0], ["Workstream", *loop], bold=True)
+    _cells(table.rows[0], ["{{ t.workstream }}", *loop], bold=True)
     _cells(table.rows[1], ["{%tr for row in rows %}", "", "", ""], bold=False)
     cells = ["{%tc for cell in row.cells %}", "{{ cell.label }}", "{%tc endfor %}"]
     _cells(table.rows[2], ["{{ row.title }}", *cells], bold=False)
     _cells(table.rows[3], ["{%tr endfor %}", "", "", ""], bold=False)
     _repeat_header(table)
     table.columns[0].width = Mm(70)
-    document.add_paragraph(
-        "Each status is stated in the reports unless marked “(inferred)”: our reading of the "
-        "reports."
-    ).runs[0].italic = True
+    document.add_paragraph("{{ t.inferred_note }}").runs[0].italic = True
     _tag(document, "if inferences")
-    document.add_paragraph().add_run("Why each inferred status is read so").bold = True
+    document.add_paragraph().add_run("{{ t.inferred_why }}").bold = True
     _tag(document, "for note in inferences")
     document.add_paragraph("{{ note }}", style="List Bullet")
     _tag(document, "endfor")
@@ -145,17 +147,14 @@ def _status_table(document: docx.document.Document) -> None:
 
 
 def _mandates_to_watch(document: docx.document.Document) -> None:
-    document.add_heading("Mandates to watch", level=1)
-    document.add_paragraph(
-        "Mandates that end at the next Senior Officials Meeting with no renewal on record, "
-        "mandates that have lapsed, and work reported after its mandate lapsed."
-    )
+    document.add_heading("{{ t.watch }}", level=1)
+    document.add_paragraph("{{ t.watch_intro }}")
     _tag(document, "for item in watch")
     paragraph = document.add_paragraph(style="List Bullet")
     paragraph.add_run("{{ item.title }}").bold = True
     paragraph.add_run(": {{ item.text }}")
     _tag(document, "else")
-    document.add_paragraph("No mandate to watch on record.")
+    document.add_paragraph("{{ t.watch_none }}")
     _tag(document, "endfor")
 
 

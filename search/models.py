@@ -32,18 +32,19 @@ class SearchEntryQuerySet(models.QuerySet["SearchEntry"]):
 class SearchEntry(models.Model):
     Kind = SearchKind
 
-    kind = models.CharField(max_length=20, choices=Kind)
-    object_id = models.PositiveBigIntegerField()
-    title = models.TextField()
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=300, blank=True)
-    public = models.BooleanField(default=True)
-    vector = SearchVectorField(null=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    title = models.TextField(_("title"))
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("url"), max_length=300, blank=True)
+    public = models.BooleanField(_("public"), default=True)
+    vector = SearchVectorField(_("vector"), null=True, editable=False)
 
     objects = SearchEntryQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "search entries"
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_once"),
         ]

@@ -36,6 +36,7 @@ from emgtracker.printing import docx_from_template, pdf_from_template
 from emgtracker.spreadsheets import safe_row
 from meetings.models import Document, Entity, Evidence, Meeting
 from workstreams.basis import basis_text, with_basis
+from workstreams.briefing_labels import docx_labels
 from workstreams.cells import STATUS_SYMBOLS, Cell, cells_for
 from workstreams.models import (
     Decision,
@@ -162,6 +163,7 @@ class BriefingContext:
             "rows": self.rows,
             "inferences": [note for row in self.rows for note in row.inferences],
             "watch": self.watch,
+            "t": docx_labels(),
         }
 
 

@@ -22,24 +22,45 @@ class AgendaItem(Translated):
 
     objects = AgendaItemQuerySet.as_manager()
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
+    )
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
     )
-    position = models.PositiveSmallIntegerField(help_text=_("Order within the meeting."))
+    position = models.PositiveSmallIntegerField(
+        _("position"), help_text=_("Order within the meeting.")
+    )
     number = models.CharField(
-        max_length=20, blank=True, help_text=_("E.g. 3(b)a, as the agenda numbers it.")
+        _("number"), max_length=20, blank=True, help_text=_("E.g. 3(b)a, as the agenda numbers it.")
     )
-    title = models.CharField(max_length=300)
+    title = models.CharField(_("title"), max_length=300)
     presenter_entity = models.ForeignKey(
-        Entity, on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_items"
+        Entity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("presenter entity"),
     )
     presenter = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_items"
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("presenter"),
     )
-    start_time = models.TimeField(null=True, blank=True)
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
         ordering = ["meeting__date", "position"]
         constraints = [
             models.UniqueConstraint(
@@ -67,17 +88,31 @@ class AgendaItem(Translated):
 class Attendance(models.Model):
     """A person at a meeting, with the affiliation the list of participants gives."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("person")
+    )
     entity = models.ForeignKey(
-        Entity, on_delete=models.PROTECT, null=True, blank=True, related_name="attendances"
+        Entity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attendances",
+        verbose_name=_("entity"),
     )
     listed_affiliation = models.CharField(
-        max_length=200, blank=True, help_text=_("The affiliation exactly as the list spells it.")
+        _("listed affiliation"),
+        max_length=200,
+        blank=True,
+        help_text=_("The affiliation exactly as the list spells it."),
     )
-    list_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    list_number = models.PositiveSmallIntegerField(_("list number"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
         ordering = ["meeting__date", "list_number", "person__name"]
         constraints = [
             models.UniqueConstraint(
@@ -108,22 +143,43 @@ class Intervention(Sourced):
 
     Kind = InterventionKind
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="interventions")
-    agenda_item = models.ForeignKey(
-        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="interventions"
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="interventions", verbose_name=_("meeting")
     )
-    position = models.PositiveSmallIntegerField(help_text=_("Order within the meeting."))
-    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="interventions")
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interventions",
+        verbose_name=_("agenda item"),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), help_text=_("Order within the meeting.")
+    )
+    entity = models.ForeignKey(
+        Entity, on_delete=models.PROTECT, related_name="interventions", verbose_name=_("entity")
+    )
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="interventions"
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interventions",
+        verbose_name=_("person"),
     )
     speaker_as_recorded = models.CharField(
-        max_length=200, blank=True, help_text=_("How the report names the speaker.")
+        _("speaker as recorded"),
+        max_length=200,
+        blank=True,
+        help_text=_("How the report names the speaker."),
     )
-    summary = models.TextField()
-    kind = models.CharField(max_length=10, choices=Kind, default=Kind.FLOOR)
+    summary = models.TextField(_("summary"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.FLOOR)
 
     class Meta:
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
         ordering = ["meeting__date", "position"]
         constraints = [
             *evidence_constraints("", "intervention"),

@@ -47,17 +47,28 @@ class Document(models.Model):
 
     Kind = DocumentKind
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
-    number = models.CharField(
-        max_length=10, blank=True, help_text=_("Its number in the meeting's list, e.g. 04 B.")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="documents", verbose_name=_("meeting")
     )
-    symbol = models.CharField(max_length=80, blank=True, help_text=_("E.g. EMG SOM28/mid-term/02."))
-    title = models.CharField(max_length=300)
-    kind = models.CharField(max_length=20, choices=Kind)
+    number = models.CharField(
+        _("number"),
+        max_length=10,
+        blank=True,
+        help_text=_("Its number in the meeting's list, e.g. 04 B."),
+    )
+    symbol = models.CharField(
+        _("symbol"), max_length=80, blank=True, help_text=_("E.g. EMG SOM28/mid-term/02.")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     file = models.FileField(
-        upload_to="documents/%Y/", blank=True, help_text=_("The document itself, where we hold it.")
+        _("file"),
+        upload_to="documents/%Y/",
+        blank=True,
+        help_text=_("The document itself, where we hold it."),
     )
     token = models.CharField(
+        _("token"),
         max_length=64,
         unique=True,
         default=document_token,
@@ -65,18 +76,25 @@ class Document(models.Model):
         help_text=_("The random part of its download address."),
     )
     superseded_at = models.DateTimeField(
+        _("superseded at"),
         null=True,
         blank=True,
         editable=False,
         help_text=_("When it stopped being current; only the secretariat may download it since."),
     )
     superseded_reason = models.CharField(
-        max_length=300, blank=True, editable=False, help_text=_("Why it is superseded.")
+        _("superseded reason"),
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text=_("Why it is superseded."),
     )
 
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
         ordering = ["meeting__date", "number", "title"]
         constraints = [
             # A superseded briefing pack keeps its title beside the pack that replaced it.
@@ -121,16 +139,23 @@ class Sourced(models.Model):
         blank=True,
         related_name="+",
         help_text=_("The report this is taken from."),
+        verbose_name=_("source"),
     )
-    source_section = models.CharField(max_length=80, blank=True, help_text=_("E.g. section 2(b)."))
-    source_quote = models.TextField(blank=True, help_text=_("The sentence that states it."))
+    source_section = models.CharField(
+        _("source section"), max_length=80, blank=True, help_text=_("E.g. section 2(b).")
+    )
+    source_quote = models.TextField(
+        _("source quote"), blank=True, help_text=_("The sentence that states it.")
+    )
     evidence = models.CharField(
+        _("evidence"),
         max_length=10,
         choices=Evidence,
         default=Evidence.STATED,
         help_text=_("Stated: the source says it. Inferred: our reading of the source."),
     )
     evidence_reason = models.CharField(
+        _("evidence reason"),
         max_length=300,
         blank=True,
         help_text=_("Why we read it so: required when inferred, in one line."),

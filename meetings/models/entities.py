@@ -20,13 +20,14 @@ class Entity(models.Model):
 
     Kind = EntityKind
 
-    slug = models.SlugField(max_length=80, unique=True)
-    acronym = models.CharField(max_length=40, blank=True)
-    name = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind, default=Kind.UN_SYSTEM)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.UN_SYSTEM)
 
     class Meta:
-        verbose_name_plural = "entities"
+        verbose_name = _("entity")
+        verbose_name_plural = _("entities")
         ordering = ["slug"]
         constraints = [
             models.UniqueConstraint(
@@ -49,8 +50,8 @@ class Entity(models.Model):
 class Person(models.Model):
     """A presenter, chair or participant, named exactly as in the record."""
 
-    slug = models.SlugField(max_length=120, unique=True)
-    name = models.CharField(max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=200)
     entity = models.ForeignKey(
         Entity,
         on_delete=models.SET_NULL,
@@ -58,13 +59,18 @@ class Person(models.Model):
         blank=True,
         related_name="people",
         help_text=_("Current affiliation; blank where the record gives none."),
+        verbose_name=_("entity"),
     )
     title = models.CharField(
-        max_length=200, blank=True, help_text=_("Role as the record states it, e.g. EMG Secretary.")
+        _("title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Role as the record states it, e.g. EMG Secretary."),
     )
 
     class Meta:
-        verbose_name_plural = "people"
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
         ordering = ["name"]
         constraints = [models.CheckConstraint(condition=~Q(name=""), name="person_name_not_blank")]
 

@@ -129,25 +129,36 @@ class Meeting(Translated, HistoryNotes):
 
     Status = MeetingStatus
 
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
     som_number = models.PositiveSmallIntegerField(_("SOM number"))
-    segment = models.CharField(max_length=20, choices=Segment)
-    title = models.CharField(max_length=200, help_text=_("As the record names the meeting."))
+    segment = models.CharField(_("segment"), max_length=20, choices=Segment)
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("As the record names the meeting.")
+    )
     date = models.DateField(
-        help_text=_("With month or year precision, the first day of that month or year.")
+        _("date"), help_text=_("With month or year precision, the first day of that month or year.")
     )
     date_precision = models.CharField(
-        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+        _("date precision"), max_length=5, choices=DatePrecision, default=DatePrecision.DAY
     )
-    start_time = models.TimeField(null=True, blank=True)
-    end_time = models.TimeField(null=True, blank=True)
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
     time_zone = models.CharField(
-        max_length=64, blank=True, validators=[validate_time_zone], help_text=_("IANA name.")
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("IANA name."),
     )
-    format = models.CharField(max_length=10, choices=Format, blank=True, default="")
-    venue = models.CharField(max_length=200, blank=True, help_text=_("E.g. MS Teams."))
+    format = models.CharField(_("format"), max_length=10, choices=Format, blank=True, default="")
+    venue = models.CharField(_("venue"), max_length=200, blank=True, help_text=_("E.g. MS Teams."))
     chair = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="chaired_meetings"
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="chaired_meetings",
+        verbose_name=_("chair"),
     )
     opened_by = models.ForeignKey(
         Person,
@@ -156,13 +167,19 @@ class Meeting(Translated, HistoryNotes):
         blank=True,
         related_name="opened_meetings",
         help_text=_("Who opened the meeting, as its report says (not as its agenda planned)."),
+        verbose_name=_("opened by"),
     )
-    status = models.CharField(max_length=10, choices=Status, default=Status.HELD)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.HELD)
     # How the record knows the status: a held meeting's own report states it; a meeting known
     # to be held only from a later report's words is inferred (docs/record.md).
-    status_evidence = models.CharField(max_length=10, choices=Evidence, default=Evidence.STATED)
+    status_evidence = models.CharField(
+        _("status evidence"), max_length=10, choices=Evidence, default=Evidence.STATED
+    )
     status_evidence_reason = models.CharField(
-        max_length=300, blank=True, help_text=_("Why we read the status so, when inferred.")
+        _("status evidence reason"),
+        max_length=300,
+        blank=True,
+        help_text=_("Why we read the status so, when inferred."),
     )
     status_source = models.ForeignKey(
         "meetings.Document",
@@ -171,31 +188,46 @@ class Meeting(Translated, HistoryNotes):
         blank=True,
         related_name="+",
         help_text=_("The report the status is taken from, when not the meeting's own."),
+        verbose_name=_("status source"),
     )
-    status_section = models.CharField(max_length=80, blank=True)
-    status_quote = models.TextField(blank=True)
+    status_section = models.CharField(_("status section"), max_length=80, blank=True)
+    status_quote = models.TextField(_("status quote"), blank=True)
     lists_ongoing_workstreams = models.BooleanField(
+        _("lists ongoing workstreams"),
         default=False,
         help_text=_(
             "Its report lists every ongoing workstream, so one not listed was not reported."
         ),
     )
-    summary = models.TextField(blank=True)
+    summary = models.TextField(_("summary"), blank=True)
     reported_participant_count = models.PositiveIntegerField(
-        null=True, blank=True, help_text=_("A count the record states, where it lists nobody.")
+        _("reported participant count"),
+        null=True,
+        blank=True,
+        help_text=_("A count the record states, where it lists nobody."),
     )
     reported_entity_count = models.PositiveIntegerField(
-        null=True, blank=True, help_text=_("A count the record states, where it lists nobody.")
+        _("reported entity count"),
+        null=True,
+        blank=True,
+        help_text=_("A count the record states, where it lists nobody."),
     )
     # Kept by every write of the meeting's attendances (meetings.services.meeting_counts_refresh),
     # so that a list of meetings counts nothing as it reads.
     participant_count = models.PositiveIntegerField(
-        default=0, editable=False, help_text=_("People on the list of participants.")
+        _("participant count"),
+        default=0,
+        editable=False,
+        help_text=_("People on the list of participants."),
     )
     entity_count = models.PositiveIntegerField(
-        default=0, editable=False, help_text=_("Entities on the list of participants.")
+        _("entity count"),
+        default=0,
+        editable=False,
+        help_text=_("Entities on the list of participants."),
     )
     submission_deadline = models.DateField(
+        _("submission deadline"),
         null=True,
         blank=True,
         help_text=_("The day progress updates are due. Focal points are asked and reminded."),
@@ -208,6 +240,8 @@ class Meeting(Translated, HistoryNotes):
     )
 
     class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
         ordering = ["date", "som_number"]
         constraints = [
             models.UniqueConstraint(

@@ -75,6 +75,7 @@ class Translated(models.Model):
     TRANSLATED_FIELDS: tuple[str, ...] = ()
 
     translation_status = models.JSONField(
+        _("translation status"),
         default=dict,
         blank=True,
         help_text=_(

@@ -445,4 +445,4 @@ def test_the_committed_word_template_is_what_its_script_writes() -> None:
     assert [s.footer.paragraphs[0].text for s in committed.sections] == [
         s.footer.paragraphs[0].text for s in written.sections
     ]
-    assert committed.core_properties.title == "Briefing pack: {{ cover.label }}"
+    assert committed.core_properties.title == "{{ t.title|format(meeting=cover.label) }}"

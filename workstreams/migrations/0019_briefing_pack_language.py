@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='job',
             name='language',
-            field=models.CharField(choices=[('ar', 'العربية'), ('zh-hans', '中文'), ('en', 'English'), ('fr', 'Français'), ('ru', 'Русский'), ('es', 'Español')], default='en', help_text='The language the pack is written in: the one it was asked for in.', max_length=10),
+            field=models.CharField(choices=[('ar', 'العربية'), ('zh-hans', '中文'), ('en', 'English'), ('fr', 'Français'), ('ru', 'Русский'), ('es', 'Español')], default='en', help_text='The language the pack is written in: the one it was asked for in.', max_length=10, verbose_name='language'),
         ),
         migrations.AddConstraint(
             model_name='job',

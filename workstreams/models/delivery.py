@@ -30,14 +30,16 @@ class OutboxMessage(models.Model):
     lost, because Redis is unreachable.
     """
 
-    task = models.CharField(max_length=200)
-    kwargs = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
-    dispatched_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    task = models.CharField(_("task"), max_length=200)
+    kwargs = models.JSONField(_("kwargs"), default=dict)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
         ordering = ["created_at", "pk"]
         indexes = [
             models.Index(
@@ -63,13 +65,19 @@ class Notice(models.Model):
 
     Kind = NoticeKind
 
-    kind = models.CharField(max_length=20, choices=Kind)
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notices")
-    recipient = models.EmailField()
-    workstreams = models.ManyToManyField(Workstream, blank=True, related_name="+")
-    sent_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="notices", verbose_name=_("meeting")
+    )
+    recipient = models.EmailField(_("recipient"))
+    workstreams = models.ManyToManyField(
+        Workstream, blank=True, related_name="+", verbose_name=_("workstreams")
+    )
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
         ordering = ["-sent_at"]
         constraints = [
             models.UniqueConstraint(
@@ -95,11 +103,12 @@ class WebhookSubscription(models.Model):
 
     # The one validator of each, run by the admin's form (the model's validation), the API's
     # serializer and the services alike (delivery/webhooks/validation.py).
-    url = models.CharField(max_length=URL_MAX_LENGTH, validators=[webhook_url_validate])
+    url = models.CharField(_("url"), max_length=URL_MAX_LENGTH, validators=[webhook_url_validate])
     events = models.JSONField(
-        default=list, help_text=_("The events to send, e.g. update.published.")
+        _("events"), default=list, help_text=_("The events to send, e.g. update.published.")
     )
     secret = models.CharField(
+        _("secret"),
         max_length=SECRET_MAX_LENGTH,
         validators=[webhook_secret_validate],
         help_text=_(
@@ -108,16 +117,24 @@ class WebhookSubscription(models.Model):
         ),
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_subscriptions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="webhook_subscriptions",
+        verbose_name=_("owner"),
     )
-    active = models.BooleanField(default=True)
-    consecutive_failures = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(_("active"), default=True)
+    consecutive_failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
     paused_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("Set after repeated failures; clear it to resume.")
+        _("paused at"),
+        null=True,
+        blank=True,
+        help_text=_("Set after repeated failures; clear it to resume."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -149,27 +166,32 @@ class WebhookDelivery(models.Model):
     )
 
     subscription = models.ForeignKey(
-        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+        WebhookSubscription,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("subscription"),
     )
     message_id = models.UUIDField(
+        _("message id"),
         default=uuid.uuid4,
         unique=True,
         editable=False,
         help_text=_("Sent as webhook-id, the same on every attempt: receivers de-duplicate by it."),
     )
-    event = models.CharField(max_length=40, choices=WebhookEvent)
-    payload = models.JSONField()
-    state = models.CharField(max_length=10, choices=State, default=State.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    response_code = models.PositiveIntegerField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
+    event = models.CharField(_("event"), max_length=40, choices=WebhookEvent)
+    payload = models.JSONField(_("payload"))
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    response_code = models.PositiveIntegerField(_("response code"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("webhook delivery")
         ordering = ["-created_at"]
-        verbose_name_plural = "webhook deliveries"
+        verbose_name_plural = _("webhook deliveries")
         constraints = [
             choices_check("state", DeliveryState, "delivery_state_valid"),
             choices_check("event", WebhookEvent, "delivery_event_valid"),

@@ -56,28 +56,44 @@ class WorkstreamEvent(Sourced, HistoryNotes):
     DatePrecision = DatePrecision
 
     workstream = models.ForeignKey(
-        "workstreams.Workstream", on_delete=models.CASCADE, related_name="events"
+        "workstreams.Workstream",
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("workstream"),
     )
-    kind = models.CharField(max_length=20, choices=Kind)
-    role = models.CharField(max_length=10, choices=Role)
-    title = models.CharField(max_length=300)
-    date = models.DateField(help_text=_("With month precision, the first day of that month."))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    role = models.CharField(_("role"), max_length=10, choices=Role)
+    title = models.CharField(_("title"), max_length=300)
+    date = models.DateField(
+        _("date"), help_text=_("With month precision, the first day of that month.")
+    )
     date_precision = models.CharField(
-        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+        _("date precision"), max_length=5, choices=DatePrecision, default=DatePrecision.DAY
     )
     end_date = models.DateField(
-        null=True, blank=True, help_text=_("The last day, for an event of several days.")
+        _("end date"),
+        null=True,
+        blank=True,
+        help_text=_("The last day, for an event of several days."),
     )
-    start_time = models.TimeField(null=True, blank=True)
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
     time_zone = models.CharField(
-        max_length=64, blank=True, validators=[validate_time_zone], help_text=_("IANA name.")
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("IANA name."),
     )
-    place = models.CharField(max_length=200, blank=True, help_text=_("E.g. Dakar, Senegal."))
+    place = models.CharField(
+        _("place"), max_length=200, blank=True, help_text=_("E.g. Dakar, Senegal.")
+    )
 
     objects = WorkstreamEventQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("workstream event")
+        verbose_name_plural = _("workstream events")
         ordering = ["date", "title"]
         indexes = [models.Index(fields=["workstream", "date"], name="event_workstream_date")]
         constraints = [

@@ -26,23 +26,36 @@ class Job(models.Model):
     Kind = JobKind
     State = JobState
 
-    kind = models.CharField(max_length=20, choices=Kind)
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="jobs")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("meeting")
     )
-    state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
-    done = models.PositiveIntegerField(default=0, help_text=_("Steps done."))
-    total = models.PositiveIntegerField(default=0, help_text=_("Steps in all, once known."))
-    error = models.TextField(blank=True, help_text=_("Why it failed."))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.QUEUED)
+    done = models.PositiveIntegerField(_("done"), default=0, help_text=_("Steps done."))
+    total = models.PositiveIntegerField(
+        _("total"), default=0, help_text=_("Steps in all, once known.")
+    )
+    error = models.TextField(_("error"), blank=True, help_text=_("Why it failed."))
+    documents = models.ManyToManyField(
+        Document, blank=True, related_name="+", verbose_name=_("documents")
+    )
     language = models.CharField(
+        _("language"),
         max_length=10,
         choices=settings.LANGUAGES,
         default=settings.CONTENT_ORIGINAL_LANGUAGE,
         help_text=_("The language the pack is written in: the one it was asked for in."),
     )
-    documents = models.ManyToManyField(Document, blank=True, related_name="+")
     contents = models.JSONField(
+        _("contents"),
         default=dict,
         blank=True,
         help_text=_(
@@ -50,11 +63,13 @@ class Job(models.Model):
             "the public record, the pack is superseded."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
         ordering = ["-created_at"]
         constraints = [
             choices_check("kind", JobKind, "job_kind_valid"),

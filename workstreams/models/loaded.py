@@ -14,18 +14,24 @@ class LoadedRow(models.Model):
     """
 
     model = models.CharField(
-        max_length=100, help_text=_("The model's label, e.g. meetings.entity.")
+        _("model"), max_length=100, help_text=_("The model's label, e.g. meetings.entity.")
     )
     key = models.CharField(
-        max_length=1000, help_text=_("The row's natural key in the record, e.g. slug=unep.")
+        _("key"),
+        max_length=1000,
+        help_text=_("The row's natural key in the record, e.g. slug=unep."),
     )
-    object_id = models.PositiveBigIntegerField()
+    object_id = models.PositiveBigIntegerField(_("object id"))
     digest = models.CharField(
-        max_length=64, help_text=_("SHA-256 of the field values the loader last wrote.")
+        _("digest"),
+        max_length=64,
+        help_text=_("SHA-256 of the field values the loader last wrote."),
     )
-    loaded_at = models.DateTimeField()
+    loaded_at = models.DateTimeField(_("loaded at"))
 
     class Meta:
+        verbose_name = _("loaded row")
+        verbose_name_plural = _("loaded rows")
         constraints = [
             models.UniqueConstraint(fields=["model", "key"], name="loaded_row_once_per_key"),
         ]

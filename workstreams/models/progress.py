@@ -84,14 +84,29 @@ class ProgressUpdate(MeetingDateAndTitleKept, Sourced, Translated, HistoryNotes)
     State = EditorialState
 
     workstream = models.ForeignKey(
-        "workstreams.Workstream", on_delete=models.CASCADE, related_name="updates"
+        "workstreams.Workstream",
+        on_delete=models.CASCADE,
+        related_name="updates",
+        verbose_name=_("workstream"),
     )
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="updates")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="updates", verbose_name=_("meeting")
+    )
     agenda_item = models.ForeignKey(
-        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="updates"
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="updates",
+        verbose_name=_("agenda item"),
     )
     presenter = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="updates"
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="updates",
+        verbose_name=_("presenter"),
     )
     entity = models.ForeignKey(
         Entity,
@@ -100,31 +115,39 @@ class ProgressUpdate(MeetingDateAndTitleKept, Sourced, Translated, HistoryNotes)
         blank=True,
         related_name="updates",
         help_text=_("The presenting entity, as the record names it for this presentation."),
+        verbose_name=_("entity"),
     )
-    status = models.CharField(max_length=20, choices=Status, default=Status.ACTIVE)
-    summary = models.TextField()
-    next_steps = models.TextField(blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.ACTIVE)
+    summary = models.TextField(_("summary"))
+    next_steps = models.TextField(_("next steps"), blank=True)
     expected_to_continue_in = models.PositiveSmallIntegerField(
+        _("expected to continue in"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1972), MaxValueValidator(2100)],
         help_text=_("The year the meeting expects the work to continue in."),
     )
-    state = models.CharField(max_length=10, choices=State, default=State.DRAFT)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.DRAFT)
     returned_reason = models.TextField(
-        blank=True, help_text=_("Why the secretariat last returned the update to draft.")
+        _("returned reason"),
+        blank=True,
+        help_text=_("Why the secretariat last returned the update to draft."),
     )
     version = models.PositiveIntegerField(
-        default=1, help_text=_("Goes up with every save, so that a stale edit can be refused.")
+        _("version"),
+        default=1,
+        help_text=_("Goes up with every save, so that a stale edit can be refused."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     objects = ProgressUpdateQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=language_columns(*TRANSLATED_FIELDS))
 
     class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
         ordering = ["meeting_date", "workstream_title"]
         indexes = [
             # The lists' default order (the API's, the admin's), read from the index.
@@ -190,22 +213,46 @@ class Proposal(MeetingDateKept, Sourced, HistoryNotes):
 
     Kind = ProposalKind
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="proposals")
-    kind = models.CharField(max_length=20, choices=Kind)
-    position = models.PositiveSmallIntegerField(help_text=_("Order within the meeting."))
-    title = models.CharField(max_length=300)
-    summary = models.TextField(blank=True)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("meeting")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    position = models.PositiveSmallIntegerField(
+        _("position"), help_text=_("Order within the meeting.")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
     presenter = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="proposals"
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("presenter"),
     )
     entity = models.ForeignKey(
-        Entity, on_delete=models.PROTECT, null=True, blank=True, related_name="proposals"
+        Entity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("entity"),
     )
     agenda_item = models.ForeignKey(
-        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("agenda item"),
     )
     document = models.ForeignKey(
-        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+        Document,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("document"),
     )
     workstream = models.ForeignKey(
         "workstreams.Workstream",
@@ -214,12 +261,15 @@ class Proposal(MeetingDateKept, Sourced, HistoryNotes):
         blank=True,
         related_name="proposals",
         help_text=_("The workstream the proposal puts forward, and became if taken forward."),
+        verbose_name=_("workstream"),
     )
 
     objects = ProposalQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
         ordering = ["meeting_date", "position"]
         indexes = [
             # The lists' default order: by the meeting's date, then the order within it.
@@ -280,13 +330,19 @@ class Decision(MeetingDateAndTitleKept, Sourced, Translated, HistoryNotes):
 
     Term = MandateTerm
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
-    workstream = models.ForeignKey(
-        "workstreams.Workstream", on_delete=models.CASCADE, related_name="decisions"
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("meeting")
     )
-    kind = models.CharField(max_length=20, choices=Kind)
-    text = models.TextField(help_text=_("What was decided, in a sentence."))
+    workstream = models.ForeignKey(
+        "workstreams.Workstream",
+        on_delete=models.CASCADE,
+        related_name="decisions",
+        verbose_name=_("workstream"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    text = models.TextField(_("text"), help_text=_("What was decided, in a sentence."))
     term = models.CharField(
+        _("term"),
         max_length=20,
         choices=Term,
         blank=True,
@@ -304,6 +360,8 @@ class Decision(MeetingDateAndTitleKept, Sourced, Translated, HistoryNotes):
     history = HistoricalRecords(excluded_fields=language_columns(*TRANSLATED_FIELDS))
 
     class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
         ordering = ["meeting_date", "workstream_title"]
         indexes = [
             # The lists' default order (the API adds kind), read from the index.

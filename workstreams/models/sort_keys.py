@@ -35,7 +35,7 @@ class MeetingDateKept(models.Model):
     SORT_KEYS: tuple[str, ...] = ("meeting_date",)
 
     meeting_date = models.DateField(
-        editable=False, help_text=_("The meeting's date, kept here for sorting.")
+        _("meeting date"), editable=False, help_text=_("The meeting's date, kept here for sorting.")
     )
 
     class Meta:
@@ -57,7 +57,10 @@ class MeetingDateAndTitleKept(MeetingDateKept):
     SORT_KEYS = ("meeting_date", "workstream_title")
 
     workstream_title = models.CharField(
-        max_length=250, editable=False, help_text=_("The workstream's title, kept for sorting.")
+        _("workstream title"),
+        max_length=250,
+        editable=False,
+        help_text=_("The workstream's title, kept for sorting."),
     )
 
     class Meta:

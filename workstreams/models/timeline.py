@@ -50,13 +50,26 @@ class TimelineEntry(models.Model):
     Basis = Basis
 
     workstream = models.ForeignKey(
-        "workstreams.Workstream", on_delete=models.CASCADE, related_name="timeline_entries"
+        "workstreams.Workstream",
+        on_delete=models.CASCADE,
+        related_name="timeline_entries",
+        verbose_name=_("workstream"),
     )
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="timeline_entries")
-    status = models.CharField(max_length=20, choices=Status)
-    basis = models.CharField(max_length=10, choices=Basis)
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="timeline_entries",
+        verbose_name=_("meeting"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status)
+    basis = models.CharField(_("basis"), max_length=10, choices=Basis)
     decision = models.ForeignKey(
-        "workstreams.Decision", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "workstreams.Decision",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decision"),
     )
     update = models.ForeignKey(
         "workstreams.ProgressUpdate",
@@ -64,18 +77,27 @@ class TimelineEntry(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("update"),
     )
     proposal = models.ForeignKey(
-        "workstreams.Proposal", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "workstreams.Proposal",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposal"),
     )
     # Whether the record states this status or we read it from the record: the row's own
     # evidence, or inferred where the status is our reading of a stated row (an endorsement
     # read as activity). Derived with the status.
-    evidence = models.CharField(max_length=10, choices=Evidence, default=Evidence.STATED)
-    evidence_reason = models.CharField(max_length=300, blank=True)
+    evidence = models.CharField(
+        _("evidence"), max_length=10, choices=Evidence, default=Evidence.STATED
+    )
+    evidence_reason = models.CharField(_("evidence reason"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name_plural = "timeline entries"
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
         ordering = ["meeting__date", "workstream__title"]
         constraints = [
             models.UniqueConstraint(

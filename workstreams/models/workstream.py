@@ -129,10 +129,10 @@ class Workstream(Translated, HistoryNotes):
 
     Mandate = MandateState
 
-    slug = models.SlugField(max_length=80, unique=True)
-    title = models.CharField(max_length=250, unique=True)
-    short_title = models.CharField(max_length=80)
-    kind = models.CharField(max_length=30, choices=Kind)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=250, unique=True)
+    short_title = models.CharField(_("short title"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -140,6 +140,7 @@ class Workstream(Translated, HistoryNotes):
         blank=True,
         related_name="children",
         help_text=_("The workstream this one is a sub-group of."),
+        verbose_name=_("parent"),
     )
     successor = models.ForeignKey(
         "self",
@@ -148,16 +149,25 @@ class Workstream(Translated, HistoryNotes):
         blank=True,
         related_name="predecessors",
         help_text=_("The workstream that took over this one's work."),
+        verbose_name=_("successor"),
     )
     lead_entities: "models.ManyToManyField[Entity, WorkstreamLead]" = models.ManyToManyField(
-        Entity, through="WorkstreamLead", related_name="led_workstreams", blank=True
+        Entity,
+        through="WorkstreamLead",
+        related_name="led_workstreams",
+        blank=True,
+        verbose_name=_("lead entities"),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(_("description"), blank=True)
     also_known_as = models.CharField(
-        max_length=250, blank=True, help_text=_("Another name the record uses for it.")
+        _("also known as"),
+        max_length=250,
+        blank=True,
+        help_text=_("Another name the record uses for it."),
     )
 
     status_now = models.CharField(
+        _("status now"),
         max_length=20,
         choices=Status,
         null=True,
@@ -174,8 +184,10 @@ class Workstream(Translated, HistoryNotes):
         editable=False,
         related_name="+",
         help_text=_("Derived: its latest meeting with a record, where ``status_now`` is read."),
+        verbose_name=_("last record meeting"),
     )
     mandate = models.CharField(
+        _("mandate"),
         max_length=10,
         choices=MandateState,
         blank=True,
@@ -185,6 +197,7 @@ class Workstream(Translated, HistoryNotes):
         help_text=_("Derived from its decisions: the mandate it holds now."),
     )
     mandate_until = models.PositiveSmallIntegerField(
+        _("mandate until"),
         null=True,
         blank=True,
         editable=False,
@@ -200,6 +213,8 @@ class Workstream(Translated, HistoryNotes):
     )
 
     class Meta:
+        verbose_name = _("workstream")
+        verbose_name_plural = _("workstreams")
         ordering = ["title"]
         # A page of a kind group of the timeline, past the first: an OFFSET along this index.
         indexes = [models.Index(fields=["kind", "title"], name="workstream_kind_title")]
@@ -252,11 +267,18 @@ class FocalPoint(models.Model):
     """A login that speaks for an entity: it drafts and submits the updates its entity leads."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="focal_point"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="focal_point",
+        verbose_name=_("user"),
     )
-    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="focal_points")
+    entity = models.ForeignKey(
+        Entity, on_delete=models.PROTECT, related_name="focal_points", verbose_name=_("entity")
+    )
 
     class Meta:
+        verbose_name = _("focal point")
+        verbose_name_plural = _("focal points")
         ordering = ["entity__slug", "user__username"]
 
     def __str__(self) -> str:
@@ -271,11 +293,17 @@ class LeadRole(models.TextChoices):
 class WorkstreamLead(Sourced):
     Role = LeadRole
 
-    workstream = models.ForeignKey(Workstream, on_delete=models.CASCADE, related_name="leads")
-    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="workstream_leads")
-    role = models.CharField(max_length=10, choices=Role, default=Role.LEAD)
+    workstream = models.ForeignKey(
+        Workstream, on_delete=models.CASCADE, related_name="leads", verbose_name=_("workstream")
+    )
+    entity = models.ForeignKey(
+        Entity, on_delete=models.PROTECT, related_name="workstream_leads", verbose_name=_("entity")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.LEAD)
 
     class Meta:
+        verbose_name = _("workstream lead")
+        verbose_name_plural = _("workstream leads")
         ordering = ["workstream", "role", "entity__slug"]
         constraints = [
             *evidence_constraints("", "lead"),

@@ -4,6 +4,7 @@ services), proposals and decisions, each with where the record states it."""
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -154,7 +155,7 @@ class ProgressUpdateSerializer(serializers.ModelSerializer[ProgressUpdate]):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is not None and "version" not in attrs:
             raise serializers.ValidationError(
-                {"version": ["Send the version you read, so that no one's edit is lost."]}
+                {"version": [_("Send the version you read, so that no one's edit is lost.")]}
             )
         return attrs
 

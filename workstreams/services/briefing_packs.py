@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from delivery.interface import outbox_enqueue
 from meetings.models import Document, Meeting
@@ -26,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 # A job left "running" this long was lost with its worker; a redelivered task may take it over.
 JOB_STALE_AFTER = datetime.timedelta(minutes=15)
-BRIEFING_PACK_FILES = [("docx", "DOCX"), ("pdf", "PDF"), ("csv", "CSV of statuses")]
+BRIEFING_PACK_FILES = [("docx", "DOCX"), ("pdf", "PDF"), ("csv", gettext_lazy("CSV of statuses"))]
 
 
 @transaction.atomic
