@@ -61,6 +61,16 @@ class OriginalText:
         self._rewrite = False
         self._populate = None
 
+    def update(self, **kwargs: Any) -> int:
+        # An UPDATE skips ``Translated.save``: the original's column is written with the field,
+        # so the two never part.
+        original = settings.CONTENT_ORIGINAL_LANGUAGE
+        for field in getattr(self.model, "TRANSLATED_FIELDS", ()):  # type: ignore[attr-defined]
+            column = build_localized_fieldname(field, original)
+            if field in kwargs and column not in kwargs:
+                kwargs[column] = kwargs[field]
+        return super().update(**kwargs)  # type: ignore[misc, no-any-return]
+
 
 def language_columns(*fields: str) -> list[str]:
     """Every language's column of these fields: what the history leaves out, keeping the
