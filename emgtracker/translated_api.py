@@ -82,9 +82,10 @@ def translated(
 
 
 class TranslatedFields:
-    """A serializer mixin: the fields named in ``translated_fields`` in the request's language
-    (or every language), and ``missing_translations`` (declare it with
-    ``missing_translations_field()`` and name it in the fields)."""
+    # A serializer mixin: the fields named in ``translated_fields`` in the request's language
+    # (or every language), and ``missing_translations`` (declare it with
+    # ``missing_translations_field()`` and name it in the fields). No docstring: the schema
+    # would take it for every serializer's description that has none of its own.
 
     translated_fields: tuple[str, ...] = ()
     context: dict[str, Any]
