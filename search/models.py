@@ -38,7 +38,7 @@ class SearchEntry(models.Model):
     body = models.TextField(blank=True)
     # The title in every language it has, one a line, with the short title's: found in any of
     # them, shown in none (docs/search.md).
-    titles = models.TextField(blank=True, default="")
+    titles = models.TextField(_("titles"), blank=True, default="")
     url = models.CharField(max_length=300, blank=True)
     public = models.BooleanField(default=True)
     vector = SearchVectorField(null=True, editable=False)

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="searchentry",
             name="titles",
-            field=models.TextField(blank=True, default=""),
+            field=models.TextField(blank=True, default="", verbose_name="titles"),
         ),
         migrations.RunPython(entries_empty, migrations.RunPython.noop),
     ]
