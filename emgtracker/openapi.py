@@ -5,9 +5,14 @@ import json
 import re
 from typing import Any
 
+from django.conf import settings
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import is_patched_serializer
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+
+from emgtracker.languages import LANGUAGE_PARAMETER
+from emgtracker.rest import EVERY_LANGUAGE, TRANSLATIONS_PARAMETER, APIConventions
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 API_PREFIX = "/api/v1/"
@@ -34,7 +39,44 @@ class ErrorResponseSerializer(serializers.Serializer[dict[str, Any]]):
     error = ErrorBodySerializer()
 
 
+def _codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def language_parameters() -> list[OpenApiParameter]:
+    """How every operation is asked for a language."""
+    return [
+        OpenApiParameter(
+            LANGUAGE_PARAMETER,
+            {"type": "string", "enum": _codes()},
+            description="The language of the answer: its translated fields and its messages. "
+            "Wins over Accept-Language.",
+        ),
+        OpenApiParameter(
+            "Accept-Language",
+            {"type": "string"},
+            location=OpenApiParameter.HEADER,
+            description="The languages the client reads, as browsers send them; the first of "
+            f"ours ({', '.join(_codes())}) is answered in, else English.",
+        ),
+    ]
+
+
+TRANSLATIONS = OpenApiParameter(
+    TRANSLATIONS_PARAMETER,
+    {"type": "string", "enum": [EVERY_LANGUAGE]},
+    description="all: each translated field as an object of every language's text and status "
+    "(AllTranslations), instead of the text in the answer's language.",
+)
+
+
 class AutoSchema(SpectacularAutoSchema):
+    def get_override_parameters(self) -> list[Any]:
+        parameters: list[Any] = [*super().get_override_parameters(), *language_parameters()]
+        if isinstance(self.view, APIConventions):
+            parameters.append(TRANSLATIONS)
+        return parameters
+
     def get_tags(self) -> list[str]:
         """The resource: the first part of the path after /api/v1/, one of the tags declared
         in settings.SPECTACULAR_SETTINGS["TAGS"]."""
@@ -47,7 +89,29 @@ class AutoSchema(SpectacularAutoSchema):
         needed = list(getattr(serializer, "required_in_patch", ()))
         if needed and is_patched_serializer(serializer, direction):
             schema["required"] = needed
+        if direction == "response":
+            self._translated_properties(serializer, schema.get("properties", {}))
         return schema
+
+    def _translated_properties(self, serializer: Any, properties: dict[str, Any]) -> None:
+        """A translated field is its text, or with ``?translations=all`` every language's."""
+        from emgtracker.translated_api import AllTranslationsSerializer  # reads the models
+
+        every = self.resolve_serializer(AllTranslationsSerializer, "response").ref
+        for name in getattr(serializer, "translated_fields", ()):
+            text = properties.get(name)
+            if text is None:
+                continue
+            outer = {key: text.pop(key) for key in ("description", "readOnly") if key in text}
+            properties[name] = {
+                "oneOf": [text, every],
+                **outer,
+                "description": (
+                    f"{outer.get('description', '')} In the answer's language, or the English "
+                    "original (see missing_translations); with ?translations=all, every "
+                    "language's."
+                ).strip(),
+            }
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
@@ -64,11 +128,24 @@ class AutoSchema(SpectacularAutoSchema):
                     direction=direction,
                 ),
             )
+        for response in responses.values():
+            # Every answer, an empty 204 too, says its language (emgtracker/languages.py).
+            response.setdefault("headers", {})["Content-Language"] = {
+                "schema": {"type": "string", "enum": _codes()},
+                "description": "The language the answer is in.",
+            }
         return responses
 
 
 # Parameters that are not filters: an empty value is not "no filter" for them.
-NOT_FILTERS = {"page", "page_size", "ordering", "format"}
+NOT_FILTERS = {
+    "page",
+    "page_size",
+    "ordering",
+    "format",
+    LANGUAGE_PARAMETER,
+    TRANSLATIONS_PARAMETER,
+}
 
 
 def allow_empty_filters(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:

@@ -214,6 +214,19 @@ def _flat(errors: Any, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
+TRANSLATIONS_PARAMETER = "translations"
+EVERY_LANGUAGE = "all"
+
+
+def translations_check(params: Any) -> None:
+    """``?translations=`` takes ``all`` only (emgtracker/translated_api.py): anything else is
+    refused, not ignored."""
+    asked = params.get(TRANSLATIONS_PARAMETER)
+    if asked is not None and asked != EVERY_LANGUAGE:
+        message = _("Either leave this parameter out or ask for all.")
+        raise exceptions.ValidationError({TRANSLATIONS_PARAMETER: [message]})
+
+
 # Parameters every list understands besides its filters.
 COMMON_PARAMETERS = {
     "page",
@@ -223,7 +236,7 @@ COMMON_PARAMETERS = {
     CURSOR,
     MODE,
     "lang",
-    "translations",
+    TRANSLATIONS_PARAMETER,
 }
 
 
@@ -244,6 +257,7 @@ class APIConventions(ViewMixinBase):
         if params.get("format") == "":
             raise exceptions.ValidationError({"format": [_("Name a format: json or csv.")]})
         _paging_check(params)
+        translations_check(params)
         known = COMMON_PARAMETERS | set(_filter_names(self))
         unknown = sorted(set(params) - known)
         if unknown:

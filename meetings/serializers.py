@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from emgtracker.links import IdentityLinkField, document_link
+from emgtracker.translated_api import TranslatedFields, missing_translations_field
 from meetings.models import Attendance, Document, Entity, Meeting, MeetingStateNow
 
 
@@ -62,7 +63,8 @@ class StatusProvenanceSerializer(serializers.Serializer[Meeting]):
         return super().to_representation(meeting) if meeting.status_source_id else None
 
 
-class MeetingSerializer(serializers.ModelSerializer[Meeting]):
+class MeetingSerializer(TranslatedFields, serializers.ModelSerializer[Meeting]):
+    translated_fields = Meeting.TRANSLATED_FIELDS
     url = IdentityLinkField(view_name="api:meeting-detail", lookup_field="slug")
     label = serializers.CharField(source="short_label", read_only=True)  # type: ignore[assignment]  # a field, not Field.label: the serializer's metaclass takes it
     chair = serializers.CharField(
@@ -84,6 +86,7 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
     documents = DocumentSerializer(many=True, read_only=True)
     participant_count = serializers.SerializerMethodField()
     entity_count = serializers.SerializerMethodField()
+    missing_translations = missing_translations_field()
 
     class Meta:
         model = Meeting
@@ -116,6 +119,7 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
             "documents",
             "participant_count",
             "entity_count",
+            "missing_translations",
         ]
 
     def to_representation(self, meeting: Meeting) -> dict[str, Any]:

@@ -26,16 +26,20 @@ BATCH_SIZE = 1000
 # The text search configuration: English stems ("updates" finds "update"), and names, which
 # it leaves as they are. The record is in English (docs/search.md).
 CONFIG = "english"
-WRITTEN = ["title", "body", "url", "public", "vector"]
+# The titles in six languages: no stemming, which would be English's on French or Russian.
+TITLES_CONFIG = "simple"
+WRITTEN = ["title", "body", "titles", "url", "public", "vector"]
 
 
 def _vectored(entries: list[SearchEntry]) -> list[SearchEntry]:
     """On PostgreSQL, each entry's vector, computed in the INSERT from the entry's own text."""
     if connection.vendor == "postgresql":
         for entry in entries:
-            entry.vector = SearchVector(
-                Value(entry.title), weight="A", config=CONFIG
-            ) + SearchVector(Value(entry.body), weight="B", config=CONFIG)
+            entry.vector = (
+                SearchVector(Value(entry.title), weight="A", config=CONFIG)
+                + SearchVector(Value(entry.body), weight="B", config=CONFIG)
+                + SearchVector(Value(entry.titles), weight="A", config=TITLES_CONFIG)
+            )
     return entries
 
 

@@ -5,7 +5,7 @@ entity, the workstream and the meeting), the address of the object's page and wh
 readers may see it. On PostgreSQL, ``vector`` holds the weighted full-text vector (title A,
 body B), indexed with GIN, and ``title`` has a trigram GIN index for typos; both indexes and the
 ``pg_trgm`` extension are made by migration 0002, on PostgreSQL only. SQLite leaves ``vector``
-empty and searches ``title`` and ``body`` directly (``search/query.py``).
+empty and searches ``title``, ``body`` and ``titles`` directly (``search/query.py``).
 """
 
 from django.contrib.postgres.search import SearchVectorField
@@ -36,6 +36,9 @@ class SearchEntry(models.Model):
     object_id = models.PositiveBigIntegerField(_("object id"))
     title = models.TextField(_("title"))
     body = models.TextField(_("body"), blank=True)
+    # The title in every language it has, one a line, with the short title's: found in any of
+    # them, shown in none (docs/search.md).
+    titles = models.TextField(_("titles"), blank=True, default="")
     url = models.CharField(_("url"), max_length=300, blank=True)
     public = models.BooleanField(_("public"), default=True)
     vector = SearchVectorField(_("vector"), null=True, editable=False)

@@ -10,10 +10,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.urls import reverse
+from django.utils import translation
+from modeltranslation.utils import build_localized_fieldname
 
 from meetings.models import Entity, Meeting, Person
+from meetings.models.translated import language_codes
 from search.highlight import plain
 from search.models import SearchEntry, SearchKind
 from workstreams.models import Decision, ProgressUpdate, Proposal, Workstream
@@ -29,15 +33,32 @@ class Source:
     named_by: dict[SearchKind, str] = field(default_factory=dict)
 
 
-def _entry(kind: SearchKind, obj: Model, title: str, body: Iterable[str], url: str) -> SearchEntry:
+def _entry(
+    kind: SearchKind,
+    obj: Model,
+    title: str,
+    body: Iterable[str],
+    url: str,
+    titles: Iterable[str] = (),
+) -> SearchEntry:
     return SearchEntry(
         kind=kind,
         object_id=obj.pk,
         title=plain(title),
         body=plain("\n".join(part for part in body if part)),
+        titles=plain("\n".join(dict.fromkeys(part for part in titles if part))),
         url=url,
         public=True,
     )
+
+
+def _every_language(obj: Model, *fields: str) -> list[str]:
+    """The fields' text in every language the row has them in: read from its own columns."""
+    return [
+        getattr(obj, build_localized_fieldname(field, code), None) or ""
+        for field in fields
+        for code in language_codes()
+    ]
 
 
 def _label(entity: Entity | None) -> list[str]:
@@ -47,7 +68,8 @@ def _label(entity: Entity | None) -> list[str]:
 def _workstream(w: Workstream) -> SearchEntry:
     leads = [name for lead in w.leads.all() for name in _label(lead.entity)]
     body = [w.short_title, w.also_known_as, w.description, *leads]
-    return _entry(SearchKind.WORKSTREAM, w, w.title, body, _page(w))
+    titles = _every_language(w, "title", "short_title")
+    return _entry(SearchKind.WORKSTREAM, w, w.title, body, _page(w), titles)
 
 
 def _update(u: ProgressUpdate) -> SearchEntry:
@@ -72,7 +94,7 @@ def _proposal(p: Proposal) -> SearchEntry:
 def _meeting(m: Meeting) -> SearchEntry:
     chair = m.chair.name if m.chair else ""
     body = [m.short_label, m.venue, chair, m.summary]
-    return _entry(SearchKind.MEETING, m, m.title, body, _page(m))
+    return _entry(SearchKind.MEETING, m, m.title, body, _page(m), _every_language(m, "title"))
 
 
 def _entity(e: Entity) -> SearchEntry:
@@ -85,7 +107,14 @@ def _person(p: Person) -> SearchEntry:
 
 
 def _page(obj: Model) -> str:
-    """The public page that shows the row: a workstream's for what belongs to one."""
+    """The public page that shows the row, in the original's language: the reader's replaces
+    it when the entry is shown (``search.query.localized_url``)."""
+    with translation.override(settings.CONTENT_ORIGINAL_LANGUAGE):
+        return _path(obj)
+
+
+def _path(obj: Model) -> str:
+    """A workstream's page for what belongs to one."""
     if isinstance(obj, Workstream):
         return reverse("workstreams:detail", args=[obj.slug])
     if isinstance(obj, Meeting):
@@ -93,11 +122,11 @@ def _page(obj: Model) -> str:
     if isinstance(obj, Entity):
         return reverse("entities:detail", args=[obj.slug])
     if isinstance(obj, Person):
-        return _page(obj.entity) if obj.entity else ""
+        return _path(obj.entity) if obj.entity else ""
     if isinstance(obj, Proposal) and obj.workstream is None:
-        return _page(obj.meeting)
+        return _path(obj.meeting)
     if isinstance(obj, ProgressUpdate | Decision | Proposal) and obj.workstream:
-        return _page(obj.workstream)
+        return _path(obj.workstream)
     raise TypeError(obj)
 
 

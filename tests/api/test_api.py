@@ -79,6 +79,7 @@ def test_meeting_payload(client: Client) -> None:
         "lists_ongoing_workstreams": False,
         "participant_count": 103,
         "entity_count": 47,
+        "missing_translations": [],
     }
 
 
@@ -164,6 +165,7 @@ def test_workstream_payload(client: Client) -> None:
                     "evidence": "stated",
                     "evidence_reason": "",
                     "provenance": {**PROVENANCE_2B, "quote": quote},
+                    "missing_translations": [],
                 },
                 "term": "",
                 "starts_at_som": 27,
@@ -179,6 +181,7 @@ def test_workstream_payload(client: Client) -> None:
         "description": "Supports the UN Common Approach on Biodiversity, which commits UN "
         "programmes and agencies to mainstream biodiversity and act together on the drivers "
         "of its loss.",
+        "missing_translations": [],
     }
 
 
@@ -221,9 +224,11 @@ def test_workstream_timeline_payload(client: Client) -> None:
                 "evidence": "stated",
                 "evidence_reason": "",
                 "provenance": provenance,
+                "missing_translations": [],
             }
         ],
         "provenance": provenance,
+        "missing_translations": [],
     }
     assert timeline[1]["presenter"] == "Meriem Bouamrane"
     assert timeline[1]["entity"] == "unesco"
@@ -257,6 +262,7 @@ def test_update_payload(client: Client) -> None:
             "quote": "(b) Issue Management Group on Biodiversity (presented by Meriem "
             "Bouamrane, UNESCO)",
         },
+        "missing_translations": [],
     }
 
 
@@ -325,6 +331,7 @@ def test_timeline_matrix_row(client: Client) -> None:
                 meeting: {"evidence": "stated", "evidence_reason": ""}
                 for meeting in ["som27", "som28-mid-term", "som29-mid-term"]
             },
+            "missing_translations": [],
         }
     ]
 
@@ -410,7 +417,8 @@ def test_an_empty_csv_list_still_has_its_header(client: Client) -> None:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.decode().splitlines() == [
-        "id,meeting,workstream,kind,text,term,until_som,evidence,evidence_reason,provenance"
+        "id,meeting,workstream,kind,text,term,until_som,evidence,evidence_reason,provenance,"
+        "missing_translations"
     ]
 
 
@@ -480,7 +488,7 @@ def test_etag_round_trip(client: Client, url: str) -> None:
     update = ProgressUpdate.objects.get(
         workstream__slug="img-biodiversity", meeting__slug="som29-mid-term"
     )
-    ProgressUpdate.objects.filter(pk=update.pk).update(next_steps="Changed since.")
+    ProgressUpdate.objects.filter(pk=update.pk).update(next_steps_en="Changed since.")
     changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert changed["ETag"] != etag

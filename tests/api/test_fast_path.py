@@ -31,6 +31,10 @@ LISTS = [
     "/api/v1/decisions/?page_size=6&paginate=cursor",
     "/api/v1/decisions/?format=csv&page_size=200",
     "/api/v1/decisions/?kind=establish&ordering=kind,-workstream_title",
+    # In another language (the English original, said to be so), and in every one.
+    "/api/v1/workstreams/?page_size=200&lang=fr",
+    "/api/v1/updates/?page_size=200&translations=all&lang=ar",
+    "/api/v1/decisions/?format=csv&page_size=200&lang=es",
 ]
 
 

@@ -102,8 +102,48 @@ def test_a_nullable_reference_says_null_in_a_form_openapi_3_0_allows(
         prop = components[component]["properties"][field]
         assert null in prop["oneOf"], (component, field)
         assert len(prop["oneOf"]) == 2, (component, field)
-    # Not nullable stays not nullable.
-    assert "oneOf" not in components["Decision"]["properties"]["text"]
+    # Not nullable stays not nullable: a translated text is its text or every language's.
+    assert "oneOf" not in components["Decision"]["properties"]["evidence_reason"]
+    assert null not in components["Decision"]["properties"]["text"]["oneOf"]
+
+
+LANGUAGES = ["ar", "zh-hans", "en", "fr", "ru", "es"]
+
+
+def test_every_operation_documents_its_language(schema: dict[str, Any]) -> None:
+    for method, path, operation in _operations(schema):
+        parameters = {(p["in"], p["name"]): p for p in operation.get("parameters", [])}
+        assert parameters["query", "lang"]["schema"] == {"type": "string", "enum": LANGUAGES}
+        assert ("header", "Accept-Language") in parameters, (method, path)
+        for code, response in operation["responses"].items():
+            header = response["headers"]["Content-Language"]
+            assert header["schema"]["enum"] == LANGUAGES, (method, path, code)
+    read = schema["paths"]["/api/v1/workstreams/"]["get"]["parameters"]
+    translations = next(p for p in read if p["name"] == "translations")
+    assert translations["schema"] == {"type": "string", "enum": ["all"]}
+
+
+def test_translated_fields_are_text_or_every_language(schema: dict[str, Any]) -> None:
+    components = schema["components"]["schemas"]
+    every = {"$ref": "#/components/schemas/AllTranslations"}
+    for component, field in [
+        ("Workstream", "title"),
+        ("Workstream", "description"),
+        ("ProgressUpdate", "summary"),
+        ("TimelineCell", "next_steps"),
+        ("TimelineRow", "title"),
+        ("Meeting", "title"),
+        ("MandateDecision", "text"),
+    ]:
+        properties = components[component]["properties"]
+        assert every in properties[field]["oneOf"], (component, field)
+        assert properties["missing_translations"]["type"] == "array", component
+    assert list(components["AllTranslations"]["properties"]) == LANGUAGES
+    text = components["TranslationText"]["properties"]
+    status = components[text["status"]["allOf"][0]["$ref"].rsplit("/", 1)[1]]
+    assert status["enum"] == ["original", "official", "unofficial", "missing"]
+    # A write is of the text only.
+    assert components["ProgressUpdateRequest"]["properties"]["summary"]["type"] == "string"
 
 
 def test_every_component_is_used_and_the_renamed_ones_are_there(schema: dict[str, Any]) -> None:

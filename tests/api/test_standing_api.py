@@ -165,6 +165,7 @@ def test_a_lapsed_mandate_its_lineage_and_work_reported_after_it(client: Client)
         "evidence": "inferred",
         "evidence_reason": decision.evidence_reason,
         "provenance": None,
+        "missing_translations": [],
     }
     assert (second["term"], second["starts_at_som"], second["ends_at_som"]) == (
         "until_som",

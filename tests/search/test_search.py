@@ -193,3 +193,43 @@ def test_api_query_count_is_flat(assert_flat_query_count: Any) -> None:
 
 def test_page_query_count_is_flat(assert_flat_query_count: Any) -> None:
     assert_flat_query_count("/en/search/?q=workstream", 2)
+
+
+TITLES = {
+    "ar": ("فريق إدارة القضايا المعني بالتنوع البيولوجي", "البيولوجي"),
+    "zh-hans": ("生物多样性问题管理小组", "多样性"),
+    "fr": ("Groupe de gestion des questions relatives à la biodiversité", "biodiversité"),
+    "ru": ("Группа по управлению проблемами биоразнообразия", "биоразнообразия"),
+    "es": ("Grupo de gestión temática sobre diversidad biológica", "diversidad biológica"),
+}
+
+
+@pytest.mark.parametrize("language", list(TITLES))
+def test_a_workstream_is_found_by_its_title_in_each_language(client: Client, language: str) -> None:
+    title, words = TITLES[language]
+    workstream = Workstream.objects.get(slug="img-biodiversity")
+    setattr(workstream, f"title_{language.replace('-', '_')}", title)
+    workstream.save()
+    found = _found(client, words, kind="workstream", lang=language)
+    assert [r["title"] for r in found][:1] == ["Issue Management Group on Biodiversity"]
+    # The page, in the reader's language.
+    assert found[0]["url"] == f"/{language}/workstreams/img-biodiversity/"
+
+
+def test_a_workstream_is_found_by_its_short_title_in_another_language(client: Client) -> None:
+    workstream = Workstream.objects.get(slug="img-biodiversity")
+    workstream.short_title_fr = "Biodiversité"  # type: ignore[attr-defined]  # modeltranslation's
+    workstream.save()
+    found = _found(client, "Biodiversité", kind="workstream")
+    assert "Issue Management Group on Biodiversity" in [r["title"] for r in found]
+
+
+def test_french_readers_get_french_pages(client: Client) -> None:
+    found = _found(client, "Kariuki", lang="fr")
+    assert [r["url"] for r in found] == [
+        "/fr/entities/unep/",
+        "/fr/workstreams/img-human-rights-environment/",
+    ]
+    page = client.get("/fr/search/", {"q": "Kariuki"}).content.decode()
+    assert 'href="/fr/entities/unep/"' in page
+    assert 'href="/en/' not in page

@@ -3,16 +3,21 @@ services), proposals and decisions, each with where the record states it."""
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
+from modeltranslation.utils import build_localized_fieldname
 from rest_framework import serializers
 
 from emgtracker.links import IdentityLinkField
 from emgtracker.rest import StrictCharField, StrictSlugRelatedField
+from emgtracker.translated_api import TranslatedFields, missing_translations_field
 from meetings.models import Entity, Meeting, Person
 from workstreams import services
 from workstreams.models import Decision, ProgressUpdate, Proposal, Workstream
+
+ORIGINAL = settings.CONTENT_ORIGINAL_LANGUAGE
 
 
 class ProvenanceSerializer(serializers.Serializer[Any]):
@@ -31,10 +36,12 @@ class ProvenanceSerializer(serializers.Serializer[Any]):
         return super().to_representation(record) if record.source_id else None
 
 
-class DecisionSerializer(serializers.ModelSerializer[Decision]):
+class DecisionSerializer(TranslatedFields, serializers.ModelSerializer[Decision]):
+    translated_fields = Decision.TRANSLATED_FIELDS
     meeting = serializers.SlugRelatedField[Meeting](slug_field="slug", read_only=True)
     workstream = serializers.SlugRelatedField[Workstream](slug_field="slug", read_only=True)
     provenance = ProvenanceSerializer(source="*", read_only=True, allow_null=True)
+    missing_translations = missing_translations_field()
 
     class Meta:
         model = Decision
@@ -49,6 +56,7 @@ class DecisionSerializer(serializers.ModelSerializer[Decision]):
             "evidence",
             "evidence_reason",
             "provenance",
+            "missing_translations",
         ]
 
 
@@ -90,8 +98,13 @@ class ProposalSerializer(serializers.ModelSerializer[Proposal]):
         return (document.symbol or document.title) if document else None
 
 
-class ProgressUpdateSerializer(serializers.ModelSerializer[ProgressUpdate]):
-    """A progress update. Writes go through the editorial services and their rules."""
+class ProgressUpdateSerializer(TranslatedFields, serializers.ModelSerializer[ProgressUpdate]):
+    """A progress update. Writes go through the editorial services and their rules.
+
+    A write sets the English original (``summary_en``), in whatever language it is asked:
+    translations are made and checked apart. Read, the text is in the request's language."""
+
+    translated_fields = ProgressUpdate.TRANSLATED_FIELDS
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
@@ -109,6 +122,13 @@ class ProgressUpdateSerializer(serializers.ModelSerializer[ProgressUpdate]):
     )
     presenter_name = serializers.SerializerMethodField()
     provenance = ProvenanceSerializer(source="*", read_only=True, allow_null=True)
+    # Written to the original's column: by its plain name, a field writes the column of the
+    # request's language (modeltranslation), and a French client would fill ``summary_fr``.
+    summary = StrictCharField(source=build_localized_fieldname("summary", ORIGINAL))
+    next_steps = StrictCharField(
+        source=build_localized_fieldname("next_steps", ORIGINAL), required=False, allow_blank=True
+    )
+    missing_translations = missing_translations_field()
     version = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -136,6 +156,7 @@ class ProgressUpdateSerializer(serializers.ModelSerializer[ProgressUpdate]):
             "evidence",
             "evidence_reason",
             "provenance",
+            "missing_translations",
         ]
         read_only_fields = [
             "state",

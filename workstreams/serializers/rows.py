@@ -9,6 +9,7 @@ from typing import Any
 
 from rest_framework.serializers import Serializer
 
+from emgtracker.translated_api import RowText, every_language_asked, row_values, translated
 from emgtracker.values import Row
 from meetings.models import Document, Meeting, Sourced
 from workstreams.models import (
@@ -62,27 +63,33 @@ def provenance(row: Row, model: type[Sourced]) -> Row | None:
 
 
 DECISION_VALUES = (
-    *("id", "meeting__slug", "workstream__slug", "kind", "text", "term", "until_som"),
+    *("id", "meeting__slug", "workstream__slug", "kind", "term", "until_som"),
     *("evidence", "evidence_reason", *SOURCE_VALUES),
+    *row_values(Decision.TRANSLATED_FIELDS),
 )
 
 
 def decision_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
-    return [
-        {
-            "id": row["id"],
-            "meeting": row["meeting__slug"],
-            "workstream": row["workstream__slug"],
-            "kind": row["kind"],
-            "text": row["text"],
-            "term": row["term"],
-            "until_som": row["until_som"],
-            "evidence": row["evidence"],
-            "evidence_reason": row["evidence_reason"],
-            "provenance": provenance(row, Decision),
-        }
-        for row in rows
-    ]
+    every = every_language_asked(serializer.context)
+    shaped = []
+    for row in rows:
+        texts, missing = translated(RowText(row), Decision.TRANSLATED_FIELDS, every=every)
+        shaped.append(
+            {
+                "id": row["id"],
+                "meeting": row["meeting__slug"],
+                "workstream": row["workstream__slug"],
+                "kind": row["kind"],
+                "text": texts["text"],
+                "term": row["term"],
+                "until_som": row["until_som"],
+                "evidence": row["evidence"],
+                "evidence_reason": row["evidence_reason"],
+                "provenance": provenance(row, Decision),
+                "missing_translations": missing,
+            }
+        )
+    return shaped
 
 
 # A progress update's relations, by the serializer's names; its own columns are the rest.
@@ -94,21 +101,38 @@ _UPDATE_RELATED = {
     "entity": "entity__slug",
 }
 _UPDATE_FIELDS = ProgressUpdateSerializer.Meta.fields
+_UPDATE_TRANSLATED = ProgressUpdate.TRANSLATED_FIELDS
 _UPDATE_COLUMNS = [
     name
     for name in _UPDATE_FIELDS
-    if name not in {*_UPDATE_RELATED, "url", "published_at", "provenance"}
+    if name
+    not in {
+        *_UPDATE_RELATED,
+        *_UPDATE_TRANSLATED,
+        *("url", "published_at", "provenance", "missing_translations"),
+    }
 ]
-UPDATE_VALUES = (*_UPDATE_COLUMNS, *_UPDATE_RELATED.values(), "published_at", *SOURCE_VALUES)
+UPDATE_VALUES = (
+    *_UPDATE_COLUMNS,
+    *_UPDATE_RELATED.values(),
+    "published_at",
+    *SOURCE_VALUES,
+    *row_values(_UPDATE_TRANSLATED),
+)
 
 
 def update_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
     fields = serializer.fields
     url, published_at = fields["url"], fields["published_at"]
+    every = every_language_asked(serializer.context)
     shaped = []
     for row in rows:
         values = {name: row[name] for name in _UPDATE_COLUMNS}
         values.update((name, row[source]) for name, source in _UPDATE_RELATED.items())
+        texts, values["missing_translations"] = translated(
+            RowText(row), _UPDATE_TRANSLATED, every=every
+        )
+        values.update(texts)
         values["url"] = url.to_representation(SimpleNamespace(pk=row["pk"]))
         values["published_at"] = _or_none(published_at, row["published_at"])
         values["provenance"] = provenance(row, ProgressUpdate)
@@ -122,14 +146,14 @@ def _or_none(field: Any, value: Any) -> Any:
 
 WORKSTREAM_VALUES = (
     "slug",
-    "title",
+    "title",  # the original, for ordering by it in cursor mode
     "short_title",
+    *row_values(Workstream.TRANSLATED_FIELDS),
     "kind",
     "parent__slug",
     "successor__slug",
     "status_now",
     "also_known_as",
-    "description",
     "mandate",
     "mandate_until",
     "last_record_meeting__slug",
@@ -188,9 +212,11 @@ def workstream_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
     lead_shape = LeadSerializer(context=serializer.context)
     period_shape = MandatePeriodSerializer(context=serializer.context)
     standing_shapes = StandingShapes()
+    every = every_language_asked(serializer.context)
     shaped = []
     for row in rows:
         pk = row["pk"]
+        texts, missing = translated(RowText(row), Workstream.TRANSLATED_FIELDS, every=every)
         standing, mandate = standing_data(
             clock.standing_of(_standing_workstream(row)),
             kept=row["mandate"],
@@ -200,8 +226,8 @@ def workstream_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
             {
                 "slug": row["slug"],
                 "url": url.to_representation(SimpleNamespace(pk=pk, slug=row["slug"])),
-                "title": row["title"],
-                "short_title": row["short_title"],
+                "title": texts["title"],
+                "short_title": texts["short_title"],
                 "kind": row["kind"],
                 "parent": row["parent__slug"],
                 "successor": row["successor__slug"],
@@ -217,7 +243,8 @@ def workstream_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
                 "first_meeting": meetings[pk][0] if meetings[pk] else None,
                 "last_meeting": meetings[pk][-1] if meetings[pk] else None,
                 "also_known_as": row["also_known_as"],
-                "description": row["description"],
+                "description": texts["description"],
+                "missing_translations": missing,
             }
         )
     return shaped

@@ -10,6 +10,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from emgtracker.translated_api import TranslatedFields, missing_translations_field
 from meetings.models import Evidence, Meeting
 from workstreams.models import Decision, MandateState, MandateTerm, WorkstreamEvent, WorkstreamLead
 from workstreams.serializers.progress import ProvenanceSerializer
@@ -93,17 +94,19 @@ class MandateNowSerializer(serializers.Serializer[dict[str, Any]]):
     )
 
 
-class MandateDecisionSerializer(serializers.ModelSerializer[Decision]):
+class MandateDecisionSerializer(TranslatedFields, serializers.ModelSerializer[Decision]):
     """The decision that opened, renewed or closed a mandate period: its lineage."""
 
+    translated_fields = Decision.TRANSLATED_FIELDS
     meeting = serializers.CharField(source="meeting.slug")
     evidence = evidence_field()
     evidence_reason = reason_field()
     provenance = ProvenanceSerializer(source="*", read_only=True, allow_null=True)
+    missing_translations = missing_translations_field()
 
     class Meta:
         model = Decision
-        fields = ["kind", "meeting", "text", *EVIDENCE_FIELDS, "provenance"]
+        fields = ["kind", "meeting", "text", *EVIDENCE_FIELDS, "provenance", "missing_translations"]
 
 
 class MandatePeriodSerializer(serializers.Serializer[MandatePeriod]):

@@ -7,9 +7,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from emgtracker.links import IdentityLinkField
+from emgtracker.translated_api import TranslatedFields, missing_translations_field
 from meetings.models import Evidence
 from workstreams.cells import RecordCell, cells_for
-from workstreams.models import Status, Workstream
+from workstreams.models import ProgressUpdate, Status, Workstream
 from workstreams.serializers.progress import DecisionSerializer, ProvenanceSerializer
 from workstreams.serializers.standing import (
     EventSerializer,
@@ -34,11 +35,12 @@ def record_clock(context: dict[str, Any]) -> RecordClock:
     return clock
 
 
-class WorkstreamSerializer(serializers.ModelSerializer[Workstream]):
+class WorkstreamSerializer(TranslatedFields, serializers.ModelSerializer[Workstream]):
     # ``parent`` and ``successor`` are other workstreams, named by slug. Declared through
     # Meta.extra_kwargs (a field named ``parent`` would hide Field.parent), without the model's
     # help text, which the published schema has never carried.
     serializer_related_field = serializers.SlugRelatedField
+    translated_fields = Workstream.TRANSLATED_FIELDS
     url = IdentityLinkField(view_name="api:workstream-detail", lookup_field="slug")
     lead_entities = serializers.SerializerMethodField()
     leads = LeadSerializer(many=True, read_only=True)
@@ -48,6 +50,7 @@ class WorkstreamSerializer(serializers.ModelSerializer[Workstream]):
     mandates = serializers.SerializerMethodField()
     first_meeting = serializers.SerializerMethodField()
     last_meeting = serializers.SerializerMethodField()
+    missing_translations = missing_translations_field()
 
     class Meta:
         model = Workstream
@@ -69,6 +72,7 @@ class WorkstreamSerializer(serializers.ModelSerializer[Workstream]):
             "last_meeting",
             "also_known_as",
             "description",
+            "missing_translations",
         ]
         extra_kwargs = {
             "parent": {"slug_field": "slug", "read_only": True, "help_text": None},
@@ -101,7 +105,7 @@ class WorkstreamSerializer(serializers.ModelSerializer[Workstream]):
     @extend_schema_field(MandatePeriodSerializer(many=True))
     def get_mandates(self, workstream: Workstream) -> Any:
         periods = mandate_periods(workstream.decisions.all())
-        return MandatePeriodSerializer.many_init(periods).data
+        return MandatePeriodSerializer.many_init(periods, context=self.context).data
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_first_meeting(self, workstream: Workstream) -> str | None:
@@ -123,9 +127,10 @@ class WorkstreamDetailSerializer(WorkstreamSerializer):
         fields = [*WorkstreamSerializer.Meta.fields, "events"]
 
 
-class TimelineCellSerializer(serializers.Serializer[RecordCell]):
+class TimelineCellSerializer(TranslatedFields, serializers.Serializer[RecordCell]):
     """A workstream at one meeting: its status and what the status rests on."""
 
+    translated_fields = ProgressUpdate.TRANSLATED_FIELDS
     meeting = serializers.CharField(source="meeting.slug")
     meeting_label = serializers.CharField(source="meeting.short_label")
     date = serializers.DateField(source="meeting.date")
@@ -139,6 +144,10 @@ class TimelineCellSerializer(serializers.Serializer[RecordCell]):
     next_steps = serializers.SerializerMethodField()
     decisions = serializers.SerializerMethodField()
     provenance = serializers.SerializerMethodField()
+    missing_translations = missing_translations_field()
+
+    def translated_object(self, instance: RecordCell) -> ProgressUpdate | None:
+        return instance.update
 
     @extend_schema_field(serializers.ChoiceField(choices=Status.choices, allow_null=True))
     def get_status(self, cell: RecordCell) -> str | None:
@@ -179,7 +188,7 @@ class TimelineCellSerializer(serializers.Serializer[RecordCell]):
 
     @extend_schema_field(DecisionSerializer(many=True))
     def get_decisions(self, cell: RecordCell) -> list[dict[str, Any]]:
-        return list(DecisionSerializer(cell.decisions, many=True).data)
+        return list(DecisionSerializer(cell.decisions, many=True, context=self.context).data)
 
     @extend_schema_field(ProvenanceSerializer(allow_null=True))
     def get_provenance(self, cell: RecordCell) -> Any:
@@ -193,17 +202,19 @@ class CellEvidenceSerializer(serializers.Serializer[Any]):
     evidence_reason = reason_field()
 
 
-class TimelineRowSerializer(serializers.ModelSerializer[Workstream]):
+class TimelineRowSerializer(TranslatedFields, serializers.ModelSerializer[Workstream]):
     """A row of ``/api/v1/timeline/``, the whole matrix: a workstream and its status at every
     meeting (null: no record)."""
 
     serializer_related_field = serializers.SlugRelatedField  # ``parent``, by slug, as above
+    translated_fields = ("title",)
     cells = serializers.SerializerMethodField()
     evidence = serializers.SerializerMethodField()
+    missing_translations = missing_translations_field()
 
     class Meta:
         model = Workstream
-        fields = ["slug", "title", "kind", "parent", "cells", "evidence"]
+        fields = ["slug", "title", "kind", "parent", "cells", "evidence", "missing_translations"]
         extra_kwargs = {"parent": {"slug_field": "slug", "read_only": True, "help_text": None}}
 
     @extend_schema_field(
