@@ -212,6 +212,9 @@ class Loader:
         obj = model(**wanted)
         obj.full_clean(validate_unique=False, validate_constraints=False)
         _save(obj, None)
+        if isinstance(obj, ProgressUpdate):
+            # Made by this load: no editor holds an older copy for its translations to outdate.
+            self.versions_moved.add(obj.pk)
         self.keys[label, obj.pk] = key
         self.fingerprint(label, key, obj, digest(wanted))
         self.report.created[str(model._meta.verbose_name_plural)] += 1
