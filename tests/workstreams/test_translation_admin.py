@@ -140,3 +140,13 @@ def test_the_list_counts_the_translations_missing(secretariat: Client) -> None:
     assert re.search(r'<td class="field-translations_missing">15</td>', page)
     assert "By translation missing in" in page
     assert "By unofficial translation in" in page
+
+
+def test_the_translation_forms_load_nothing_from_another_host(secretariat: Client) -> None:
+    workstream = Workstream.objects.get(slug="img-biodiversity")
+    page = _form_page(
+        secretariat, reverse("admin:workstreams_workstream_change", args=[workstream.pk])
+    )
+    assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
+    assert any("/static/admin/" in asset for asset in assets)
+    assert [a for a in assets if not a.startswith("/")] == []
