@@ -100,7 +100,7 @@ def test_the_timeline_meeting_and_list_pages_mark_what_is_untranslated(
     client: Client, biodiversity: Workstream
 ) -> None:
     french = "Groupe de gestion des questions relatives à la biodiversité"
-    for url in ("/fr/", "/fr/workstreams/", "/fr/meetings/som29-mid-term/"):
+    for url in ("/fr/", "/fr/workstreams/", "/fr/meetings/som29-mid-term/", "/fr/entities/unesco/"):
         page = _page(client, url)
         assert french in page, url
         assert MISSING_NOTE.search(page), url
