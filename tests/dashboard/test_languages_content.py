@@ -9,6 +9,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.translation import gettext
 
 from meetings.models import Meeting, Translated
 from meetings.models.translated import field_text
@@ -16,7 +18,15 @@ from tests.dashboard.test_pages import PAGES
 from tests.dashboard.test_timeline import TIMELINE_QUERIES
 from workstreams.models import Decision, ProgressUpdate, Workstream
 
-pytestmark = pytest.mark.usefixtures("record")
+pytestmark = pytest.mark.usefixtures("record", "language_kept")
+
+
+@pytest.fixture
+def language_kept() -> Any:
+    """A request leaves its language active in the thread: the test's own is put back after."""
+    with translation.override(translation.get_language()):
+        yield
+
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 MISSING_NOTE = re.compile(
@@ -160,3 +170,20 @@ def test_the_workstream_and_meeting_pages_cost_the_same_queries_in_every_languag
 ) -> None:
     english = _queries(client, url)
     assert _queries(client, url.replace("/en/", f"/{language}/", 1)) == english
+
+
+def test_an_arabic_page_keeps_the_english_original_left_to_right(client: Client) -> None:
+    with translation.override("ar"):
+        note = gettext("not yet translated")
+    page = _page(client, "/ar/workstreams/img-biodiversity/")
+    title = re.search(r"<h1>(.*?)</h1>", page, re.DOTALL)
+    assert title is not None
+    english = field_text(Workstream.objects.get(slug="img-biodiversity"), "title", "en").text
+    assert title.group(1) == (
+        f'<span lang="en" dir="ltr">{english}</span> '
+        f'<small class="translation-note missing">{note}</small>'
+    )
+    # Where no markup can go, the note is words in brackets.
+    head = re.search(r"<title>(.*?)</title>", page, re.DOTALL)
+    assert head is not None
+    assert head.group(1).startswith(f"{english} ({note})")
