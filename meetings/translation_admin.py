@@ -85,9 +85,11 @@ def status_form(
     return form
 
 
-def with_status_fields(fieldsets: Any, model: type[Model]) -> list[Any]:
-    """``fieldsets`` with each translated column's box on its line, and ``translation_status``
-    left out (the boxes write it)."""
+def with_status_fields(
+    fieldsets: Any, model: type[Model], *, boxes_shown: bool = True
+) -> list[Any]:
+    """``fieldsets`` with each translated column's box on its line (unless not
+    ``boxes_shown``), and ``translation_status`` left out (the boxes write it)."""
     columns = set(translated_columns(model))
     boxes = {official_field(c) for c in columns}
     patched = []
@@ -96,7 +98,8 @@ def with_status_fields(fieldsets: Any, model: type[Model]) -> list[Any]:
         for field in options.get("fields", ()):
             if field in boxes or field == "translation_status":
                 continue
-            fields.append((field, official_field(field)) if field in columns else field)
+            boxed = boxes_shown and field in columns
+            fields.append((field, official_field(field)) if boxed else field)
         patched.append((name, {**options, "fields": fields}))
     return patched
 
@@ -143,15 +146,20 @@ class TranslatedAdmin(TranslationAdmin):  # type: ignore[type-arg]
         super().__init__(model, admin_site)
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        return with_status_fields(super().get_fieldsets(request, obj), self.model)
+        return self._with_boxes(request, obj, super().get_fieldsets(request, obj))
 
-    def translated_fieldsets(self, fieldsets: Any) -> list[Any]:
+    def translated_fieldsets(self, request: HttpRequest, obj: Any, fieldsets: Any) -> list[Any]:
         """Fieldsets written with the original's names, as the form shows them."""
         replaced = [
             (name, {**options, "fields": self.replace_orig_field(options.get("fields", ()))})
             for name, options in fieldsets
         ]
-        return with_status_fields(replaced, self.model)
+        return self._with_boxes(request, obj, replaced)
+
+    def _with_boxes(self, request: HttpRequest, obj: Any, fieldsets: Any) -> list[Any]:
+        # A reader who may only look gets the texts; a box has nothing to show read-only.
+        editable = obj is None or self.has_change_permission(request, obj)
+        return with_status_fields(fieldsets, self.model, boxes_shown=editable)
 
     def get_list_filter(self, request: HttpRequest) -> Any:
         return [*super().get_list_filter(request), *self.translation_filters]

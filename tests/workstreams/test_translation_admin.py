@@ -9,10 +9,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from meetings.models import AgendaItem, Meeting
 from meetings.models.translated import field_text
+from tests.factories import ProgressUpdateFactory, UserFactory
 from tests.workstreams.test_workstream_admin import _change_form, _FormValues
 from workstreams.models import Decision, ProgressUpdate, Workstream
 
@@ -150,3 +151,15 @@ def test_the_translation_forms_load_nothing_from_another_host(secretariat: Clien
     assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
     assert any("/static/admin/" in asset for asset in assets)
     assert [a for a in assets if not a.startswith("/")] == []
+
+
+def test_a_reader_who_may_only_look_gets_the_texts_without_boxes(client: Client) -> None:
+    update = ProgressUpdateFactory.create(
+        state="published", published_at=timezone.now(), summary="Published in English."
+    )
+    client.force_login(UserFactory.create(role="focal_point", entity="UNESCO"))
+    page = _form_page(client, reverse("admin:workstreams_progressupdate_change", args=[update.pk]))
+    assert "Published in English." in page
+    assert "field-summary_fr" in page
+    assert "_official" not in page
+    assert 'name="summary_en"' not in page

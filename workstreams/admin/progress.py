@@ -119,7 +119,7 @@ class ProgressUpdateAdmin(TranslatedAdmin, KeepsTimelineCells[ProgressUpdate], R
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = SECRETARIAT_FIELDSETS if sees_everything(request) else FOCAL_POINT_FIELDSETS
-        return self.translated_fieldsets(fieldsets)
+        return self.translated_fieldsets(request, obj, fieldsets)
 
     def get_autocomplete_fields(self, request: HttpRequest) -> list[str]:
         # A focal point chooses among its own entity's few rows, and sees no other admin
