@@ -9,13 +9,15 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from meetings.models import Meeting, Translated
 from meetings.models.translated import field_text
 from tests.dashboard.test_pages import PAGES
 from tests.dashboard.test_timeline import TIMELINE_QUERIES
+from tests.factories import ProgressUpdateFactory
+from tests.workstreams.test_feeds import SITE_FEED_QUERIES, WORKSTREAM_FEED_QUERIES
 from workstreams.models import Decision, ProgressUpdate, Workstream
 
 pytestmark = pytest.mark.usefixtures("record", "language_kept")
@@ -149,7 +151,12 @@ def _queries(client: Client, url: str) -> int:
     return len(queries)
 
 
-PINNED = {**PAGES, "/en/": TIMELINE_QUERIES}
+PINNED = {
+    **PAGES,
+    "/en/": TIMELINE_QUERIES,
+    "/en/feed/": SITE_FEED_QUERIES,
+    "/en/workstreams/img-biodiversity/feed/": WORKSTREAM_FEED_QUERIES,
+}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -187,3 +194,17 @@ def test_an_arabic_page_keeps_the_english_original_left_to_right(client: Client)
     head = re.search(r"<title>(.*?)</title>", page, re.DOTALL)
     assert head is not None
     assert head.group(1).startswith(f"{english} ({note})")
+
+
+def test_the_feed_gives_the_french_summary_or_says_it_is_missing(client: Client) -> None:
+    update = ProgressUpdateFactory.create(
+        state=ProgressUpdate.State.PUBLISHED,
+        published_at=timezone.now(),
+        summary="Guidance agreed.",
+    )
+    feed = _page(client, "/fr/workstreams/img-biodiversity/feed/")
+    assert "Guidance agreed." in feed
+    assert "not yet translated" in feed
+    _translate(update, summary_fr="Orientations adoptées.")
+    feed = _page(client, "/fr/workstreams/img-biodiversity/feed/")
+    assert "Orientations adoptées." in feed
