@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationTabularInline
 
 from emgtracker.admin import RulesModelAdmin, RulesTabularInline
 from meetings.imports.admin import ParticipantImportMixin
@@ -20,6 +21,7 @@ from meetings.models import (
     Person,
 )
 from meetings.services import intervention_delete, intervention_save, meeting_counts_refresh
+from meetings.translation_admin import TranslatedAdmin, status_form
 
 
 @admin.register(Entity)
@@ -40,7 +42,9 @@ class PersonAdmin(RulesModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class AgendaItemInline(RulesTabularInline[AgendaItem]):
+class AgendaItemInline(TranslationTabularInline, RulesTabularInline[AgendaItem]):  # type: ignore[type-arg]
+    """An item's title in the six languages; their status is set on the item's own page."""
+
     model = AgendaItem
     fields = [
         "position",
@@ -88,7 +92,8 @@ class AttendanceInline(RulesTabularInline[Attendance]):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(RulesModelAdmin):
+class MeetingAdmin(TranslatedAdmin, RulesModelAdmin):
+    form = status_form(Meeting)
     list_display = [
         "short_label",
         "som_number",
@@ -97,6 +102,7 @@ class MeetingAdmin(RulesModelAdmin):
         "format",
         "status",
         "participants",
+        "translations_missing",
     ]
     list_display_links = ["short_label"]
     list_filter = ["som_number", "segment", "status", "status_evidence", "format"]
@@ -163,8 +169,15 @@ class MeetingAdmin(RulesModelAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(RulesModelAdmin):
-    list_display = ["__str__", "meeting", "presenter_entity", "presenter"]
+class AgendaItemAdmin(TranslatedAdmin, RulesModelAdmin):
+    form = status_form(AgendaItem)
+    list_display = [
+        "__str__",
+        "meeting",
+        "presenter_entity",
+        "presenter",
+        "translations_missing",
+    ]
     list_filter = ["meeting"]
     list_select_related = ["meeting", "presenter_entity", "presenter"]
     search_fields = ["title", "number", "meeting__title"]

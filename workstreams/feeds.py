@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.feeds import cacheable
 from meetings.models import Evidence, Meeting
+from meetings.templatetags.translated import translated
 from workstreams.models import Decision, LeadRole, ProgressUpdate, Workstream, WorkstreamLead
 
 FEED_LIMIT = 50
@@ -100,16 +101,21 @@ def _author(update: ProgressUpdate) -> str:
     return ", ".join(lead.entity.label for lead in leads) or str(AUTHOR)
 
 
+def _plain(workstream: Workstream) -> str:
+    """The workstream's title in the feed's language, saying so where it is not translated."""
+    return translated(workstream, "title", "plain")
+
+
 def _update_entry(update: ProgressUpdate) -> FeedEntry:
     workstream, meeting = update.workstream, update.meeting
     # The queryset keeps only published updates, which always have published_at (a constraint).
     assert update.published_at is not None
     entity = update.entity
-    description = format_html("<p>{}</p>", update.summary) + _details(
+    description = format_html("<p>{}</p>", translated(update, "summary")) + _details(
         [
             (_("Presented by"), update.presenter.name if update.presenter else ""),
             (_("Entity"), entity.name if entity else ""),
-            (_("Next steps"), update.next_steps),
+            (_("Next steps"), translated(update, "next_steps", "plain")),
             (
                 _("Expected to continue in"),
                 str(update.expected_to_continue_in or ""),
@@ -123,7 +129,7 @@ def _update_entry(update: ProgressUpdate) -> FeedEntry:
         guid=f"tag:{TAG_AUTHORITY}:update/{workstream.slug}/{meeting.slug}",
         title=str(
             _("%(workstream)s at %(meeting)s: %(status)s")
-            % {"workstream": workstream.title, "meeting": meeting, "status": status}
+            % {"workstream": _plain(workstream), "meeting": meeting, "status": status}
         ),
         link=_link(workstream, meeting),
         description=description,
@@ -136,9 +142,9 @@ def _update_entry(update: ProgressUpdate) -> FeedEntry:
 def _decision_entry(decision: Decision) -> FeedEntry:
     workstream, meeting = decision.workstream, decision.meeting
     kind = str(decision.get_kind_display())
-    description = format_html("<p>{}</p>", decision.text) + _details(
+    description = format_html("<p>{}</p>", translated(decision, "text")) + _details(
         [
-            (_("Meeting"), meeting.title),
+            (_("Meeting"), translated(meeting, "title", "plain")),
             (_("Source"), decision.provenance),
             (_("Basis"), _basis(decision)),
         ]
@@ -147,7 +153,7 @@ def _decision_entry(decision: Decision) -> FeedEntry:
         guid=f"tag:{TAG_AUTHORITY}:decision/{workstream.slug}/{meeting.slug}/{decision.kind}",
         title=str(
             _("%(meeting)s decision: %(kind)s — %(workstream)s")
-            % {"meeting": meeting, "kind": kind, "workstream": workstream.title}
+            % {"meeting": meeting, "kind": kind, "workstream": _plain(workstream)}
         ),
         link=_link(workstream, meeting),
         description=description,

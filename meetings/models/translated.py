@@ -137,6 +137,13 @@ def translation_state(obj: Translated, field: str, language: str) -> Translation
     return TranslationState.UNOFFICIAL
 
 
+def original_text(obj: Translated, field: str) -> str:
+    """The field's original text, whatever the language active: what sort keys and the history
+    keep (``obj.<field>`` follows the reader's language)."""
+    column = build_localized_fieldname(field, settings.CONTENT_ORIGINAL_LANGUAGE)
+    return getattr(obj, column, None) or ""
+
+
 def field_text(obj: Translated, field: str, language: str | None = None) -> FieldText:
     """The field in the reader's language, or the original with ``missing`` set: never a
     silent fallback."""

@@ -57,7 +57,7 @@ def test_workspace_runs_without_violation(page: Page) -> None:
     expect(page.locator(".select2-results__option").first).to_be_visible()
 
     page.goto(f"/admin/workstreams/workstream/{biodiversity.pk}/change/")
-    expect(page.locator("#id_title")).to_have_value(biodiversity.title)
+    expect(page.locator("#id_title_en")).to_have_value(biodiversity.title)
     page.get_by_role("link", name="History").click()
     expect(page.locator("#change-history, table")).not_to_have_count(0)
 

@@ -34,8 +34,8 @@ def test_secretariat_adds_submits_publishes_and_sees_it_public(page: Page) -> No
     page.get_by_role("link", name=re.compile("Add progress update")).click()
     _choose(page, "workstream", "Biodiversity")
     _choose(page, "meeting", "SOM29 senior")
-    page.get_by_label("Summary").fill("Guidance on nature-positive operations agreed by the IMG.")
-    page.get_by_label("Next steps").fill("Present the guidance to the senior officials.")
+    page.locator("#id_summary_en").fill("Guidance on nature-positive operations agreed by the IMG.")
+    page.locator("#id_next_steps_en").fill("Present the guidance to the senior officials.")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
 

@@ -206,7 +206,7 @@ def test_som28_is_held_on_the_later_reports_words_marked_inferred(client: Client
     assert '<span class="held">held</span>' in state
     assert "(inferred)" in state
     assert f"Inferred: {escape(som28.status_evidence_reason)}" in state
-    assert f"<q>{escape(som28.status_quote)}</q>" in state
+    assert f'<q lang="en" dir="ltr">{escape(som28.status_quote)}</q>' in state
     assert 'href="/en/meetings/som29-mid-term/"' in state
     assert "section 1" in state
 

@@ -178,8 +178,8 @@ def _admin_form(update: ProgressUpdate | None = None, **changes: Any) -> dict[st
         "workstream": Workstream.objects.get(slug="img-biodiversity").pk,
         "meeting": Meeting.objects.get(slug="som29-technical").pk,
         "status": "active",
-        "summary": NEW["summary"],
-        "next_steps": "",
+        "summary_en": NEW["summary"],
+        "next_steps_en": "",
         "presenter": "",
         "expected_to_continue_in": "",
         # The secretariat's form has the provenance fields; a focal point's has none.
@@ -190,7 +190,7 @@ def _admin_form(update: ProgressUpdate | None = None, **changes: Any) -> dict[st
         data.update(
             workstream=update.workstream_id,
             meeting=update.meeting_id,
-            summary=update.summary,
+            summary_en=update.summary,
             version=update.version,
         )
     return {**data, **changes}
@@ -224,7 +224,7 @@ class TestAdmin:
         page = client.get(change).content.decode()
         assert 'name="entity"' not in page
         assert "UNEP" in page  # shown, read-only
-        edited = _admin_form(draft, summary="Edited by UNESCO.", entity=_entity("UNESCO").pk)
+        edited = _admin_form(draft, summary_en="Edited by UNESCO.", entity=_entity("UNESCO").pk)
         response = client.post(change, edited)
         assert response.status_code == 302, response.content
         draft.refresh_from_db()

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import translation
 
 from meetings.models import Meeting
 from tests.factories import ProgressUpdateFactory, UserFactory
@@ -37,13 +38,27 @@ def test_every_row_of_the_record_holds_its_meetings_date_and_workstreams_title()
     assert _stale_keys() == []
 
 
-def test_renaming_a_workstream_in_the_admin_renames_its_rows_sort_key(client: Client) -> None:
+@pytest.fixture
+def language_kept() -> Any:
+    """A request leaves its language active in the thread: the test's own is put back after."""
+    with translation.override(translation.get_language()):
+        yield
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.usefixtures("language_kept")
+def test_renaming_a_workstream_in_the_admin_renames_its_rows_sort_key(
+    client: Client, language: str
+) -> None:
     workstream = Workstream.objects.get(slug="img-biodiversity")
     assert workstream.updates.exists()
     assert workstream.decisions.exists()
     client.force_login(User.objects.create_superuser("root", password="x" * 12))
+    # The admin in French, with a French title: the rows still sort by the English one.
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
     url, values = _change_form(client, workstream)
-    response = client.post(url, values | {"title": "AAA Issue Management Group on Nature"})
+    values |= {"title_en": "AAA Issue Management Group on Nature", "title_fr": "Nature (GGQ)"}
+    response = client.post(url, values)
     assert response.status_code == 302, response.content.decode()[:2000]
 
     titles = {
@@ -51,7 +66,8 @@ def test_renaming_a_workstream_in_the_admin_renames_its_rows_sort_key(client: Cl
         *workstream.decisions.values_list("workstream_title", flat=True),
     }
     assert titles == {"AAA Issue Management Group on Nature"}
-    assert _stale_keys() == []
+    with translation.override("en"):
+        assert _stale_keys() == []
     # The API sorts by the new title: the renamed workstream's rows come first.
     first = client.get("/api/v1/decisions/?ordering=workstream_title&page_size=1").json()
     assert first["results"][0]["workstream"] == "img-biodiversity"

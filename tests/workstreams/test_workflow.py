@@ -38,14 +38,18 @@ def _form(update: ProgressUpdate, **changes: Any) -> dict[str, Any]:
         "entity": update.entity_id or "",
         "presenter": update.presenter_id or "",
         "status": update.status,
-        "summary": update.summary,
-        "next_steps": update.next_steps,
+        "summary_en": update.summary,
+        "next_steps_en": update.next_steps,
         "expected_to_continue_in": update.expected_to_continue_in or "",
         # The secretariat's form has the provenance fields; a focal point's has none.
         "evidence": update.evidence,
         "version": update.version,
     }
-    return {**data, **changes}
+    # The form edits the English original beside its translations (docs/languages.md).
+    return {**data, **{_ORIGINAL.get(name, name): value for name, value in changes.items()}}
+
+
+_ORIGINAL = {"summary": "summary_en", "next_steps": "next_steps_en"}
 
 
 def _cell(workstream: str, meeting: str) -> TimelineEntry | None:
@@ -64,8 +68,8 @@ def test_secretariat_adds_submits_and_publishes_and_the_public_page_shows_it(
             "workstream": biodiversity.pk,
             "meeting": senior.pk,
             "status": "active",
-            "summary": "Nature-positive guidance drafted with twelve entities.",
-            "next_steps": "Circulate the guidance for comment.",
+            "summary_en": "Nature-positive guidance drafted with twelve entities.",
+            "next_steps_en": "Circulate the guidance for comment.",
             "evidence": "stated",
             "version": 1,
         },
@@ -108,7 +112,7 @@ def test_focal_point_drafts_and_submits_but_cannot_publish(client: Client) -> No
             "workstream": Workstream.objects.get(slug="img-biodiversity").pk,
             "meeting": Meeting.objects.get(slug="som29-senior").pk,
             "status": "active",
-            "summary": "Draft from UNESCO.",
+            "summary_en": "Draft from UNESCO.",
             "version": 1,
         },
     )
@@ -134,7 +138,7 @@ def test_focal_point_cannot_write_for_a_workstream_its_entity_does_not_lead(clie
             "workstream": Workstream.objects.get(slug="img-human-rights-environment").pk,
             "meeting": Meeting.objects.get(slug="som29-senior").pk,
             "status": "active",
-            "summary": "Not ours to write.",
+            "summary_en": "Not ours to write.",
             "version": 1,
         },
     )

@@ -84,7 +84,7 @@ def test_a_decision_added_and_deleted_inline_moves_the_status_cell(secretariat_c
         "decisions-TOTAL_FORMS": str(row + 1),
         f"decisions-{row}-meeting": str(cell.meeting_id),
         f"decisions-{row}-kind": Decision.Kind.CONCLUDE,
-        f"decisions-{row}-text": "The Senior Officials concluded the work.",
+        f"decisions-{row}-text_en": "The Senior Officials concluded the work.",
         f"decisions-{row}-evidence": "stated",
     }
     with mock.patch.object(services, "decision_save", wraps=services.decision_save) as save:
@@ -122,7 +122,7 @@ def test_an_invalid_inline_decision_changes_nothing(secretariat_client: Any) -> 
         "decisions-TOTAL_FORMS": str(row + 1),
         f"decisions-{row}-meeting": str(cell.meeting_id),
         f"decisions-{row}-kind": Decision.Kind.CONCLUDE,
-        f"decisions-{row}-text": "",
+        f"decisions-{row}-text_en": "",
         f"decisions-{row}-evidence": "stated",
     }
     response = secretariat_client.post(url, values)

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from emgtracker.admin import ReadOnly, RulesModelAdmin
+from meetings.translation_admin import TranslatedAdmin, status_form
 from search.admin_search import admin_search_results
 from search.models import SearchKind
 from workstreams import services
@@ -48,10 +49,19 @@ class RecordOfMeetingAdmin(KeepsTimelineCells[Decision | Proposal], RulesModelAd
 
 
 @admin.register(Decision)
-class DecisionAdmin(RecordOfMeetingAdmin):
+class DecisionAdmin(TranslatedAdmin, RecordOfMeetingAdmin):
+    form = status_form(Decision)
     record_save = staticmethod(services.decision_save)
     record_delete = staticmethod(services.decision_delete)
-    list_display = ["workstream", "meeting", "kind", "term", "evidence", "text"]
+    list_display = [
+        "workstream",
+        "meeting",
+        "kind",
+        "term",
+        "evidence",
+        "text",
+        "translations_missing",
+    ]
     list_filter = ["kind", "term", "evidence", "meeting"]
     list_select_related = ["workstream", "meeting"]
     search_fields = ["text", "workstream__title", "workstream__short_title"]

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from emgtracker.admin import RulesModelAdmin
 from meetings.models import Entity, Meeting, Person
+from meetings.translation_admin import TranslatedAdmin, status_form
 from search.admin_search import admin_search_results
 from search.models import SearchKind
 from workstreams import services
@@ -87,9 +88,18 @@ FOCAL_POINT_FIELDSETS = [
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(KeepsTimelineCells[ProgressUpdate], RulesModelAdmin):
-    form = ProgressUpdateForm
-    list_display = ["workstream", "meeting", "status", "state", "entity", "presenter", "updated_at"]
+class ProgressUpdateAdmin(TranslatedAdmin, KeepsTimelineCells[ProgressUpdate], RulesModelAdmin):
+    form = status_form(ProgressUpdate, ProgressUpdateForm)
+    list_display = [
+        "workstream",
+        "meeting",
+        "status",
+        "state",
+        "entity",
+        "presenter",
+        "updated_at",
+        "translations_missing",
+    ]
     list_filter = ["state", "status", "meeting", ("entity", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["workstream", "meeting", "entity", "presenter"]
     # Beside these, the site's search: presenter, entity, workstream and meeting (search/).
@@ -108,7 +118,8 @@ class ProgressUpdateAdmin(KeepsTimelineCells[ProgressUpdate], RulesModelAdmin):
         return admin_search_results(queryset, own, search_term, kind=self.search_kind)
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        return SECRETARIAT_FIELDSETS if sees_everything(request) else FOCAL_POINT_FIELDSETS
+        fieldsets = SECRETARIAT_FIELDSETS if sees_everything(request) else FOCAL_POINT_FIELDSETS
+        return self.translated_fieldsets(request, obj, fieldsets)
 
     def get_autocomplete_fields(self, request: HttpRequest) -> list[str]:
         # A focal point chooses among its own entity's few rows, and sees no other admin

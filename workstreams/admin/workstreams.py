@@ -7,8 +7,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationTabularInline
 
 from emgtracker.admin import ReadOnly, RulesModelAdmin, RulesTabularInline
+from meetings.translation_admin import TranslatedAdmin, status_form
 from search.admin_search import admin_search_results
 from search.models import SearchKind
 from workstreams import services
@@ -42,7 +44,9 @@ class ProgressUpdateInline(ReadOnly, RulesTabularInline[ProgressUpdate]):
         return super().get_queryset(request).select_related("meeting", "presenter", "entity")
 
 
-class DecisionInline(RulesTabularInline[Decision]):
+class DecisionInline(TranslationTabularInline, RulesTabularInline[Decision]):  # type: ignore[type-arg]
+    """A decision's text in the six languages; their status is set on the decision's own page."""
+
     model = Decision
     fields = [
         "meeting",
@@ -82,8 +86,17 @@ class CurrentStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Workstream)
-class WorkstreamAdmin(RulesModelAdmin):
-    list_display = ["title", "short_title", "kind", "status_now", "mandate", "parent"]
+class WorkstreamAdmin(TranslatedAdmin, RulesModelAdmin):
+    form = status_form(Workstream)
+    list_display = [
+        "title",
+        "short_title",
+        "kind",
+        "status_now",
+        "mandate",
+        "parent",
+        "translations_missing",
+    ]
     list_filter = [
         "kind",
         CurrentStatusFilter,
@@ -98,7 +111,8 @@ class WorkstreamAdmin(RulesModelAdmin):
     inlines = [WorkstreamLeadInline, ProgressUpdateInline, DecisionInline, WorkstreamEventInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Workstream]:
-        workstreams: WorkstreamQuerySet = super().get_queryset(request)
+        workstreams = super().get_queryset(request)
+        assert isinstance(workstreams, WorkstreamQuerySet)
         return workstreams.with_current_status()
 
     def get_search_results(

@@ -12,6 +12,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from meetings.models.translated import original_text
+
 
 def _related_value(row: models.Model, relation: str, column: str) -> Any:
     """``row.<relation>.<column>``, read from the related row already on hand, else by one
@@ -20,7 +22,12 @@ def _related_value(row: models.Model, relation: str, column: str) -> Any:
     assert isinstance(field, models.ForeignKey)
     if field.is_cached(row):
         related = getattr(row, relation)
-        return getattr(related, column) if related is not None else None
+        if related is None:
+            return None
+        # A translated column's original, never the reader's translation.
+        if column in getattr(related, "TRANSLATED_FIELDS", ()):
+            return original_text(related, column)
+        return getattr(related, column)
     pk = getattr(row, field.attname)
     if pk is None:
         return None

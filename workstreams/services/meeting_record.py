@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from delivery.interface import webhook_meeting_added
 from meetings.models import Meeting
+from meetings.models.translated import original_text
 from meetings.record_version import record_version_bump
 from workstreams.models import Decision, ProgressUpdate, Proposal, TimelineEntry, Workstream
 from workstreams.services.mandates import workstream_mandate_refresh
@@ -122,9 +123,12 @@ def workstream_save(
     if by is not None:
         _record_require(by, "change" if workstream.pk else "add", workstream)
     workstream.save(update_fields=update_fields)
+    # The original title, whatever language the admin speaks: ``workstream.title`` would be
+    # the reader's translation.
+    title = original_text(workstream, "title")
     for model in (ProgressUpdate, Decision):
-        model.objects.filter(workstream=workstream).exclude(
-            workstream_title=workstream.title
-        ).update(workstream_title=workstream.title)
+        model.objects.filter(workstream=workstream).exclude(workstream_title=title).update(
+            workstream_title=title
+        )
     record_version_bump()
     return workstream
