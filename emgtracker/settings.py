@@ -183,6 +183,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                # The switcher's links and the hreflang alternates (emgtracker/language_links.py).
+                "emgtracker.language_links.language_links",
             ],
         },
     },
