@@ -60,8 +60,9 @@ run: install
 # The tests run in parallel, a worker a core (pytest-xdist); each worker has its own test
 # database and, on Redis, its own Redis database (tests/xdist_redis.py). PYTEST_WORKERS=0 runs
 # them in one process.
+# The browser tests also run HTML_CodeSniffer (package.json; node_modules/, made below).
 PYTEST_WORKERS ?= auto
-test: install /usr/bin/chromium /usr/bin/pdftotext /usr/bin/pg_dump
+test: install /usr/bin/chromium /usr/bin/pdftotext /usr/bin/pg_dump node_modules/.package-lock.json
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python -m pytest -p tests.xdist_redis -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 

@@ -19,11 +19,19 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+
+# Both pages are in the request's language (Accept-Language, or ?lang=): their <html lang> and
+# dir, and their title. The libraries' own words (Swagger UI's "Try it out") stay English.
+def _docs_title() -> str:
+    return gettext("EMG Workstream Tracker API: documentation")
+
 
 # Both draw their icons as SVG data: URLs in their style sheets.
 DATA_IMAGES = "data:"
@@ -49,6 +57,7 @@ REDOC_LOGO_HERE = "img/redoc-logo.svg"
 class SwaggerView(SpectacularSwaggerView):
     @extend_schema(exclude=True)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.title = _docs_title()
         response: Response = super().get(request, *args, **kwargs)
         # drf-spectacular opens the page to other windows for Swagger's OAuth2 pop-up, which
         # this API does not use: SecurityMiddleware sets the site's same-origin instead.
@@ -67,6 +76,12 @@ class SwaggerView(SpectacularSwaggerView):
     name="dispatch",
 )
 class RedocView(SpectacularRedocView):
+    @extend_schema(exclude=True)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.title = _docs_title()
+        response: Response = super().get(request, *args, **kwargs)
+        return response
+
     @staticmethod
     def _redoc_standalone() -> str:
         return reverse("api-redoc-bundle")

@@ -14,6 +14,7 @@ from rest_framework.routers import DefaultRouter
 from accounts import api as account_api
 from dashboard import urls as dashboard_urls
 from emgtracker.apidocs import RedocView, SwaggerView, redoc_bundle
+from emgtracker.favicon import favicon
 from meetings import api as meeting_api
 from meetings import urls as meeting_urls
 from search import api as search_api
@@ -54,6 +55,7 @@ urlpatterns = [
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="api-redoc"),
     path("api/redoc/redoc.standalone.js", redoc_bundle, name="api-redoc-bundle"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 # The pages and feeds, each under its language (/fr/…); ``/`` and every address without one
