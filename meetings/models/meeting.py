@@ -6,6 +6,8 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -87,12 +89,15 @@ class DatePrecision(models.TextChoices):
 
 
 def date_with_precision(date: datetime.date, precision: str) -> str:
-    """A date as precisely as the record knows it: "2021", "November 2022", "18 May 2022"."""
+    """A date as precisely as the record knows it, in the reader's language: "2021",
+    "November 2022", "18 May 2022"; "novembre 2022", "18 mai 2022"; "2022年11月" …"""
     if precision == DatePrecision.YEAR:
         return str(date.year)
+    # English keeps the record's own day-month-year; the others take their locale's format.
+    english = (get_language() or "en").startswith("en")
     if precision == DatePrecision.MONTH:
-        return date.strftime("%B %Y")
-    return f"{date.day} {date.strftime('%B %Y')}"
+        return date_format(date, "F Y" if english else "YEAR_MONTH_FORMAT")
+    return date_format(date, "j F Y" if english else "DATE_FORMAT")
 
 
 class MeetingFormat(models.TextChoices):

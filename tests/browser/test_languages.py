@@ -42,6 +42,10 @@ PAGE_KINDS: dict[str, tuple[str, str, str]] = {
     "api-redoc": ("/api/redoc/", "title", "EMG Workstream Tracker API: documentation"),
 }
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
+# The API docs are the same drawing in every language (Swagger UI and ReDoc speak English; ours
+# are their lang, dir and title, checked in all six): audited once left to right and once right
+# to left. ReDoc's page is large, and an audit of it takes most of a minute.
+AUDITED_DOCS_LANGUAGES = {"en", "ar"}
 
 RUN_HTMLCS = """
 () => new Promise((resolve) => {
@@ -97,6 +101,8 @@ def test_every_page_kind_speaks_the_language_and_is_accessible(page: Page, lang:
             problems[f"{kind}: heading"] = (heading, translated)
         elif lang != "en" and translated == msgid:
             problems[f"{kind}: heading untranslated"] = msgid
+        if kind.startswith("api-") and lang not in AUDITED_DOCS_LANGUAGES:
+            continue
         if violations := _serious_violations(page):
             problems[f"{kind}: axe"] = violations
         if errors := _htmlcs_errors(page):

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import Truncator, get_text_list
 from django.utils.translation import gettext as _
 
@@ -63,7 +64,7 @@ class Changes:
         ) % {
             "by": self.by,
             "what": what,
-            "at": self.at.astimezone(datetime.UTC).strftime("%d %b %Y %H:%M UTC"),
+            "at": date_format(self.at.astimezone(datetime.UTC), "d M Y H:i") + " UTC",
         }
 
 
