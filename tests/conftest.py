@@ -7,14 +7,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache, caches
 from django.db import connection
+from django.utils import translation
 
 from emgtracker.celery import app as celery_app
 from emgtracker.throttling import cache as throttle_cache
+from meetings.models import AgendaItem, Meeting
+from meetings.models.translated import language_columns
 from tests.factories import grow_record
 from workstreams.management.report_loader import reports_load
+from workstreams.models import Decision, ProgressUpdate, Workstream
 from workstreams.permissions import ROLES
 
 
@@ -105,6 +110,16 @@ def throttle_counts_start_at_zero() -> None:
 
 
 @pytest.fixture(autouse=True)
+def language_starts_english() -> Iterator[None]:
+    """Each test starts in the site's default language, and leaves it so: a request through the
+    test client activates its language in the thread and leaves it active after the answer, as
+    a server's next request would not see."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     # A real hasher costs a third of a second a login; the tests make hundreds of logins.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -184,3 +199,12 @@ def assert_flat_query_count(client: Any, django_assert_num_queries: Any) -> Any:
             client.get(url, **headers)
 
     return check
+
+
+@pytest.fixture
+def untranslated() -> None:
+    """The record as it stood before anyone translated it: its own unofficial translations
+    taken out, so that each test says which translations there are."""
+    for model in (Workstream, Meeting, AgendaItem, ProgressUpdate, Decision):
+        others = [c for c in language_columns(*model.TRANSLATED_FIELDS) if not c.endswith("_en")]
+        model._default_manager.update(translation_status={}, **dict.fromkeys(others))

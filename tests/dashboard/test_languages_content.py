@@ -20,20 +20,21 @@ from tests.factories import ProgressUpdateFactory
 from tests.workstreams.test_feeds import SITE_FEED_QUERIES, WORKSTREAM_FEED_QUERIES
 from workstreams.models import Decision, ProgressUpdate, Workstream
 
-pytestmark = pytest.mark.usefixtures("record", "language_kept")
-
-
-@pytest.fixture
-def language_kept() -> Any:
-    """A request leaves its language active in the thread: the test's own is put back after."""
-    with translation.override(translation.get_language()):
-        yield
+pytestmark = pytest.mark.usefixtures("record", "untranslated")
 
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+def _in_french(message: str) -> str:
+    with translation.override("fr"):
+        return gettext(message)
+
+
+# The note, in the page's language: the reader is told in French that this is English.
 MISSING_NOTE = re.compile(
     r'<span lang="en" dir="ltr">([^<]*)</span> '
-    r'<small class="translation-note missing">not yet translated</small>'
+    rf'<small class="translation-note missing">{re.escape(_in_french("not yet translated"))}</small>'
 )
 
 
@@ -101,10 +102,13 @@ def test_an_unofficial_translation_is_marked(client: Client, biodiversity: Works
     biodiversity.translation_status = {}
     biodiversity.save()
     page = _page(client, "/fr/workstreams/img-biodiversity/")
+    title = _in_french("Unofficial translation, to be checked")
+    note = _in_french("unofficial translation")
+    assert note != "unofficial translation"
     assert (
-        '<span class="translation-unofficial" title="Unofficial translation, to be checked">'
+        f'<span class="translation-unofficial" title="{title}">'
         "Groupe de gestion des questions relatives à la biodiversité</span> "
-        '<small class="translation-note unofficial">unofficial translation</small>'
+        f'<small class="translation-note unofficial">{note}</small>'
     ) in page.replace("\u2019", "'")
 
 
@@ -204,7 +208,7 @@ def test_the_feed_gives_the_french_summary_or_says_it_is_missing(client: Client)
     )
     feed = _page(client, "/fr/workstreams/img-biodiversity/feed/")
     assert "Guidance agreed." in feed
-    assert "not yet translated" in feed
+    assert _in_french("not yet translated") in feed
     _translate(update, summary_fr="Orientations adoptées.")
     feed = _page(client, "/fr/workstreams/img-biodiversity/feed/")
     assert "Orientations adoptées." in feed

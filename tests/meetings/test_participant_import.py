@@ -115,7 +115,7 @@ def test_the_secretariat_sees_the_import_button(secretariat: Client, meeting: Me
 
     response = secretariat.get(import_url())
     assertContains(response, "SOM29 senior (10 October 2023)")
-    assertContains(response, "<code>name, entity, list_number</code>")
+    assertContains(response, '<code translate="no">name, entity, list_number</code>')
     # A link can name the meeting.
     response = secretariat.get(f"{import_url()}?meeting={meeting.pk}")
     assertContains(response, f'<option value="{meeting.pk}" selected>')

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from meetings.models import AgendaItem, Meeting
 from workstreams.management.report_loader import DATA_DIR, read_translations
 from workstreams.management.report_loader.translations import source_hash
+from workstreams.models import Decision, ProgressUpdate, Workstream
 
 LANGUAGES = ["ar", "es", "fr", "ru", "zh-hans"]
 # Kept as the record writes them, in every language.
@@ -158,3 +160,30 @@ def test_arabic_and_chinese_are_in_their_scripts() -> None:
         ]
         assert len(texts) == 133
         assert [place for place, text in texts if not re.search(script, text)] == [], code
+
+
+def test_every_translation_fits_its_column() -> None:
+    """A text longer than its column is cut by no database the same way: PostgreSQL refuses it,
+    SQLite keeps it whole. None is."""
+    models = {
+        "workstreams": Workstream,
+        "meetings": Meeting,
+        "updates": ProgressUpdate,
+        "decisions": Decision,
+        "agenda_items": AgendaItem,
+    }
+    too_long = []
+    for language, data in read_translations().items():
+        for place, row in translated_rows(data).items():
+            model = models[place.partition(".")[0]]
+            for field, text in row.items():
+                limit = (
+                    getattr(model._meta.get_field(field), "max_length", None)
+                    if field != "source"
+                    else None
+                )
+                if limit and len(text) > limit:
+                    too_long.append(
+                        f"{language}: {place} {field} is {len(text)} long, over {limit}"
+                    )
+    assert too_long == []

@@ -48,8 +48,8 @@ def test_every_row_is_measured_beside_its_floor_and_written_to_the_docs(
         assert 0 < row.samples.p50 <= row.samples.p95, row.label
     assert labels["/api/v1/workstreams/"].floor == "raw SQL of /api/v1/workstreams/"
     assert labels["raw SQL of /api/v1/workstreams/"].samples.size == 21  # the record's rows
-    assert labels["/"].floor == STATIC
-    assert set(labels["/ with its ETag (304)"].samples.statuses) == {"304"}
+    assert labels["/en/"].floor == STATIC
+    assert set(labels["/en/ with its ETag (304)"].samples.statuses) == {"304"}
     assert measured.load.answers > 0
     assert measured.load.errors == 0
     assert 20 < measured.memory_mb < 1000

@@ -38,15 +38,7 @@ def test_every_row_of_the_record_holds_its_meetings_date_and_workstreams_title()
     assert _stale_keys() == []
 
 
-@pytest.fixture
-def language_kept() -> Any:
-    """A request leaves its language active in the thread: the test's own is put back after."""
-    with translation.override(translation.get_language()):
-        yield
-
-
 @pytest.mark.parametrize("language", ["en", "fr"])
-@pytest.mark.usefixtures("language_kept")
 def test_renaming_a_workstream_in_the_admin_renames_its_rows_sort_key(
     client: Client, language: str
 ) -> None:

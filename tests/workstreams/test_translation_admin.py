@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from meetings.models import AgendaItem, Meeting
 from meetings.models.translated import field_text
@@ -17,16 +17,9 @@ from tests.factories import ProgressUpdateFactory, UserFactory
 from tests.workstreams.test_workstream_admin import _change_form, _FormValues
 from workstreams.models import Decision, ProgressUpdate, Workstream
 
-pytestmark = pytest.mark.usefixtures("record", "language_kept")
+pytestmark = pytest.mark.usefixtures("record", "untranslated")
 
 COLUMNS = ["title_ar", "title_zh_hans", "title_en", "title_fr", "title_ru", "title_es"]
-
-
-@pytest.fixture
-def language_kept() -> Any:
-    """A request leaves its language active in the thread: the test's own is put back after."""
-    with translation.override(translation.get_language()):
-        yield
 
 
 @pytest.fixture

@@ -186,6 +186,18 @@ def _by_workstream(rows: Iterable[Any]) -> dict[int, list[Any]]:
     return grouped
 
 
+def _recorded_meetings(ids: list[int]) -> dict[int, list[str]]:
+    """The meetings each workstream has a record of, in order: one query."""
+    meetings: dict[int, list[str]] = defaultdict(list)
+    for workstream, meeting in (
+        TimelineEntry.objects.filter(workstream__in=ids)
+        .order_by("meeting__date", "meeting__som_number")
+        .values_list("workstream_id", "meeting__slug")
+    ):
+        meetings[workstream].append(meeting)
+    return meetings
+
+
 def workstream_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
     """Three queries for the page: the leads, the decisions (the mandate periods), and the
     meetings each workstream has a record of; and the record's clock, once."""
@@ -198,13 +210,7 @@ def workstream_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
     decisions = _by_workstream(
         Decision.objects.filter(workstream__in=ids).select_related("meeting", "source__meeting")
     )
-    meetings: dict[int, list[str]] = defaultdict(list)
-    for workstream, meeting in (
-        TimelineEntry.objects.filter(workstream__in=ids)
-        .order_by("meeting__date", "meeting__som_number")
-        .values_list("workstream_id", "meeting__slug")
-    ):
-        meetings[workstream].append(meeting)
+    meetings = _recorded_meetings(ids)
     url = serializer.fields["url"]
     clock = record_clock(serializer.context)
     # One serializer of each for the page, as a list serializer holds one child: building two a

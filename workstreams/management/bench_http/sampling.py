@@ -21,9 +21,9 @@ from workstreams.management.benchmark import PAGES
 # The floor for pages: the site's stylesheet, served by whitenoise.
 STATIC = "/static/css/site.css"
 # Asked again with the ETag of their first answer: a 304 should cost next to nothing.
-CONDITIONAL = ["/", "/api/v1/workstreams/"]
+CONDITIONAL = ["/en/", "/api/v1/workstreams/"]
 # What the concurrent clients ask for, in turn.
-MIX = ["/", "/workstreams/", "/api/v1/workstreams/"]
+MIX = ["/en/", "/en/workstreams/", "/api/v1/workstreams/"]
 OK = {"200", "304"}  # any other answer, or none in time, is an error
 
 
