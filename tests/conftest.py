@@ -202,7 +202,7 @@ def assert_flat_query_count(client: Any, django_assert_num_queries: Any) -> Any:
 
 
 @pytest.fixture
-def untranslated() -> None:
+def untranslated(record: None) -> None:
     """The record as it stood before anyone translated it: its own unofficial translations
     taken out, so that each test says which translations there are."""
     for model in (Workstream, Meeting, AgendaItem, ProgressUpdate, Decision):

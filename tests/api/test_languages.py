@@ -10,8 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from meetings.models import Meeting, Translated
-from meetings.models.translated import language_columns
+from meetings.models import Meeting
 from tests.factories import UserFactory, api_token
 from workstreams.models import Decision, ProgressUpdate, Workstream
 
@@ -28,22 +27,10 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
-def _untranslated(row: Translated) -> None:
-    """The row as it was before anyone translated it: the record's own translations taken out."""
-    for column in language_columns(*row.TRANSLATED_FIELDS):
-        if not column.endswith("_en"):
-            setattr(row, column, None)
-    row.translation_status = {}
-    row.save()
-
-
 @pytest.fixture
-def french_title(record: None) -> Workstream:
+def french_title(record: None, untranslated: None) -> Workstream:
     """The biodiversity IMG with an official French title, and no French for the rest."""
     workstream = Workstream.objects.get(slug="img-biodiversity")
-    for decision in workstream.decisions.all():
-        _untranslated(decision)
-    _untranslated(workstream)
     workstream.title_fr = FRENCH  # type: ignore[attr-defined]  # a modeltranslation column
     workstream.translation_status = {"title_fr": "official"}
     workstream.save()
@@ -98,11 +85,11 @@ def test_csv_gives_the_text_in_the_request_language(client: Client) -> None:
     assert FRENCH in response.content.decode()
 
 
+@pytest.mark.usefixtures("untranslated")
 def test_an_update_summary_in_arabic_and_one_still_in_english(client: Client) -> None:
     update = ProgressUpdate.objects.get(
         workstream__slug="img-biodiversity", meeting__slug="som28-mid-term"
     )
-    _untranslated(update)
     arabic = "نُظّم العمل في ثلاثة مسارات."
     update.summary_ar = arabic  # type: ignore[attr-defined]  # a modeltranslation column
     update.save()
