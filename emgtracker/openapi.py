@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django.conf import settings
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import is_patched_serializer
 from drf_spectacular.utils import OpenApiParameter
@@ -135,6 +136,27 @@ class AutoSchema(SpectacularAutoSchema):
                 "description": "The language the answer is in.",
             }
         return responses
+
+
+class LengthLimitedFilters(DjangoFilterExtension):
+    """drf-spectacular's django-filter reading, plus the filter's ``max_length`` as the
+    parameter's ``maxLength``: a search the filter refuses for its length is no request the
+    schema allows."""
+
+    priority = 1
+
+    def resolve_filter_field(
+        self, auto_schema: Any, model: Any, filterset_class: Any, field_name: str, filter_field: Any
+    ) -> list[dict[str, Any]]:
+        parameters = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        max_length = filter_field.extra.get("max_length")
+        if max_length is not None:
+            for parameter in parameters:
+                if parameter["schema"].get("type") == "string":
+                    parameter["schema"]["maxLength"] = max_length
+        return parameters
 
 
 # Parameters that are not filters: an empty value is not "no filter" for them.

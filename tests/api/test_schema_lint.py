@@ -172,3 +172,21 @@ def test_the_error_body_keeps_its_shape_under_the_new_component_name(
             "message": "Not found.",
         }
     }
+
+
+@pytest.mark.parametrize("path", ["/api/v1/timeline/", "/api/v1/workstreams/", "/api/v1/entities/"])
+def test_a_search_longer_than_the_filter_takes_is_outside_the_schema(
+    schema: dict[str, Any], path: str
+) -> None:
+    """The lists refuse a search over 200 characters; the schema says so, so no
+    generated client sends one and gets a 400 for a request its schema allowed."""
+    (search,) = [p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == "search"]
+    lengths = {option.get("maxLength") for option in search["schema"]["anyOf"]}
+    assert lengths == {200, 0}
+
+
+@pytest.mark.django_db
+def test_a_search_over_the_declared_length_is_refused_with_the_reason(client: Client) -> None:
+    answer = client.get("/api/v1/timeline/", {"search": "e" * 201})
+    assert answer.status_code == 400
+    assert answer.json()["error"]["fields"]["search"]
