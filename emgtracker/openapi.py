@@ -148,7 +148,7 @@ class LengthLimitedFilters(DjangoFilterExtension):
     def resolve_filter_field(
         self, auto_schema: Any, model: Any, filterset_class: Any, field_name: str, filter_field: Any
     ) -> list[dict[str, Any]]:
-        parameters = super().resolve_filter_field(
+        parameters: list[dict[str, Any]] = super().resolve_filter_field(
             auto_schema, model, filterset_class, field_name, filter_field
         )
         max_length = filter_field.extra.get("max_length")
