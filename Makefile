@@ -49,6 +49,14 @@ weasyprint-libs:
 messages: $(VENV)/.installed /usr/bin/msgfmt
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 
+# After marking new strings: gather them into the five catalogues, then translate them, by hand
+# or from a JSON file (scripts/fill_catalogues.py; docs/languages.md).
+.PHONY: catalogues
+catalogues: $(VENV)/.installed /usr/bin/msgfmt
+	$(BIN)/python manage.py makemessages -l ar -l zh_Hans -l fr -l ru -l es --ignore=.venv \
+		--ignore=node_modules --ignore=tests --ignore=scripts --ignore=staticfiles --no-obsolete -v0
+	for po in locale/*/LC_MESSAGES/django.po; do msgcat -o $$po $$po; done
+
 .PHONY: install run test lint duplicate-code bench bench-http contract
 install: $(VENV)/.installed weasyprint-libs messages
 
