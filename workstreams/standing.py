@@ -65,6 +65,22 @@ class RecordClock:
             coming = (held + 1) if held is not None else last_any
         return cls(today=today, latest=latest, next_som=coming)
 
+    @classmethod
+    def as_at(cls, meeting: Meeting) -> "RecordClock":
+        """The clock as it stood right after ``meeting``: its latest meeting with a record is
+        ``meeting`` or one before it, and the SOM to come is ``meeting``'s own after a mid-term
+        or technical segment, the next one after the Senior Officials Meeting itself. Read from
+        the meetings of the record alone, so the same record gives the same answer."""
+        with_record = Exists(TimelineEntry.objects.filter(meeting=OuterRef("pk")))
+        latest = (
+            Meeting.objects.up_to(meeting)
+            .filter(with_record)
+            .order_by("-date", "-som_number", "-pk")
+            .first()
+        )
+        held = meeting.segment in MAIN_SEGMENTS
+        return cls(today=meeting.date, latest=latest, next_som=meeting.som_number + held)
+
     # Filters ------------------------------------------------------------------------------
 
     def standing_q(self, standing: str) -> Q:

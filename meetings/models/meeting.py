@@ -31,6 +31,15 @@ class MeetingQuerySet(OriginalText, models.QuerySet["Meeting"]):
         """The columns of the status matrix: every meeting in date order."""
         return self.order_by("date", "som_number")
 
+    def up_to(self, meeting: "Meeting") -> "MeetingQuerySet":
+        """``meeting`` and the meetings before it in the matrix's order (date, then SOM number,
+        then the order they were entered): the record as it stood right after ``meeting``."""
+        return self.filter(
+            Q(date__lt=meeting.date)
+            | Q(date=meeting.date, som_number__lt=meeting.som_number)
+            | Q(date=meeting.date, som_number=meeting.som_number, pk__lte=meeting.pk)
+        )
+
     def upcoming(self, today: datetime.date) -> "MeetingQuerySet":
         """Meetings on or after ``today``; one dated only by month or year counts all through it."""
         return self.filter(

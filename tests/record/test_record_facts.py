@@ -335,3 +335,22 @@ def test_mandates() -> None:
         workstream = _workstream(slug)
         assert (workstream.mandate, workstream.mandate_until) == ("open", None)
         assert clock.standing_of(workstream).mandate == MandateNow.LIVE
+
+
+# The record as at a meeting ----------------------------------------------------------------
+
+
+def test_the_clock_as_at_a_meeting_stops_there() -> None:
+    """Right after the SOM28 mid-term its own record is the latest and SOM28 is still to come;
+    right after the SOM29 senior segment the latest record is the SOM29 mid-term (the two
+    segments after it have none) and SOM30 is to come."""
+    mid_term = Meeting.objects.get(slug="som28-mid-term")
+    assert list(Meeting.objects.up_to(mid_term).values_list("slug", flat=True)) == [
+        "som27",
+        "som28-mid-term",
+    ]
+    clock = RecordClock.as_at(mid_term)
+    assert (clock.latest, clock.next_som) == (mid_term, 28)
+    senior = RecordClock.as_at(Meeting.objects.get(slug="som29-senior"))
+    assert senior.latest is not None
+    assert (senior.latest.slug, senior.next_som) == ("som29-mid-term", 30)
