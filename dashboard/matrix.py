@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from meetings.models import Meeting
+from workstreams.as_at import RecordAsAt
 from workstreams.cells import NO_RECORD, NO_RECORD_SYMBOL, STATUS_SYMBOLS, Cell, cells_for
 from workstreams.models import Status, Workstream, WorkstreamKind
 from workstreams.standing import RecordClock, WorkstreamStanding
@@ -137,17 +138,22 @@ def _with_sub_groups(tops: list[int]) -> list[int]:
 
 
 def matrix_groups(
-    pages: dict[str, Page], meetings: Sequence[Meeting], clock: RecordClock
+    pages: dict[str, Page],
+    meetings: Sequence[Meeting],
+    clock: RecordClock,
+    as_at: RecordAsAt | None = None,
 ) -> list[KindGroup]:
     """The rows on each kind's page (``pages``, in kind order), each sub-group under its parent,
-    with their cells at ``meetings`` and where each stands now on the record's ``clock``."""
+    with their cells at ``meetings`` and where each stands now on the record's ``clock`` (or
+    then, ``as_at`` a meeting: its status then an annotation, not a query a row)."""
     if not pages:
         return []
     shown = Workstream.objects.filter(pk__in=_with_sub_groups(_page_tops(pages)))
     children: dict[int | None, list[Workstream]] = defaultdict(list)
     # Status now reads the latest meeting with a record: joined, not a query a row.
-    for workstream in shown.for_matrix(meetings).select_related("last_record_meeting"):
-        children[workstream.parent_id].append(workstream)
+    rows = shown.for_matrix(meetings).select_related("last_record_meeting")
+    for workstream in as_at.annotate(rows) if as_at else rows:
+        children[workstream.parent_id].append(as_at.stand(workstream) if as_at else workstream)
 
     def rows_under(workstream: Workstream, depth: int) -> list[Row]:
         row = Row(workstream, depth, cells_for(workstream, meetings), clock.standing_of(workstream))

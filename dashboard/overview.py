@@ -10,10 +10,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from workstreams.as_at import RecordAsAt
 from workstreams.models import MANDATE_KINDS, RUNNING_STATUSES, Decision, Workstream
 from workstreams.services import mandate_periods
 from workstreams.standing import MandateNow, RecordClock, Standing
@@ -57,13 +58,21 @@ class FlagList:
 def reported_after_lapse_q(clock: RecordClock) -> Q:
     """Running workstreams whose latest record is at a SOM after the one their mandate ran
     to: ``WorkstreamStanding.reported_after_lapse`` as a filter."""
+    fields = clock.fields
     return clock.mandate_q(MandateNow.LAPSED) & Q(
-        status_now__in=RUNNING_STATUSES, last_record_meeting__som_number__gt=F("mandate_until")
+        **{f"{fields.status}__in": RUNNING_STATUSES, f"{fields.som}__gt": F(fields.mandate_until)}
     )
 
 
-def _list_url(**params: str) -> str:
-    return f"{reverse('workstreams:list')}?{urlencode(params)}"
+def _rows(as_at: RecordAsAt | None) -> QuerySet[Workstream]:
+    """Every workstream, with its status and mandate then when read as at a meeting."""
+    rows = Workstream.objects.all()
+    return as_at.annotate(rows) if as_at else rows
+
+
+def _list_url(as_at: RecordAsAt | None, **params: str) -> str:
+    query = urlencode(params) + (f"&{as_at.query}" if as_at else "")
+    return f"{reverse('workstreams:list')}?{query}"
 
 
 def _flag_filters(clock: RecordClock) -> dict[str, Q]:
@@ -74,23 +83,25 @@ def _flag_filters(clock: RecordClock) -> dict[str, Q]:
     }
 
 
-def overview_counts(clock: RecordClock) -> dict[str, int]:
-    """Workstreams by where they stand now, and by each flag: one query, whatever the size of
-    the record."""
+def overview_counts(clock: RecordClock, as_at: RecordAsAt | None = None) -> dict[str, int]:
+    """Workstreams by where they stand now (or then, ``as_at`` a meeting, on its clock), and by
+    each flag: one query, whatever the size of the record."""
     filters = {s.value: clock.standing_q(s) for s in Standing} | {
         f"flag_{key}": q for key, q in _flag_filters(clock).items()
     }
     # The filters reach the latest meeting with a record through a nullable key: a left join,
     # so that a workstream with no record is counted too.
-    return Workstream.objects.order_by().aggregate(
-        **{key: Count("pk", filter=q) for key, q in filters.items()}
+    return (
+        _rows(as_at)
+        .order_by()
+        .aggregate(**{key: Count("pk", filter=q) for key, q in filters.items()})
     )
 
 
-def standing_counts(counts: dict[str, int]) -> list[StandingCount]:
+def standing_counts(counts: dict[str, int], as_at: RecordAsAt | None = None) -> list[StandingCount]:
     """(key, label, count, link to the list filtered on it); "no record" only when not nought."""
     return [
-        StandingCount(s.value, str(s.label), counts[s.value], _list_url(standing=s.value))
+        StandingCount(s.value, str(s.label), counts[s.value], _list_url(as_at, standing=s.value))
         for s in Standing
         if s != Standing.NO_RECORD or counts[s.value]
     ]
@@ -103,34 +114,41 @@ FLAG_TITLES = {
 }
 
 
-def flag_lists(clock: RecordClock, counts: dict[str, int]) -> list[FlagList]:
+def flag_lists(
+    clock: RecordClock, counts: dict[str, int], as_at: RecordAsAt | None = None
+) -> list[FlagList]:
     """The mandates to watch: each list a bounded page, with the decision each mandate's end
-    rests on."""
+    rests on (as at a meeting: of the meetings up to it)."""
     shown: dict[str, list[Workstream]] = {}
+    until = clock.fields.mandate_until
     for key, q in _flag_filters(clock).items():
         if counts[f"flag_{key}"]:
-            shown[key] = list(
-                Workstream.objects.filter(q).order_by("mandate_until", "title")[:FLAGS_SHOWN]
-            )
-    decisions = _mandate_decisions({w.pk for rows in shown.values() for w in rows})
+            rows = _rows(as_at).filter(q).order_by(until, "title")[:FLAGS_SHOWN]
+            shown[key] = [as_at.stand(w) if as_at else w for w in rows]
+    decisions = _mandate_decisions({w.pk for rows in shown.values() for w in rows}, as_at)
     return [
         FlagList(
             key,
             str(FLAG_TITLES[key]),
             [Flag(w, w.mandate_until, decisions.get(w.pk)) for w in rows],
             counts[f"flag_{key}"],
-            _list_url(mandate=MandateNow.ENDING if key == MandateNow.ENDING else MandateNow.LAPSED),
+            _list_url(
+                as_at,
+                mandate=MandateNow.ENDING if key == MandateNow.ENDING else MandateNow.LAPSED,
+            ),
         )
         for key, rows in shown.items()
     ]
 
 
-def _mandate_decisions(workstream_ids: set[int]) -> dict[int, Decision]:
+def _mandate_decisions(workstream_ids: set[int], as_at: RecordAsAt | None) -> dict[int, Decision]:
     """Each workstream's decision that opened its last mandate period: one query."""
     if not workstream_ids:
         return {}
     by_workstream: dict[int, list[Decision]] = defaultdict(list)
     rows = Decision.objects.filter(workstream__in=workstream_ids, kind__in=MANDATE_KINDS)
+    if as_at:
+        rows = rows.filter(meeting__in=as_at.ids)
     for decision in rows.select_related("meeting"):
         by_workstream[decision.workstream_id].append(decision)
     found = {}

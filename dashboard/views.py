@@ -24,7 +24,8 @@ from dashboard.attendance import (
 )
 from emgtracker.paging import Paged, paged
 from meetings.models import Attendance, Entity, Intervention, Meeting
-from workstreams.models import Decision, ProgressUpdate, Proposal, WorkstreamLead
+from workstreams.changes import previous_meeting
+from workstreams.models import Decision, ProgressInput, ProgressUpdate, Proposal, WorkstreamLead
 
 # The longest a list may run on a meeting's or an entity's page before it goes on to a next page.
 PER_SECTION = 25
@@ -59,6 +60,7 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("entity", "person", "agenda_item", "source__meeting")
         .order_by("position"),
     )
+    ProgressInput.objects.public_sources_of(sections["updates"].rows)
     return render(
         request,
         "dashboard/meeting_detail.html",
@@ -69,6 +71,7 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "entity_count": entity_count,
             "participants": participants,
             "participant_groups": participant_groups(participants.rows),
+            "previous_meeting": previous_meeting(meeting),
             **sections,
         },
     )

@@ -28,13 +28,18 @@ class Window:
     meetings: list[Meeting]
     notices: list[str] = field(default_factory=list)
     is_default: bool = True
+    # What else the links keep: ``as-at=<slug>`` when the page is read as at a meeting.
+    keep: str = ""
 
     @property
     def query(self) -> str:
         """The window as a query string, empty for the default window, so that links keep it."""
-        if self.is_default:
-            return ""
-        return urlencode({"from": f"som{self.first}", "to": f"som{self.last}"})
+        window = (
+            ""
+            if self.is_default
+            else urlencode({"from": f"som{self.first}", "to": f"som{self.last}"})
+        )
+        return "&".join(part for part in (window, self.keep) if part)
 
     @property
     def is_partial(self) -> bool:
@@ -67,9 +72,9 @@ def _asked(params: Mapping[str, str], cycles: list[int]) -> tuple[int, int] | st
     return first, last
 
 
-def window_from(params: Mapping[str, str], meetings: Sequence[Meeting]) -> Window:
+def window_from(params: Mapping[str, str], meetings: Sequence[Meeting], keep: str = "") -> Window:
     """The window ``params`` ask for, among ``meetings`` (in date order), or the default one
-    with a notice when they ask for one the record cannot show."""
+    with a notice when they ask for one the record cannot show; its links keep ``keep``."""
     cycles = sorted({m.som_number for m in meetings})
     if not cycles:
         return Window(0, 0, [], [])
@@ -95,4 +100,5 @@ def window_from(params: Mapping[str, str], meetings: Sequence[Meeting]) -> Windo
         [m for m in meetings if first <= m.som_number <= last],
         notices,
         is_default=bounds == default,
+        keep=keep,
     )

@@ -1,9 +1,26 @@
 """The one public interface of ``delivery``: what the rest of the code calls.
 
 Emit an event, enqueue a task, create, change or resume a subscription, check a URL or a secret,
-send the day's notices, deliver. Celery's task names are in ``delivery/tasks.py``.
+send the day's notices, deliver; follow a workstream by e-mail. Celery's task names are in
+``delivery/tasks.py``.
 """
 
+from delivery.following.events import (
+    follow_agenda_run,
+    follow_status_changed,
+    follow_update_published,
+)
+from delivery.following.followers import (
+    follower_address_clean,
+    follower_confirm,
+    follower_follow,
+    follower_link_request,
+    follower_request,
+    follower_stop,
+    follower_unfollow,
+)
+from delivery.following.mail import follow_mail_send, follow_message_send
+from delivery.following.tokens import CONFIRM_MAX_AGE, follow_token, follower_from_token
 from delivery.notices import NoticeReport, notices_send
 from delivery.outbox import outbox_dispatch, outbox_enqueue
 from delivery.webhooks.payloads import webhook_message_id
@@ -38,6 +55,7 @@ from delivery.webhooks.validation import (
 )
 
 __all__ = [
+    "CONFIRM_MAX_AGE",
     "DELIVER_TASK",
     "RESEND_TASK",
     "SECRET_HELP",
@@ -47,6 +65,20 @@ __all__ = [
     "URL_PATTERN",
     "NoticeReport",
     "Outcome",
+    "follow_agenda_run",
+    "follow_mail_send",
+    "follow_message_send",
+    "follow_status_changed",
+    "follow_token",
+    "follow_update_published",
+    "follower_address_clean",
+    "follower_confirm",
+    "follower_follow",
+    "follower_from_token",
+    "follower_link_request",
+    "follower_request",
+    "follower_stop",
+    "follower_unfollow",
     "notices_send",
     "outbox_dispatch",
     "outbox_enqueue",

@@ -13,6 +13,8 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from delivery import notices, outbox
+from delivery.following import events as follow_events
+from delivery.following import mail as follow_mail
 from delivery.webhooks import retries, services
 from workstreams.models import WebhookDelivery
 
@@ -74,3 +76,23 @@ def webhook_deliver(self: Any, delivery_id: int) -> str:
 def webhook_deliveries_resend() -> int:
     """Every five minutes (beat): send again the deliveries whose retry was lost."""
     return retries.webhook_deliveries_resend()
+
+
+@shared_task(name=follow_events.MESSAGE_TASK, acks_late=True, ignore_result=True)
+def follow_message_send(message_id: int) -> str:
+    """One follower's message; a redelivered copy finds it sent and sends nothing."""
+    return follow_mail.follow_message_send(message_id=message_id)
+
+
+@shared_task(name="workstreams.follow_mail_send", ignore_result=True)
+def follow_mail_send(follower_id: int, kind: str) -> str:
+    """A follower's confirmation, or the link to their manage page."""
+    return follow_mail.follow_mail_send(follower_id=follower_id, kind=kind)
+
+
+@shared_task(name="workstreams.follow_agenda_run", ignore_result=True)
+def follow_agenda_run() -> int:
+    """Daily (beat, with the notices): the followers of workstreams on a coming agenda."""
+    queued = follow_events.follow_agenda_run(today=timezone.localdate())
+    logger.info("Followers: %d agenda messages queued", queued)
+    return queued

@@ -38,6 +38,7 @@ PUBLIC_PAGES = frozenset(
         "workstreams:detail",
         "workstreams:feed",
         "workstreams:detail_feed",
+        "workstreams:detail_calendar",
         "meetings:list",
         "meetings:calendar",
         "meetings:detail",

@@ -140,8 +140,8 @@ class AutoSchema(SpectacularAutoSchema):
 
 class LengthLimitedFilters(DjangoFilterExtension):
     """drf-spectacular's django-filter reading, plus the filter's ``max_length`` as the
-    parameter's ``maxLength``: a search the filter refuses for its length is no request the
-    schema allows."""
+    parameter's ``maxLength`` and its ``schema_pattern`` as its ``pattern``: a search the filter
+    refuses for its length or form is no request the schema allows."""
 
     priority = 1
 
@@ -156,6 +156,9 @@ class LengthLimitedFilters(DjangoFilterExtension):
             for parameter in parameters:
                 if parameter["schema"].get("type") == "string":
                     parameter["schema"]["maxLength"] = max_length
+        pattern = getattr(filter_field, "schema_pattern", None)
+        for parameter in parameters if pattern else ():
+            parameter["schema"]["pattern"] = pattern
         return parameters
 
 

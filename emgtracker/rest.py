@@ -258,7 +258,9 @@ class APIConventions(ViewMixinBase):
             raise exceptions.ValidationError({"format": [_("Name a format: json or csv.")]})
         _paging_check(params)
         translations_check(params)
-        known = COMMON_PARAMETERS | set(_filter_names(self))
+        # A view names the parameters it takes besides its filters (``query_parameters``:
+        # ``?as_at=``, ``?from=`` and ``?to=``).
+        known = COMMON_PARAMETERS | set(_filter_names(self)) | set(_own_parameters(self))
         unknown = sorted(set(params) - known)
         if unknown:
             message = _("Unknown parameter; this takes: %(known)s.") % {
@@ -312,6 +314,10 @@ class RulesPermission(permissions.BasePermission):
 def _paging_check(params: Any) -> None:
     if (params.get(MODE) or "page") not in {"page", "cursor"}:
         raise exceptions.ValidationError({MODE: [_("Either page or cursor.")]})
+
+
+def _own_parameters(view: Any) -> tuple[str, ...]:
+    return tuple(getattr(view, "query_parameters", ()))
 
 
 def _filter_names(view: Any) -> list[str]:

@@ -324,14 +324,24 @@ SPECTACULAR_SETTINGS = {
     # their v1_ prefix: drf-spectacular derives them from the same path, and clients use them.
     "TAGS": [
         {"name": "decisions", "description": "What the Senior Officials decided, with provenance."},
+        {"name": "changes", "description": "What changed between two meetings, with evidence."},
         {"name": "entities", "description": "UN entities and other organisations in the record."},
         {
             "name": "events",
             "description": "Dated events the reports name in a workstream's section.",
         },
+        {"name": "inputs", "description": "Co-lead inputs, merged into one progress update."},
         {"name": "jobs", "description": "Background jobs, such as compiling a briefing pack."},
+        {
+            "name": "mail-events",
+            "description": "Bounces and complaints from the mail system, which stop a follower.",
+        },
         {"name": "meetings", "description": "Senior Officials Meeting segments and participants."},
         {"name": "proposals", "description": "Concept notes, topics and themes put to meetings."},
+        {
+            "name": "references",
+            "description": "SDG goals and targets, UNEA resolutions and MEA decisions.",
+        },
         {"name": "search", "description": "Full-text search across the public record."},
         {"name": "timeline", "description": "The matrix: every workstream at every meeting."},
         {"name": "tokens", "description": "Your own API tokens."},
@@ -360,6 +370,7 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "workstreams.models.Status",
         "MeetingStatusEnum": "meetings.models.MeetingStatus",
         "EditorialStateEnum": "workstreams.models.EditorialState",
+        "InputStateEnum": "workstreams.models.InputState",
         "EntityKindEnum": "meetings.models.EntityKind",
         "DocumentKindEnum": "meetings.models.DocumentKind",
         "WorkstreamKindEnum": "workstreams.models.WorkstreamKind",
@@ -373,6 +384,8 @@ SPECTACULAR_SETTINGS = {
         "MandateTermEnum": "workstreams.models.MandateTerm",
         "EventKindEnum": "workstreams.models.EventKind",
         "EventRoleEnum": "workstreams.models.EventRole",
+        "ReferenceKindEnum": "workstreams.models.ReferenceKind",
+        "TagOriginEnum": "workstreams.models.TagOrigin",
     },
 }
 

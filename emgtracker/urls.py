@@ -20,8 +20,13 @@ from meetings import urls as meeting_urls
 from search import api as search_api
 from search import urls as search_urls
 from workstreams import api as workstream_api
+from workstreams import api_inputs as inputs_api
 from workstreams import calendar as workstream_calendar
+from workstreams import mail_events
 from workstreams import urls as workstream_urls
+from workstreams.changes import api as workstream_changes_api
+from workstreams.references import api as reference_api
+from workstreams.references import urls as reference_urls
 
 # One router: the API, version 1 (docs/api.md).
 router = DefaultRouter()
@@ -34,10 +39,13 @@ router.register(
 router.register("entities", meeting_api.EntityViewSet, basename="entity")
 router.register("workstreams", workstream_api.WorkstreamViewSet, basename="workstream")
 router.register("updates", workstream_api.ProgressUpdateViewSet, basename="update")
+router.register("inputs", inputs_api.ProgressInputViewSet, basename="input")
 router.register("decisions", workstream_api.DecisionViewSet, basename="decision")
 router.register("proposals", workstream_api.ProposalViewSet, basename="proposal")
 router.register("events", workstream_api.EventViewSet, basename="event")
 router.register("timeline", workstream_api.TimelineViewSet, basename="timeline")
+router.register("changes", workstream_changes_api.ChangesViewSet, basename="changes")
+router.register("references", reference_api.FrameworkReferenceViewSet, basename="reference")
 router.register("search", search_api.SearchViewSet, basename="search")
 router.register(
     r"meetings/(?P<meeting_slug>[-\w]+)/briefing-pack",
@@ -47,6 +55,7 @@ router.register(
 router.register("jobs", workstream_api.JobViewSet, basename="job")
 router.register("webhooks", workstream_api.WebhookSubscriptionViewSet, basename="webhook")
 router.register("tokens", account_api.ApiTokenViewSet, basename="token")
+router.register("mail-events", mail_events.MailEventViewSet, basename="mail-event")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -75,6 +84,7 @@ urlpatterns += i18n_patterns(
     ),
     path("search/", include(search_urls)),
     path("entities/", include((dashboard_urls.entity_urlpatterns, "entities"))),
+    path("references/", include(reference_urls)),
     path(
         "",
         include(

@@ -29,13 +29,18 @@ class ValuesList(ViewBase):
 
     list_values: tuple[str, ...] = ()
 
+    def row_values(self) -> tuple[str, ...]:
+        """The values a row is read with: ``list_values``, and whatever else the request asks
+        (a workstream's status as at a meeting, ``workstreams/as_at_api.py``)."""
+        return self.list_values
+
     def list_rows(self, rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
         """The answer's rows, as ``serializer`` would give them for the same objects."""
         raise NotImplementedError
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
-        values = queryset.prefetch_related(None).values("pk", *self.list_values)
+        values = queryset.prefetch_related(None).values("pk", *self.row_values())
         page = self.paginate_queryset(values)
         serializer = self.get_serializer()
         assert isinstance(serializer, Serializer)  # a list's serializer is one row's

@@ -119,18 +119,22 @@ def meeting_calendar_build(
     *,
     extra: Sequence[Event] = (),
     stamp: datetime.datetime | None = None,
+    name: str = "",
+    description: str = "",
 ) -> Calendar:
     """The calendar of ``meetings`` (only day-precision ones become events), and the ``extra``
-    events after them, all stamped ``stamp`` (default: the meetings' latest change)."""
+    events after them, all stamped ``stamp`` (default: the meetings' latest change), named
+    ``name`` and described by ``description`` (default: the Senior Officials' meetings)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", str(_("EMG Senior Officials Meetings")))
+    calendar.add("x-wr-calname", name or str(_("EMG Senior Officials Meetings")))
     calendar.add(
         "x-wr-caldesc",
-        str(_("Meetings of the UN Environment Management Group's Senior Officials.")),
+        description
+        or str(_("Meetings of the UN Environment Management Group's Senior Officials.")),
     )
     dated = [m for m in meetings if m.date_precision == Meeting.DatePrecision.DAY]
     stamp = stamp or calendar_stamp(dated)
@@ -151,8 +155,11 @@ def meeting_calendar_build(
     return calendar
 
 
-def calendar_response(request: HttpRequest, calendar: Calendar) -> HttpResponse:
-    """The calendar as ``/meetings/calendar.ics`` serves it, to subscribe to."""
+def calendar_response(
+    request: HttpRequest, calendar: Calendar, *, filename: str = CALENDAR_FILENAME
+) -> HttpResponse:
+    """The calendar as ``/meetings/calendar.ics`` (and a workstream's) serves it, to subscribe
+    to: inline, as ``filename``, cached as the feeds are."""
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{CALENDAR_FILENAME}"'
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return cacheable(request, response, max_age=CALENDAR_MAX_AGE)

@@ -70,6 +70,27 @@ def _cover(document: docx.document.Document) -> None:
     document.add_page_break()
 
 
+def _since(document: docx.document.Document) -> None:
+    """What changed since the meeting before: a bold label a kind of change, then its lines
+    (no Heading 2, which is a workstream's section)."""
+    document.add_heading("{{ t.since }}", level=1)
+    _tag(document, "if since.previous")
+    document.add_paragraph(
+        "{{ t.since_intro|format(previous=since.previous_label, meeting=cover.label) }}"
+    )
+    _tag(document, "for group in since.groups")
+    document.add_paragraph().add_run("{{ group.label }}").bold = True
+    _tag(document, "for line in group.lines")
+    document.add_paragraph("{{ line }}", style="List Bullet")
+    _tag(document, "endfor")
+    _tag(document, "else")
+    document.add_paragraph("{{ t.since_none }}")
+    _tag(document, "endfor")
+    _tag(document, "else")
+    document.add_paragraph("{{ t.since_first }}")
+    _tag(document, "endif")
+
+
 def _sections(document: docx.document.Document) -> None:
     document.add_heading("{{ t.progress }}", level=1)
     _tag(document, "for section in sections")
@@ -161,6 +182,7 @@ def _mandates_to_watch(document: docx.document.Document) -> None:
 def briefing_pack() -> docx.document.Document:
     document = docx.Document()
     _cover(document)
+    _since(document)
     _sections(document)
     _status_table(document)
     _mandates_to_watch(document)

@@ -11,11 +11,15 @@ from django.utils import timezone
 from accounts.services import api_token_create
 from meetings.models import Attendance, Document, Entity, Intervention, Meeting, Person
 from meetings.services import meeting_counts_refresh
+from workstreams import services
 from workstreams.models import (
     Decision,
     FocalPoint,
+    FrameworkReference,
+    ProgressInput,
     ProgressUpdate,
     Proposal,
+    ReferenceTag,
     Workstream,
     WorkstreamLead,
 )
@@ -98,6 +102,7 @@ def grow_record(n: int) -> None:
     unep = Entity.objects.get(acronym="UNEP")
     meeting = Meeting.objects.get(slug="som29-senior")
     listed = Meeting.objects.get(slug="som28-mid-term")
+    target = FrameworkReference.objects.get(kind="sdg_target", code="14.1")
     for i in range(n):
         entity = Entity.objects.create(slug=f"e{i}", acronym=f"E{i}", name=f"Entity {i}")
         workstream = Workstream.objects.create(
@@ -111,7 +116,7 @@ def grow_record(n: int) -> None:
             )
         Intervention.objects.create(meeting=meeting, position=100 + i, entity=unep, summary="Yes.")
         source = Document.objects.filter(meeting__slug="som29-mid-term").first()
-        Decision.objects.create(
+        decision = Decision.objects.create(
             meeting=meeting, workstream=workstream, kind="establish", text="Set up.", source=source
         )
         Proposal.objects.create(
@@ -131,4 +136,52 @@ def grow_record(n: int) -> None:
             published_at=timezone.now(),
         )
         timeline_entry_refresh(workstream=workstream, meeting=update.meeting)
+        for tagged in ({"workstream": workstream}, {"update": update}, {"decision": decision}):
+            ReferenceTag.objects.create(reference=target, source=source, **tagged)
     meeting_counts_refresh(meeting_ids=[meeting.pk, listed.pk])
+
+
+# The record's co-led stream: the Biodiversity IMG's awareness stream, led by UNDP and UNESCO.
+CO_LED = "img-biodiversity-awareness-knowledge"
+
+
+def co_led_update(
+    *,
+    meeting: str = "som29-senior",
+    publish: bool = False,
+    sources_public: bool = False,
+    workstream: str = CO_LED,
+    leads: tuple[str, ...] = ("UNDP", "UNESCO"),
+) -> ProgressUpdate:
+    """The co-led stream's update at ``meeting``, merged from its leads' (UNDP's and UNESCO's)
+    submitted inputs through the services, as the focal points and the secretariat would."""
+    at = Meeting.objects.get(slug=meeting)
+    co_led = Workstream.objects.get(slug=workstream)
+    for acronym in leads:
+        author = UserFactory.create(role="focal_point", entity=acronym)
+        row = services.progress_input_save(
+            progress_input=ProgressInput(
+                workstream=co_led,
+                meeting=at,
+                summary=f"{acronym}'s part of the work.",
+                next_steps=f"{acronym}'s next step.",
+            ),
+            by=author,
+        )
+        services.progress_input_submit(progress_input=row, by=author)
+    boss = UserFactory.create(role="secretariat")
+    update = services.progress_inputs_merge(
+        workstream=co_led,
+        meeting=at,
+        summary="UNDP and UNESCO's work, merged.",
+        next_steps="Both next steps.",
+        sources_public=sources_public,
+        submit=publish,
+        by=boss,
+    )
+    return services.progress_update_publish(update=update, by=boss) if publish else update
+
+
+# The secretariat's change form of an update, a decision or a workstream holds the tags' inline
+# (workstreams/admin/references.py): a browser sends its management form, with no tags.
+NO_TAGS = {"reference_tags-TOTAL_FORMS": "0", "reference_tags-INITIAL_FORMS": "0"}

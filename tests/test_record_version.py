@@ -31,8 +31,10 @@ from workstreams import services
 from workstreams.management.report_loader import LoadReport, reports_load
 from workstreams.models import (
     Decision,
+    FrameworkReference,
     ProgressUpdate,
     Proposal,
+    ReferenceTag,
     Workstream,
     WorkstreamEvent,
     WorkstreamLead,
@@ -52,6 +54,12 @@ NOT_PUBLIC = {
     "WebhookDelivery",
     "Job",
     "LoadedRow",
+    # Shown only through its published update, and locked once merged into it: the update's
+    # writes (publish, return, sources_public) move the version.
+    "ProgressInput",
+    # Who follows a workstream by e-mail, and what they were sent: never shown to the public.
+    "Follower",
+    "FollowMessage",
 }
 
 
@@ -186,6 +194,8 @@ WRITES: list[tuple[type[models.Model], str, Callable[[User], object]]] = [
             by,
         ),
     ),
+    (FrameworkReference, "admin save", _admin_change(FrameworkReference)),
+    (ReferenceTag, "admin save", _admin_change(ReferenceTag)),
     (Entity, "admin save", _admin_change(Entity)),
     (Person, "admin save", _admin_change(Person)),
     (AgendaItem, "admin save", _admin_change(AgendaItem)),

@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -15,6 +15,7 @@ from emgtracker.rest import APIConventions, RulesPermission
 from emgtracker.values import Row, ValuesList
 from meetings.models import Meeting
 from workstreams import services
+from workstreams.as_at_api import AS_AT_PARAMETER, AsAtView, row_then
 from workstreams.cells import RecordCell, cells_for
 from workstreams.filters import (
     DecisionFilter,
@@ -27,12 +28,14 @@ from workstreams.filters import (
 from workstreams.models import (
     Decision,
     Job,
+    ProgressInput,
     ProgressUpdate,
     Proposal,
     WebhookSubscription,
     Workstream,
     WorkstreamEvent,
 )
+from workstreams.models.references import tags_prefetch
 from workstreams.permissions import (
     progress_updates_visible_to,
     webhook_subscriptions_visible_to,
@@ -66,14 +69,20 @@ from workstreams.serializers.webhooks import (
     WebhookSubscriptionSerializer,
 )
 
+# A row's cross-references, with their references and sources: one query a page.
+TAGS = tags_prefetch()
+
 
 @extend_schema_view(
-    list=extend_schema(summary="List workstreams"),
-    retrieve=extend_schema(summary="Get a workstream"),
+    list=extend_schema(summary="List workstreams", parameters=[AS_AT_PARAMETER]),
+    retrieve=extend_schema(summary="Get a workstream", parameters=[AS_AT_PARAMETER]),
 )
-class WorkstreamViewSet(ValuesList, APIConventions, viewsets.ReadOnlyModelViewSet[Workstream]):
+class WorkstreamViewSet(
+    AsAtView, ValuesList, APIConventions, viewsets.ReadOnlyModelViewSet[Workstream]
+):
     """Workstreams with their leads, status now, standing and mandates; filtered as the
-    /workstreams/ page is. One workstream also carries its dated events."""
+    /workstreams/ page is. One workstream also carries its dated events. ``?as_at=``: as they
+    stood right after a meeting."""
 
     serializer_class = WorkstreamSerializer
     list_values = WORKSTREAM_VALUES
@@ -82,38 +91,50 @@ class WorkstreamViewSet(ValuesList, APIConventions, viewsets.ReadOnlyModelViewSe
     ordering_fields = ["title", "short_title", "kind", "slug"]
 
     def get_queryset(self) -> QuerySet[Workstream]:
+        as_at = self.as_at
         decisions = Decision.objects.select_related("meeting", "source__meeting")
+        events = WorkstreamEvent.objects.select_related("workstream", "source__meeting")
+        if as_at:
+            decisions = decisions.filter(meeting__in=as_at.ids)
+            events = events.filter(Q(source__isnull=True) | Q(source__meeting__in=as_at.ids))
         queryset = (
-            Workstream.objects.for_list()
+            Workstream.objects.for_list(as_at.meetings if as_at else None)
             .select_related("last_record_meeting")
-            .prefetch_related(Prefetch("decisions", queryset=decisions))
+            .prefetch_related(Prefetch("decisions", queryset=decisions), TAGS)
         )
         if self.action == "retrieve":
-            events = WorkstreamEvent.objects.select_related("workstream", "source__meeting")
             queryset = queryset.prefetch_related(
                 Prefetch("events", queryset=events.in_date_order())
             )
-        return queryset
+        return as_at.annotate(queryset) if as_at else queryset
+
+    def row_values(self) -> tuple[str, ...]:
+        then = ("then_status", "then_meeting") if self.as_at else ()
+        return (*self.list_values, *then)
 
     def get_serializer_class(self) -> type[WorkstreamSerializer]:
         return WorkstreamDetailSerializer if self.action == "retrieve" else WorkstreamSerializer
 
     def get_serializer_context(self) -> dict[str, Any]:
         # The record's clock, read once for the request (the filters read the same), not a row.
-        return {**super().get_serializer_context(), "clock": request_clock(self.request)}
+        context = {**super().get_serializer_context(), "clock": request_clock(self.request)}
+        return {**context, "as_at": self.as_at} if self.as_at else context
 
     def list_rows(self, rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
-        return workstream_rows(rows, serializer)
+        as_at = self.as_at
+        return workstream_rows([row_then(r, as_at) for r in rows] if as_at else rows, serializer)
 
     @extend_schema(
         summary="Get a workstream's timeline",
         responses=TimelineCellSerializer(many=True),
         filters=False,
+        parameters=[AS_AT_PARAMETER],
     )
     @action(detail=True, filterset_class=None, pagination_class=None, ordering_fields=[])
     def timeline(self, request: Request, slug: str | None = None) -> Response:
         """One entry per meeting: status, presenter and entity, summary, decisions, provenance."""
         workstream = get_object_or_404(Workstream.objects.for_detail(), slug=slug)
+        meetings = self.as_at.meetings if self.as_at else list(Meeting.objects.for_timeline())
         updates = {u.meeting_id: u for u in workstream.updates.all()}
         decisions: dict[int, list[Decision]] = {}
         for decision in workstream.decisions.all():
@@ -122,27 +143,32 @@ class WorkstreamViewSet(ValuesList, APIConventions, viewsets.ReadOnlyModelViewSe
             RecordCell(
                 c.meeting, c.entry, updates.get(c.meeting.pk), decisions.get(c.meeting.pk, [])
             )
-            for c in cells_for(workstream, list(Meeting.objects.for_timeline()))
+            for c in cells_for(workstream, meetings)
         ]
         return Response(TimelineCellSerializer.many_init(cells).data)
 
 
-@extend_schema_view(list=extend_schema(summary="List the timeline matrix"))
-class TimelineViewSet(APIConventions, viewsets.GenericViewSet[Workstream]):
-    """The whole matrix: one row per workstream, one status per meeting."""
+@extend_schema_view(
+    list=extend_schema(summary="List the timeline matrix", parameters=[AS_AT_PARAMETER])
+)
+class TimelineViewSet(AsAtView, APIConventions, viewsets.GenericViewSet[Workstream]):
+    """The whole matrix: one row per workstream, one status per meeting. ``?as_at=``: the
+    meetings up to one only, and the filters on the statuses then."""
 
     serializer_class = TimelineRowSerializer
     filterset_class = WorkstreamFilter
     ordering_fields = ["title", "kind", "slug"]
 
     def get_queryset(self) -> QuerySet[Workstream]:
-        return Workstream.objects.for_timeline().order_by("title")
+        as_at = self.as_at
+        rows = Workstream.objects.for_timeline(as_at.meetings if as_at else None)
+        return (as_at.annotate(rows) if as_at else rows).order_by("title")
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "meetings": self.meetings}
 
     def list(self, request: Request) -> Response:
-        self.meetings = list(Meeting.objects.for_timeline())
+        self.meetings = self.as_at.meetings if self.as_at else list(Meeting.objects.for_timeline())
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -180,7 +206,14 @@ class ProgressUpdateViewSet(
         user = self.request.user
         if user.is_authenticated:
             public |= Q(pk__in=progress_updates_visible_to(user).values("pk"))
-        return ProgressUpdate.objects.filter(public).with_relations()
+        # Whether an update has co-lead inputs, so the list reads them only for those that do.
+        has_sources = Exists(ProgressInput.objects.filter(merged_into=OuterRef("pk")))
+        return (
+            ProgressUpdate.objects.filter(public)
+            .with_relations()
+            .annotate(has_sources=has_sources)
+            .prefetch_related(TAGS)
+        )
 
     def get_serializer_class(self) -> type[ProgressUpdateSerializer]:
         if self.action in {"update", "partial_update"}:
@@ -235,7 +268,7 @@ class ProgressUpdateViewSet(
 class DecisionViewSet(ValuesList, APIConventions, viewsets.ReadOnlyModelViewSet[Decision]):
     """What the Senior Officials decided about workstreams, with provenance."""
 
-    queryset = Decision.objects.with_relations()
+    queryset = Decision.objects.with_relations().prefetch_related(TAGS)
     serializer_class = DecisionSerializer
     filterset_class = DecisionFilter
     ordering_fields = ["meeting_date", "workstream_title", "kind"]
@@ -325,7 +358,11 @@ class WebhookSubscriptionViewSet(APIConventions, viewsets.ModelViewSet[WebhookSu
     ordering = ["-created_at", "-pk"]
 
     def get_queryset(self) -> QuerySet[WebhookSubscription]:
-        return webhook_subscriptions_visible_to(self.request.user).select_related("owner")
+        return (
+            webhook_subscriptions_visible_to(self.request.user)
+            .select_related("owner")
+            .prefetch_related("workstreams")
+        )
 
     @extend_schema(
         summary="Subscribe to webhooks", responses={201: WebhookSubscriptionCreatedSerializer}

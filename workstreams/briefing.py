@@ -15,7 +15,8 @@ that same context, and the CSV its status table. No layout is written here.
 Only published updates are ever read. The number of queries does not depend on the number of
 updates: one for the meeting's documents, one for its published updates with everything a
 section shows, one for the meetings, four for the workstreams with their leads, decisions and
-timeline entries, the record's clock (up to four), and one for the mandates to watch.
+timeline entries, the record's clock (up to four), one for the mandates to watch, and those of
+"Since the last meeting" (the meeting before, and workstreams/changes/record.py's ten).
 """
 
 import csv
@@ -37,6 +38,7 @@ from emgtracker.spreadsheets import safe_row
 from meetings.models import Document, Entity, Evidence, Meeting
 from workstreams.basis import basis_text, with_basis
 from workstreams.briefing_labels import docx_labels
+from workstreams.briefing_since import Since, since_last_meeting
 from workstreams.cells import STATUS_SYMBOLS, Cell, cells_for
 from workstreams.models import (
     Decision,
@@ -153,6 +155,7 @@ class BriefingContext:
     meetings: list[Meeting]  # the columns of the status table
     rows: list[StatusRow]  # a row a section, in the same order
     watch: list[Watch]  # the mandates to watch, of every workstream
+    since: Since  # what changed since the meeting before (workstreams/briefing_since.py)
     contents: dict[int, int]  # the published updates it holds: id → version (``Job.contents``)
 
     def as_template_context(self) -> dict[str, Any]:
@@ -163,6 +166,7 @@ class BriefingContext:
             "rows": self.rows,
             "inferences": [note for row in self.rows for note in row.inferences],
             "watch": self.watch,
+            "since": self.since,
             "t": docx_labels(),
         }
 
@@ -330,6 +334,7 @@ def briefing_pack_context(*, meeting: Meeting, progress: Progress | None = None)
         meetings=meetings,
         rows=rows,
         watch=_mandates_to_watch(clock),
+        since=since_last_meeting(meeting),
         contents={u.pk: u.version for u in updates},
     )
 

@@ -51,4 +51,11 @@ def docx_labels() -> dict[str, str]:
             "mandates that have lapsed, and work reported after its mandate lapsed."
         ),
         "watch_none": _("No mandate to watch on record."),
+        "since": _("Since the last meeting"),
+        "since_intro": _(
+            "What changed from %(previous)s to %(meeting)s, derived from the record of the "
+            "meetings in between; each change with its basis and where the record says it."
+        ),
+        "since_first": _("The first meeting on record: there is no earlier meeting to compare."),
+        "since_none": _("No change on record."),
     }

@@ -23,6 +23,7 @@ from workstreams.models import (
     WorkstreamKind,
     WorkstreamQuerySet,
 )
+from workstreams.references.filters import ReferenceFilters
 from workstreams.standing import MandateNow, RecordClock, Standing
 
 
@@ -44,7 +45,8 @@ def request_clock(request: Any) -> RecordClock:
     return clock
 
 
-class WorkstreamFilter(django_filters.FilterSet):
+class WorkstreamFilter(ReferenceFilters):
+    tagged_as = "workstream"
     search = django_filters.CharFilter(
         label=_("Search"),
         method="search_filter",
@@ -123,8 +125,9 @@ class WorkstreamFilter(django_filters.FilterSet):
             return queryset.filter(
                 timeline_entries__meeting=meeting, timeline_entries__status=value
             )
-        # current_status is status_now by another name: filtered on the field the stubs know.
-        return queryset.with_current_status().filter(status_now=value)
+        # current_status is status_now by another name: filtered on the field the stubs know
+        # (as at a meeting, on the status then: the clock's fields).
+        return queryset.with_current_status().filter(**{self.clock.fields.status: value})
 
     def standing_filter(
         self, queryset: WorkstreamQuerySet, name: str, value: str
@@ -153,7 +156,8 @@ def _led_by_matching(word: str) -> Any:
     )
 
 
-class ProgressUpdateFilter(django_filters.FilterSet):
+class ProgressUpdateFilter(ReferenceFilters):
+    tagged_as = "update"
     meeting = slug_choice(Meeting.objects.all(), _("Meeting"))
     workstream = slug_choice(Workstream.objects.all(), _("Workstream"))
     entity = slug_choice(Entity.objects.all(), _("Presenting entity"))
@@ -167,7 +171,8 @@ class ProgressUpdateFilter(django_filters.FilterSet):
         fields = ["meeting", "workstream", "entity", "status", "state"]
 
 
-class DecisionFilter(django_filters.FilterSet):
+class DecisionFilter(ReferenceFilters):
+    tagged_as = "decision"
     meeting = slug_choice(Meeting.objects.all(), _("Meeting"))
     workstream = slug_choice(Workstream.objects.all(), _("Workstream"))
     kind = django_filters.ChoiceFilter(choices=DecisionKind.choices)

@@ -9,13 +9,15 @@ carry no table permissions: every permission is a rule here, checked through
 
 import rules
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Document
 from workstreams.models import (
     FocalPoint,
     Job,
+    ProgressInput,
+    ProgressInputQuerySet,
     ProgressUpdate,
     ProgressUpdateQuerySet,
     WebhookDelivery,
@@ -120,6 +122,13 @@ for app_label, model_names in RECORD_MODELS.items():
         for action in ("add", "change", "delete"):
             rules.add_perm(f"{app_label}.{action}_{model_name}", is_secretariat)
 
+# Cross-references: the secretariat adds and tags them; everyone with a role reads them, focal
+# points too (beside the updates they draft), and changes nothing.
+for model_name in ("frameworkreference", "referencetag"):
+    rules.add_perm(f"workstreams.view_{model_name}", is_secretariat | is_viewer | is_focal_point)
+    for action in ("add", "change", "delete"):
+        rules.add_perm(f"workstreams.{action}_{model_name}", is_secretariat)
+
 # The timeline is derived from the record and never edited by hand.
 rules.add_perm("workstreams.view_timelineentry", is_secretariat | is_viewer)
 for action in ("add", "change", "delete"):
@@ -141,6 +150,55 @@ rules.add_perm(
 )
 rules.add_perm("workstreams.publish_progressupdate", is_secretariat)
 rules.add_perm("workstreams.return_progressupdate", is_secretariat)
+
+
+# Co-lead inputs: a focal point drafts and submits its own entity's input, and sees the submitted
+# inputs of the entities leading a workstream with it; no one edits an input once merged. The
+# secretariat sees them all and merges them into the one update.
+@rules.predicate
+def own_entity_input(user: User | AnonymousUser, obj: ProgressInput | None) -> bool:
+    return obj is not None and obj.entity_id == focal_point_entity_id(user)
+
+
+@rules.predicate
+def co_lead_submitted_input(user: User | AnonymousUser, obj: ProgressInput | None) -> bool:
+    return (
+        obj is not None
+        and obj.state == ProgressInput.State.SUBMITTED
+        and obj.workstream_id in led_workstream_ids(user)
+    )
+
+
+@rules.predicate
+def input_open(user: User | AnonymousUser, obj: ProgressInput | None) -> bool:
+    return obj is None or obj.merged_into_id is None
+
+
+@rules.predicate
+def input_draft(user: User | AnonymousUser, obj: ProgressInput | None) -> bool:
+    return obj is None or obj.state == ProgressInput.State.DRAFT
+
+
+focal_point_input = is_focal_point & (no_object | own_entity_input)
+rules.add_perm(
+    "workstreams.view_progressinput",
+    is_secretariat
+    | is_viewer
+    | (is_focal_point & (no_object | own_entity_input | co_lead_submitted_input)),
+)
+rules.add_perm("workstreams.add_progressinput", is_secretariat | is_focal_point)
+rules.add_perm(
+    "workstreams.change_progressinput", (is_secretariat | focal_point_input) & input_open
+)
+rules.add_perm(
+    "workstreams.submit_progressinput",
+    (is_secretariat | focal_point_input) & input_open & input_draft,
+)
+rules.add_perm(
+    "workstreams.delete_progressinput",
+    (is_secretariat | focal_point_input) & input_open & input_draft,
+)
+rules.add_perm("workstreams.merge_progressinput", is_secretariat)
 
 
 # Documents are downloaded under the rules of what they hold. A current document is public;
@@ -182,6 +240,15 @@ for action in ("add", "change"):
 for action in ("add", "change", "delete"):
     rules.add_perm(f"workstreams.{action}_outboxmessage", rules.always_deny)
 
+# Followers by e-mail: their addresses are the secretariat's alone, to stop (a bounce, a
+# complaint) or delete; the messages are written by the services and the workers.
+for action in ("view", "change", "delete"):
+    rules.add_perm(f"workstreams.{action}_follower", is_secretariat)
+rules.add_perm("workstreams.add_follower", rules.always_deny)
+rules.add_perm("workstreams.view_followmessage", is_secretariat)
+for action in ("add", "change", "delete"):
+    rules.add_perm(f"workstreams.{action}_followmessage", rules.always_deny)
+
 # Webhooks: any role may register its own URLs (an API consumer is usually a viewer's login);
 # the secretariat sees and manages every subscription. Deliveries are written by the workers.
 own_subscription = has_role & (no_object | owns_subscription)
@@ -218,3 +285,18 @@ def webhook_subscriptions_visible_to(user: User | AnonymousUser) -> QuerySet[Web
     if has_role(user):
         return subscriptions.filter(owner_id=user.pk)
     return subscriptions.none()
+
+
+def progress_inputs_visible_to(user: User | AnonymousUser) -> ProgressInputQuerySet:
+    """The inputs a user may see: all of them for the secretariat and viewers; for a focal
+    point its own entity's, and the submitted ones of the workstreams its entity leads."""
+    inputs = ProgressInput.objects.all()
+    if user.is_superuser or is_secretariat(user) or is_viewer(user):
+        return inputs
+    entity_id = focal_point_entity_id(user)
+    if entity_id is None:
+        return inputs.none()
+    return inputs.filter(
+        Q(entity_id=entity_id)
+        | Q(state=ProgressInput.State.SUBMITTED, workstream_id__in=led_workstream_ids(user))
+    )

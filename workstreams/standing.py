@@ -44,12 +44,24 @@ class MandateNow(models.TextChoices):
 
 
 @dataclass(frozen=True)
+class ClockFields:
+    """What the clock's filters read of a workstream: the fields it keeps now, or (as at a
+    meeting) the annotations ``workstreams/as_at.py`` puts in their place."""
+
+    status: str = "status_now"
+    som: str = "last_record_meeting__som_number"
+    mandate: str = "mandate"
+    mandate_until: str = "mandate_until"
+
+
+@dataclass(frozen=True)
 class RecordClock:
     """The record's now: its latest meeting with a record, and the SOM to come."""
 
     today: datetime.date
     latest: Meeting | None
     next_som: int | None
+    fields: ClockFields = ClockFields()
 
     @classmethod
     def read(cls, today: datetime.date | None = None) -> "RecordClock":
@@ -85,25 +97,25 @@ class RecordClock:
 
     def standing_q(self, standing: str) -> Q:
         latest_som = self.latest.som_number if self.latest else 0
+        status, som = self.fields.status, self.fields.som
+        running = Q(**{f"{status}__in": RUNNING_STATUSES})
         return {
-            Standing.REPORTED: Q(
-                status_now__in=RUNNING_STATUSES, last_record_meeting__som_number__gte=latest_som
-            ),
-            Standing.SILENT: Q(
-                status_now__in=RUNNING_STATUSES, last_record_meeting__som_number__lt=latest_som
-            ),
-            Standing.PROPOSED: Q(status_now=Status.PROPOSED),
-            Standing.CONCLUDED: Q(status_now__in=CLOSED_STATUSES),
-            Standing.NO_RECORD: Q(status_now__isnull=True),
+            Standing.REPORTED: running & Q(**{f"{som}__gte": latest_som}),
+            Standing.SILENT: running & Q(**{f"{som}__lt": latest_som}),
+            Standing.PROPOSED: Q(**{status: Status.PROPOSED}),
+            Standing.CONCLUDED: Q(**{f"{status}__in": CLOSED_STATUSES}),
+            Standing.NO_RECORD: Q(**{f"{status}__isnull": True}),
         }[Standing(standing)]
 
     def mandate_q(self, mandate: str) -> Q:
-        until = Q(mandate=MandateState.UNTIL)
+        state, until_som = self.fields.mandate, self.fields.mandate_until
+        until = Q(**{state: MandateState.UNTIL})
         next_som = self.next_som or 0
         return {
-            MandateNow.LIVE: Q(mandate=MandateState.OPEN) | until & Q(mandate_until__gte=next_som),
-            MandateNow.ENDING: until & Q(mandate_until=next_som),
-            MandateNow.LAPSED: until & Q(mandate_until__lt=next_som),
+            MandateNow.LIVE: Q(**{state: MandateState.OPEN})
+            | until & Q(**{f"{until_som}__gte": next_som}),
+            MandateNow.ENDING: until & Q(**{until_som: next_som}),
+            MandateNow.LAPSED: until & Q(**{f"{until_som}__lt": next_som}),
         }[MandateNow(mandate)]
 
     # One workstream (with ``last_record_meeting`` joined) ---------------------------------

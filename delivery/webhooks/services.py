@@ -14,6 +14,7 @@ attempt at a delivery. See docs/webhooks.md.
 import datetime
 import json
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,9 +78,13 @@ def webhook_events_clean(events: Any) -> list[str]:
 
 
 @transaction.atomic
-def webhook_subscription_save(*, subscription: WebhookSubscription) -> WebhookSubscription:
+def webhook_subscription_save(
+    *, subscription: WebhookSubscription, workstreams: Iterable[Workstream] | None = None
+) -> WebhookSubscription:
     """Check and save a subscription, new or changed: the one write of both, which the API and
     the admin call. With no secret, one is generated; the caller shows it to the consumer once.
+    ``workstreams`` narrows it to those workstreams (none: every workstream); left out, a
+    change keeps the set it had.
 
     A change writes only what a consumer may change, so that a worker counting a failure at the
     same moment does not lose its count.
@@ -93,17 +99,26 @@ def webhook_subscription_save(*, subscription: WebhookSubscription) -> WebhookSu
         subscription.save()
     else:
         subscription.save(update_fields=["url", "events", "active", "secret"])
+    if workstreams is not None:
+        subscription.workstreams.set(workstreams)
     return subscription
 
 
 def webhook_subscription_create(
-    *, owner: User, url: str, events: list[str], active: bool = True, secret: str = ""
+    *,
+    owner: User,
+    url: str,
+    events: list[str],
+    active: bool = True,
+    secret: str = "",
+    workstreams: Iterable[Workstream] = (),
 ) -> WebhookSubscription:
-    """Register ``url`` for ``events``; with no ``secret``, one is generated."""
+    """Register ``url`` for ``events`` (of ``workstreams`` only, if any are given); with no
+    ``secret``, one is generated."""
     subscription = WebhookSubscription(
         owner=owner, url=url, events=events, active=active, secret=secret
     )
-    return webhook_subscription_save(subscription=subscription)
+    return webhook_subscription_save(subscription=subscription, workstreams=workstreams)
 
 
 def webhook_subscription_update(
@@ -113,13 +128,15 @@ def webhook_subscription_update(
     events: list[str] | None = None,
     active: bool | None = None,
     secret: str | None = None,
+    workstreams: Iterable[Workstream] | None = None,
 ) -> WebhookSubscription:
-    """Change what is given of a subscription, checked as on creation; the rest stays."""
+    """Change what is given of a subscription, checked as on creation; the rest stays. An
+    empty ``workstreams`` widens it to every workstream again."""
     changes = {"url": url, "events": events, "active": active, "secret": secret or None}
     for name, value in changes.items():
         if value is not None:
             setattr(subscription, name, value)
-    return webhook_subscription_save(subscription=subscription)
+    return webhook_subscription_save(subscription=subscription, workstreams=workstreams)
 
 
 def webhook_subscription_resume(*, subscription: WebhookSubscription) -> WebhookSubscription:
@@ -134,9 +151,26 @@ def webhook_subscription_resume(*, subscription: WebhookSubscription) -> Webhook
 # Events -------------------------------------------------------------------------------------
 
 
+def webhook_subscriptions_listening(
+    workstream: Workstream | None,
+) -> QuerySet[WebhookSubscription]:
+    """The active, unpaused subscriptions that hear of ``workstream``'s events: those narrowed
+    to it and those not narrowed at all. An event of no workstream (``None``) reaches every one."""
+    listening = WebhookSubscription.objects.filter(active=True, paused_at__isnull=True)
+    if workstream is None:
+        return listening
+    chosen = WebhookSubscription.workstreams.through.objects.filter(
+        webhooksubscription=OuterRef("pk")
+    )
+    return listening.filter(~Exists(chosen) | Exists(chosen.filter(workstream=workstream)))
+
+
 @transaction.atomic
-def webhook_event_emit(*, event: str, payload: dict[str, Any]) -> list[WebhookDelivery]:
-    """One pending delivery of ``event`` for each active, unpaused subscription to it.
+def webhook_event_emit(
+    *, event: str, payload: dict[str, Any], workstream: Workstream | None = None
+) -> list[WebhookDelivery]:
+    """One pending delivery of ``event`` for each active, unpaused subscription to it (and, for
+    an event of ``workstream``, not narrowed to other workstreams).
 
     Call it inside the transaction that made the change: the deliveries and their outbox
     messages commit with it, and the tasks are handed to Celery once it commits (or later by
@@ -146,7 +180,7 @@ def webhook_event_emit(*, event: str, payload: dict[str, Any]) -> list[WebhookDe
     if event not in WebhookEvent.values:
         raise ValueError(f"Unknown webhook event {event!r}")
     data = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
-    listening = WebhookSubscription.objects.filter(active=True, paused_at__isnull=True)
+    listening = webhook_subscriptions_listening(workstream)
     deliveries = []
     # ``events`` is a JSON list; "contains" on it is not portable to SQLite, and subscriptions
     # are few, so they are matched here.
@@ -162,7 +196,9 @@ def webhook_event_emit(*, event: str, payload: dict[str, Any]) -> list[WebhookDe
 
 def webhook_update_published(*, update: ProgressUpdate) -> list[WebhookDelivery]:
     return webhook_event_emit(
-        event=WebhookEvent.UPDATE_PUBLISHED, payload=update_published_payload(update)
+        event=WebhookEvent.UPDATE_PUBLISHED,
+        payload=update_published_payload(update),
+        workstream=update.workstream,
     )
 
 
@@ -175,7 +211,9 @@ def webhook_status_changed(
     payload = status_changed_payload(
         workstream=workstream, meeting=meeting, previous=previous, status=status
     )
-    return webhook_event_emit(event=WebhookEvent.STATUS_CHANGED, payload=payload)
+    return webhook_event_emit(
+        event=WebhookEvent.STATUS_CHANGED, payload=payload, workstream=workstream
+    )
 
 
 def webhook_meeting_added(*, meeting: Meeting) -> list[WebhookDelivery]:

@@ -74,6 +74,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workstreams.notices_send",
         "schedule": crontab(hour=_env.int("NOTICES_HOUR_UTC", default=6), minute=0),
     },
+    "follow-agenda-run": {
+        "task": "workstreams.follow_agenda_run",
+        "schedule": crontab(hour=_env.int("NOTICES_HOUR_UTC", default=6), minute=5),
+    },
     "webhook-deliveries-resend": {
         "task": "workstreams.webhook_deliveries_resend",
         "schedule": 300.0,

@@ -181,6 +181,7 @@ def test_workstream_payload(client: Client) -> None:
         "description": "Supports the UN Common Approach on Biodiversity, which commits UN "
         "programmes and agencies to mainstream biodiversity and act together on the drivers "
         "of its loss.",
+        "references": [],
         "missing_translations": [],
     }
 
@@ -262,6 +263,9 @@ def test_update_payload(client: Client) -> None:
             "quote": "(b) Issue Management Group on Biodiversity (presented by Meriem "
             "Bouamrane, UNESCO)",
         },
+        "sources_public": False,
+        "sources": [],
+        "references": [],
         "missing_translations": [],
     }
 
@@ -418,7 +422,7 @@ def test_an_empty_csv_list_still_has_its_header(client: Client) -> None:
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.decode().splitlines() == [
         "id,meeting,workstream,kind,text,term,until_som,evidence,evidence_reason,provenance,"
-        "missing_translations"
+        "references,missing_translations"
     ]
 
 
@@ -532,13 +536,15 @@ LISTS = {
     # meeting, count, page of attendances with person and entity
     "/api/v1/meetings/som28-mid-term/participants/": 3,
     # count, page with status now, the record's clock (latest meeting with a record, next SOM:
-    # up to four), leads with their sources, decisions with meetings, entries with meetings
-    "/api/v1/workstreams/": 9,
+    # up to four), leads with their sources, decisions with meetings, entries with meetings,
+    # cross-references
+    "/api/v1/workstreams/": 10,
     # workstream, leads, children, predecessors, updates, decisions, proposals, entries, meetings
     "/api/v1/workstreams/img-biodiversity/timeline/": 9,
-    # count, page of updates with workstream, meeting, presenter, entity, source
-    "/api/v1/updates/": 2,
-    "/api/v1/decisions/": 2,
+    # count, page of updates with workstream, meeting, presenter, entity, source; their
+    # cross-references
+    "/api/v1/updates/": 3,
+    "/api/v1/decisions/": 3,
     "/api/v1/proposals/": 2,
     "/api/v1/entities/": 2,
     # meetings, count, page of workstreams with parent, leads, entries

@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework import mixins
 
-from tests.factories import ProgressUpdateFactory, UserFactory, grow_record
+from tests.factories import ProgressUpdateFactory, UserFactory, co_led_update, grow_record
 from workstreams.api import DecisionViewSet, ProgressUpdateViewSet, WorkstreamViewSet
 from workstreams.models import ProgressUpdate, Workstream
 
@@ -23,6 +23,10 @@ LISTS = [
     "/api/v1/workstreams/?page_size=7&paginate=cursor&ordering=-kind,slug",
     "/api/v1/workstreams/?format=csv&page_size=200",
     "/api/v1/workstreams/?lead=unep&status=active&search=a&year=2023",
+    # As at a meeting: the status, standing and mandate then (workstreams/as_at_api.py).
+    "/api/v1/workstreams/?page_size=200&as_at=som28-mid-term",
+    "/api/v1/workstreams/?page_size=7&paginate=cursor&ordering=slug&as_at=som28-mid-term",
+    "/api/v1/workstreams/?format=csv&page_size=200&as_at=som29-mid-term&standing=silent",
     "/api/v1/updates/?page_size=200",
     "/api/v1/updates/?page_size=5&paginate=cursor&ordering=-published_at",
     "/api/v1/updates/?format=csv&page_size=200",
@@ -76,6 +80,9 @@ def _drafts() -> None:
         returned_reason="Name the source.",
         expected_to_continue_in=2027,
     )
+    # Co-led updates, merged from inputs: one published with its sources public, one a draft.
+    co_led_update(meeting="som29-technical", publish=True, sources_public=True)
+    co_led_update(meeting="som29-mid-term")
 
 
 @pytest.mark.parametrize("secretariat", [False, True], ids=["anonymous", "secretariat"])

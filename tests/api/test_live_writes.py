@@ -165,6 +165,15 @@ def test_a_webhook_subscription_from_creation_to_deletion(live_server: Any) -> N
     subscription.refresh_from_db()
     assert subscription.url == "https://hooks.example.org/v2"
 
+    narrowed = _call(live_server, "PATCH", path, token, {"workstreams": ["img-biodiversity"]})
+    assert narrowed.status == 200, narrowed.json
+    assert narrowed.json["workstreams"] == ["img-biodiversity"]
+    assert [w.slug for w in subscription.workstreams.all()] == ["img-biodiversity"]
+    unknown = _call(live_server, "PATCH", path, token, {"workstreams": ["img-nothing"]})
+    assert unknown.status == 400
+    assert list(unknown.json["error"]["fields"]) == ["workstreams.0"]
+    assert [w.slug for w in subscription.workstreams.all()] == ["img-biodiversity"]
+
     put = _call(
         live_server,
         "PUT",
@@ -211,3 +220,32 @@ def test_hostile_requests_on_the_wire(live_server: Any) -> None:
     nul = _call(live_server, "GET", "/api/v1/workstreams/a%00b/", None)
     assert nul.status == 404
     assert nul.json["error"]["code"] == "not_found"
+
+
+def test_co_lead_inputs_merged_through_a_real_server(live_server: Any) -> None:
+    undp = api_token(UserFactory.create(role="focal_point", entity="UNDP"))
+    unesco = api_token(UserFactory.create(role="focal_point", entity="UNESCO"))
+    secretariat = api_token(UserFactory.create(role="secretariat"))
+    where = {"workstream": "img-biodiversity-awareness-knowledge", "meeting": "som29-senior"}
+    for token, summary in ((undp, "UNDP held webinars."), (unesco, "UNESCO shared a kit.")):
+        created = _call(
+            live_server, "POST", "/api/v1/inputs/", token, {**where, "summary": summary}
+        )
+        assert created.status == 201, created.json
+        assert created.headers["Location"] == created.json["url"]
+        path = f"/api/v1/inputs/{created.json['id']}/submit/"
+        submitted = _call(live_server, "POST", path, token)
+        assert (submitted.status, submitted.json["state"]) == (200, "submitted")
+
+    body = {**where, "summary": "Webinars and a kit.", "sources_public": True, "submit": True}
+    refused = _call(live_server, "POST", "/api/v1/inputs/merge/", undp, body)
+    assert refused.status == 403
+    merged = _call(live_server, "POST", "/api/v1/inputs/merge/", secretariat, body)
+    assert merged.status == 200, merged.json
+    assert (merged.json["state"], merged.json["sources_public"]) == ("submitted", True)
+    assert [s["entity"] for s in merged.json["sources"]] == ["undp", "unesco"]
+    update = ProgressUpdate.objects.get(pk=merged.json["id"])
+    assert sorted(update.sources.values_list("summary", flat=True)) == [
+        "UNDP held webinars.",
+        "UNESCO shared a kit.",
+    ]

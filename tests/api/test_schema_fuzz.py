@@ -23,6 +23,7 @@ import schemathesis
 from django.core import signals
 from django.core.cache import cache
 from django.db import close_old_connections, models, transaction
+from django.db.models import Q
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from rest_framework.settings import api_settings
@@ -39,7 +40,15 @@ from schemathesis.openapi.checks import RejectedPositiveData
 from emgtracker.wsgi import application
 from meetings.models import Entity, Meeting, Person
 from tests.factories import ProgressUpdateFactory, UserFactory, api_token
-from workstreams.models import Decision, ProgressUpdate, Proposal, Workstream
+from workstreams.models import (
+    Decision,
+    FrameworkReference,
+    ProgressInput,
+    ProgressUpdate,
+    Proposal,
+    Workstream,
+    WorkstreamLead,
+)
 
 # The schema the application serves, loaded at import. Schemathesis' fixture-based loader
 # (schemathesis.pytest.from_fixture) cannot be used: it rewrites ``Node._nodeid``, which
@@ -64,11 +73,17 @@ FUZZ = settings(
 REFERENCES: dict[str, type[models.Model]] = {
     "meeting": Meeting,
     "meeting_slug": Meeting,
+    "as_at": Meeting,
     "workstream": Workstream,
     "entity": Entity,
     "lead": Entity,
     "presenter": Person,
+    # /api/v1/changes/: the two meetings
+    "from": Meeting,
+    "to": Meeting,
 }
+# What a body's list names by slugs; an error names the item (``workstreams.1``).
+REFERENCE_LISTS = {"workstreams": "workstream"}
 # A detail path's ``slug`` or ``id`` names a row of the resource the path starts with.
 RESOURCES: dict[str, type[models.Model]] = {
     "meetings": Meeting,
@@ -77,6 +92,7 @@ RESOURCES: dict[str, type[models.Model]] = {
     "decisions": Decision,
     "proposals": Proposal,
     "updates": ProgressUpdate,
+    "references": FrameworkReference,
 }
 TRANSITIONS = ("/submit/", "/publish/", "/return-to-draft/")
 ROTATION = itertools.count()
@@ -109,6 +125,9 @@ def known(record: None) -> Iterator[None]:
             Person: _some(Person, "slug", []),
             Decision: _some(Decision, "pk", []),
             Proposal: _some(Proposal, "pk", []),
+            FrameworkReference: _some(
+                FrameworkReference, "slug", ["sdg-12", "sdg-14-1", "unep-ea-4-res-19"]
+            ),
             ProgressUpdate: list(
                 ProgressUpdate.objects.order_by("pk").values_list("pk", flat=True)
             ),
@@ -191,12 +210,38 @@ def _update_id(case: Case) -> Any:
     return (case.path_parameters or {}).get("id")
 
 
+# The cross-reference filters name a reference by its code, or its slug, among those of a kind.
+FRAMEWORK_KINDS = {
+    "sdg": ["sdg_goal", "sdg_target"],
+    "unea": ["unea_resolution"],
+    "mea": ["mea_decision"],
+}
+
+
+def _names_no_reference(name: str, value: Any) -> bool:
+    text = str(value)
+    references = FrameworkReference.objects.filter(kind__in=FRAMEWORK_KINDS[name])
+    return "\x00" in text or not references.filter(Q(code=text) | Q(slug=text)).exists()
+
+
 def _names_no_row(name: str, value: Any) -> bool:
+    if name in FRAMEWORK_KINDS:
+        return _names_no_reference(name, value)
     model = REFERENCES.get(name)
     if model is None:
         return False
     # A slug with a NUL names no row; PostgreSQL would refuse even to look it up.
     return "\x00" in str(value) or not model._default_manager.filter(slug=str(value)).exists()
+
+
+def _meetings_out_of_order(sent: dict[str, Any]) -> bool:
+    """Whether /api/v1/changes/ names two meetings of the record, the first not before the
+    second in the matrix's order: a refusal for the state of the data."""
+    found = {m.slug: m for m in Meeting.objects.filter(slug__in=[sent.get("from"), sent.get("to")])}
+    start, end = found.get(str(sent.get("from"))), found.get(str(sent.get("to")))
+    if start is None or end is None:
+        return False
+    return start == end or not Meeting.objects.up_to(end).filter(pk=start.pk).exists()
 
 
 def _is_not_the_current_version(case: Case, value: Any) -> bool:
@@ -217,6 +262,26 @@ def _duplicates_an_update(case: Case, sent: dict[str, Any]) -> bool:
     return others.filter(workstream__slug=workstream, meeting__slug=meeting).exists()
 
 
+def _refuses_an_input_for_the_data(error: dict[str, Any], sent: dict[str, Any]) -> bool:
+    """Whether /api/v1/inputs/ refused for the state of the data, checked against the database:
+    an entity that does not lead the workstream (or none named by the secretariat), a second
+    input of an entity, nothing submitted to merge, an update already published."""
+    workstream, meeting, entity = sent.get("workstream"), sent.get("meeting"), sent.get("entity")
+    if "\x00" in f"{workstream}{meeting}{entity}":
+        return False  # names no row; refused as such above
+    inputs = ProgressInput.objects.filter(workstream__slug=workstream, meeting__slug=meeting)
+    code, fields = error.get("code"), error.get("fields") or {}
+    if code == "nothing_to_merge":
+        return not inputs.filter(state="submitted", merged_into__isnull=True).exists()
+    if code == "update_published":
+        updates = ProgressUpdate.objects.published()
+        return updates.filter(workstream__slug=workstream, meeting__slug=meeting).exists()
+    if code == "duplicate_input":
+        return inputs.exists()
+    leads = WorkstreamLead.objects.filter(workstream__slug=workstream, entity__slug=entity)
+    return set(fields) == {"entity"} and (entity is None or not leads.exists())
+
+
 def _refused_for_what_no_schema_says(case: Case, response: Response) -> bool:
     """Whether a 400 refuses a schema-valid request only for the state of the data, checked here
     against the database: a slug that names no row, a version that is not the update's current
@@ -225,6 +290,9 @@ def _refused_for_what_no_schema_says(case: Case, response: Response) -> bool:
     error = _error(response)
     if error.get("code") == "invalid_transition":
         return case.path.endswith(TRANSITIONS)
+    body = case.body if isinstance(case.body, dict) else {}
+    if case.path.startswith("/api/v1/inputs/") and _refuses_an_input_for_the_data(error, body):
+        return True
     fields = error.get("fields")
     if response.status_code != 400 or not isinstance(fields, dict) or not fields:
         return False
@@ -236,6 +304,16 @@ def _refused_for_what_no_schema_says(case: Case, response: Response) -> bool:
             return _duplicates_an_update(case, sent)
         if name == "version":
             return _is_not_the_current_version(case, value)
+        if name in ("from", "to") and _meetings_out_of_order(sent):
+            return True
+        listed, _, index = name.partition(".")
+        if listed in REFERENCE_LISTS and index.isdigit():
+            items = sent.get(listed)
+            return (
+                isinstance(items, list)
+                and int(index) < len(items)
+                and _names_no_row(REFERENCE_LISTS[listed], items[int(index)])
+            )
         return _names_no_row(name, value) or (isinstance(value, str) and "\x00" in value)
 
     return all(data_dependent(name) for name in fields)

@@ -10,7 +10,7 @@ from emgtracker.openapi import ANYONE
 
 METHODS = {"get", "put", "patch", "post", "delete", "head", "options", "trace"}
 # Reads that need a login: your own tokens, the jobs, the webhook subscriptions.
-PRIVATE = ("/api/v1/tokens/", "/api/v1/jobs/", "/api/v1/webhooks/")
+PRIVATE = ("/api/v1/tokens/", "/api/v1/jobs/", "/api/v1/webhooks/", "/api/v1/inputs/")
 
 
 @pytest.fixture(scope="module")

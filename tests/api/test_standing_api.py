@@ -275,13 +275,14 @@ def test_events_list_query_count_is_flat(client: Client, django_assert_num_queri
 def test_workstream_list_query_count_stays_flat_with_mandates_and_events(
     client: Client, django_assert_num_queries: Any
 ) -> None:
-    # count, page, the clock (up to four), leads, decisions, entries: see test_api.LISTS
-    with django_assert_num_queries(9):
+    # count, page, the clock (up to four), leads, decisions, entries, cross-references: see
+    # test_api.LISTS
+    with django_assert_num_queries(10):
         client.get("/api/v1/workstreams/", HTTP_ACCEPT="application/json")
     for slug in ["img-biodiversity", "task-team-stockholm-50", "cp-pollution-free-planet"]:
         _extend_until(slug, 28)
         _event(slug, title=f"Workshop of {slug}")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get("/api/v1/workstreams/", HTTP_ACCEPT="application/json")
 
 
@@ -289,9 +290,9 @@ def test_a_standing_filter_reads_the_same_clock_as_the_rows(
     client: Client, django_assert_num_queries: Any
 ) -> None:
     # As the plain list: the filter and the rows share the request's one read of the clock.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get("/api/v1/workstreams/?standing=silent", HTTP_ACCEPT="application/json")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get("/api/v1/workstreams/?mandate=live", HTTP_ACCEPT="application/json")
 
 

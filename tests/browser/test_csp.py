@@ -12,7 +12,7 @@ from playwright.sync_api import FilePayload, Page, expect
 
 from meetings.models import Meeting
 from tests.browser.conftest import log_in
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import CO_LED, PASSWORD, UserFactory, co_led_update
 from workstreams.models import Workstream
 
 pytestmark = pytest.mark.usefixtures("live_record")
@@ -26,6 +26,14 @@ PUBLIC_PAGES = {
     "/en/entities/": "Entities",
     "/en/entities/unesco/": "UNESCO",
     "/en/search/?q=Kariuki": "Search",
+    "/en/?as-at=som28-mid-term": "EMG workstreams and their status",
+    "/en/workstreams/?as-at=som28-mid-term": "Workstreams",
+    "/en/workstreams/img-biodiversity/?as-at=som28-mid-term": "Biodiversity",
+    "/en/changes/som28-mid-term/som29-mid-term/": "What changed from SOM28 mid-term",
+    "/en/workstreams/img-biodiversity/follow/": "Follow Biodiversity by e-mail",
+    "/en/follow/link/": "Manage what you follow",
+    "/en/references/": "Cross-references",
+    "/en/references/sdg-12/": "SDG 12",
 }
 
 
@@ -63,6 +71,10 @@ def test_workspace_runs_without_violation(page: Page) -> None:
 
     page.goto("/admin/meetings/attendance/import/")
     expect(page.get_by_role("button", name="Submit")).to_be_visible()
+
+    co_led_update()  # the co-lead inputs' Merge inputs screen, side by side
+    page.goto(f"/admin/workstreams/progressinput/merge/{CO_LED}/som29-senior/")
+    expect(page.get_by_role("button", name="Merge")).to_be_visible()
 
 
 def test_participants_import_preview_runs_without_violation(page: Page) -> None:

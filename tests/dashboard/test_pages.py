@@ -261,9 +261,10 @@ PAGES = {
     # the record's clock (4) and the counts of where each stands, with the flags (1)
     "/en/": 9 + 4 + 1 + 3,
     # meeting (with its kept participant and entity counts), agenda, documents; a count and a
-    # page of each of updates, proposals, decisions and interventions; a page of participants
-    "/en/meetings/som29-senior/": 12,
-    "/en/meetings/som28-mid-term/?participants=2&updates=2": 12,
+    # page of each of updates, proposals, decisions and interventions; a page of participants;
+    # the meeting before it (the link to what changed since)
+    "/en/meetings/som29-senior/": 13,
+    "/en/meetings/som28-mid-term/?participants=2&updates=2": 13,
     # count, a page of entities with their four counts
     "/en/entities/": 2,
     "/en/entities/?page=2": 2,

@@ -992,6 +992,7 @@ class TestAPIPayloads:
             "url": "https://portal.example.org/hooks/emg",
             "events": ["update.published", "status.changed", "meeting.added"],
             "active": True,
+            "workstreams": [],
             "paused": False,
             "paused_at": None,
             "consecutive_failures": 0,
@@ -1013,8 +1014,9 @@ class TestAPIPayloads:
             "payload": {"meeting": {"slug": "som30-senior"}},
         }
 
-    # token and user, the user's groups (for the rules), (the subscription,) count, page
-    @pytest.mark.parametrize(("path", "queries"), [("", 4), ("{pk}/deliveries/", 5)])
+    # token and user, the user's groups (for the rules), (the subscription,) count, page, the
+    # subscriptions' workstreams
+    @pytest.mark.parametrize(("path", "queries"), [("", 5), ("{pk}/deliveries/", 6)])
     def test_query_count_is_flat(self, path: str, queries: int) -> None:
         owner = UserFactory.create(role="secretariat")
         client = _token_client(owner)

@@ -290,8 +290,9 @@ PAGES = {
     "/en/workstreams/?kind=img&year=2023": 6 + 4,
     "/en/workstreams/?standing=reported&mandate=live": 6 + 4,
     # workstream, leads, children, predecessors, updates, decisions, proposals, entries,
-    # meetings (9); its events (1); the record's clock (4)
-    "/en/workstreams/img-biodiversity/": 9 + 1 + 4,
+    # meetings (9); its events (1); the cross-references of it, its updates and its
+    # decisions (3); the record's clock (4)
+    "/en/workstreams/img-biodiversity/": 9 + 1 + 3 + 4,
 }
 
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from meetings.models import Entity, Meeting
-from tests.factories import ProgressUpdateFactory, UserFactory, api_token
+from tests.factories import NO_TAGS, ProgressUpdateFactory, UserFactory, api_token
 from workstreams import services
 from workstreams.models import ProgressUpdate, Workstream
 
@@ -185,6 +185,7 @@ def _admin_form(update: ProgressUpdate | None = None, **changes: Any) -> dict[st
         # The secretariat's form has the provenance fields; a focal point's has none.
         "evidence": "stated",
         "version": 1,
+        **NO_TAGS,
     }
     if update is not None:
         data.update(

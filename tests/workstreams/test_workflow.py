@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Meeting
-from tests.factories import MeetingFactory, ProgressUpdateFactory, UserFactory
+from tests.factories import NO_TAGS, MeetingFactory, ProgressUpdateFactory, UserFactory
 from workstreams import services
 from workstreams.models import ProgressUpdate, TimelineEntry, Workstream
 
@@ -44,6 +44,7 @@ def _form(update: ProgressUpdate, **changes: Any) -> dict[str, Any]:
         # The secretariat's form has the provenance fields; a focal point's has none.
         "evidence": update.evidence,
         "version": update.version,
+        **NO_TAGS,
     }
     # The form edits the English original beside its translations (docs/languages.md).
     return {**data, **{_ORIGINAL.get(name, name): value for name, value in changes.items()}}

@@ -14,6 +14,7 @@ from search.admin_search import admin_search_results
 from search.models import SearchKind
 from workstreams import services
 from workstreams.admin.base import KeepsTimelineCells
+from workstreams.admin.references import ReferenceTagInline, SavesTagsInline
 from workstreams.models import Decision, Proposal, TimelineEntry
 
 
@@ -49,7 +50,7 @@ class RecordOfMeetingAdmin(KeepsTimelineCells[Decision | Proposal], RulesModelAd
 
 
 @admin.register(Decision)
-class DecisionAdmin(TranslatedAdmin, RecordOfMeetingAdmin):
+class DecisionAdmin(SavesTagsInline, TranslatedAdmin, RecordOfMeetingAdmin):
     form = status_form(Decision)
     record_save = staticmethod(services.decision_save)
     record_delete = staticmethod(services.decision_delete)
@@ -67,6 +68,7 @@ class DecisionAdmin(TranslatedAdmin, RecordOfMeetingAdmin):
     search_fields = ["text", "workstream__title", "workstream__short_title"]
     search_kind = SearchKind.DECISION
     autocomplete_fields = ["meeting", "workstream", "source"]
+    inlines = [ReferenceTagInline]
 
 
 @admin.register(Proposal)

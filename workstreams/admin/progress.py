@@ -22,6 +22,8 @@ from search.admin_search import admin_search_results
 from search.models import SearchKind
 from workstreams import services
 from workstreams.admin.base import KeepsTimelineCells, sees_everything
+from workstreams.admin.inputs import ShowsSources
+from workstreams.admin.references import ReferenceTagInline, SavesTagsInline
 from workstreams.models import ProgressUpdate
 from workstreams.permissions import (
     focal_point_entity_id,
@@ -72,6 +74,7 @@ SECRETARIAT_FIELDSETS = [
         _("Provenance"),
         {"fields": ["source", "source_section", "source_quote", "evidence", "evidence_reason"]},
     ),
+    (_("Co-lead inputs"), {"fields": ["sources", "sources_public"]}),
     (
         _("Editorial state"),
         {"fields": ["state", "returned_reason", "published_at", "updated_at", "version"]},
@@ -88,7 +91,13 @@ FOCAL_POINT_FIELDSETS = [
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(TranslatedAdmin, KeepsTimelineCells[ProgressUpdate], RulesModelAdmin):
+class ProgressUpdateAdmin(
+    SavesTagsInline,
+    TranslatedAdmin,
+    KeepsTimelineCells[ProgressUpdate],
+    ShowsSources,
+    RulesModelAdmin,
+):
     form = status_form(ProgressUpdate, ProgressUpdateForm)
     list_display = [
         "workstream",
@@ -105,8 +114,9 @@ class ProgressUpdateAdmin(TranslatedAdmin, KeepsTimelineCells[ProgressUpdate], R
     # Beside these, the site's search: presenter, entity, workstream and meeting (search/).
     search_fields = ["workstream__title", "workstream__short_title", "summary", "next_steps"]
     search_kind = SearchKind.UPDATE
-    readonly_fields = ["state", "returned_reason", "published_at", "updated_at"]
+    readonly_fields = ["state", "returned_reason", "published_at", "updated_at", "sources"]
     actions = ["submit", "publish", "return_to_draft"]
+    inlines = [ReferenceTagInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ProgressUpdate]:
         return progress_updates_visible_to(request.user).select_related(*self.list_select_related)

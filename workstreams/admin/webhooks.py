@@ -46,7 +46,7 @@ class WebhookSubscriptionForm(forms.ModelForm[WebhookSubscription]):
 
     class Meta:
         model = WebhookSubscription
-        fields = ["url", "events", "active", "secret"]
+        fields = ["url", "events", "workstreams", "active", "secret"]
 
     def clean_events(self) -> list[str]:
         return webhook_events_clean(self.cleaned_data["events"])
@@ -108,8 +108,9 @@ class WebhookSubscriptionAdmin(RulesModelAdmin):
     list_select_related = ["owner"]
     search_fields = ["url", "owner__username"]
     readonly_fields = ["owner", "consecutive_failures", "paused_at", "created_at"]
-    fields = ["url", "events", "active", "secret", "owner", "consecutive_failures", "paused_at"]
-    fields += ["created_at"]
+    fields = ["url", "events", "workstreams", "active", "secret", "owner"]
+    fields += ["consecutive_failures", "paused_at", "created_at"]
+    filter_horizontal = ["workstreams"]
     inlines = [RecentDeliveryInline]
     actions = ["resume"]
 
@@ -132,7 +133,7 @@ class WebhookSubscriptionAdmin(RulesModelAdmin):
     ) -> None:
         if not change:
             obj.owner = request_user(request)
-        webhook_subscription_save(subscription=obj)
+        webhook_subscription_save(subscription=obj, workstreams=form.cleaned_data["workstreams"])
         generated = getattr(form, "generated_secret", None)
         if generated:
             self.message_user(
@@ -141,6 +142,11 @@ class WebhookSubscriptionAdmin(RulesModelAdmin):
                 % {"secret": generated},
                 messages.WARNING,
             )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The workstreams were written by the service in save_model; the inline is read-only.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     @admin.action(description=_("Resume"), permissions=["change"])
     def resume(self, request: HttpRequest, queryset: QuerySet[WebhookSubscription]) -> None:

@@ -14,6 +14,7 @@ from meetings.translation_admin import TranslatedAdmin, status_form
 from search.admin_search import admin_search_results
 from search.models import SearchKind
 from workstreams import services
+from workstreams.admin.references import ReferenceTagInline, SavesTagsInline
 from workstreams.models import (
     Decision,
     ProgressUpdate,
@@ -86,7 +87,7 @@ class CurrentStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Workstream)
-class WorkstreamAdmin(TranslatedAdmin, RulesModelAdmin):
+class WorkstreamAdmin(SavesTagsInline, TranslatedAdmin, RulesModelAdmin):
     form = status_form(Workstream)
     list_display = [
         "title",
@@ -108,7 +109,13 @@ class WorkstreamAdmin(TranslatedAdmin, RulesModelAdmin):
     search_kind = SearchKind.WORKSTREAM
     autocomplete_fields = ["parent", "successor"]
     prepopulated_fields = {"slug": ["short_title"]}
-    inlines = [WorkstreamLeadInline, ProgressUpdateInline, DecisionInline, WorkstreamEventInline]
+    inlines = [
+        WorkstreamLeadInline,
+        ProgressUpdateInline,
+        DecisionInline,
+        WorkstreamEventInline,
+        ReferenceTagInline,
+    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Workstream]:
         workstreams = super().get_queryset(request)

@@ -2,7 +2,9 @@
 
 One module a concept: ``workstream`` (workstreams, leads, focal points), ``progress`` (updates,
 proposals, decisions), ``timeline`` (the status of a workstream at a meeting), ``events`` (the dated events
-a report names in a workstream's section), ``jobs`` (the
+a report names in a workstream's section), ``inputs`` (the co-lead inputs), ``references`` (SDG
+targets, UNEA resolutions, MEA decisions and the tags that refer to them), ``following`` (who
+follows a workstream by e-mail), ``jobs`` (the
 briefing pack's job), ``loaded`` (the record loader's bookkeeping) and ``delivery`` (the rows of
 the ``delivery`` package). Import them from here.
 """
@@ -17,6 +19,15 @@ from workstreams.models.delivery import (
     WebhookSubscription,
 )
 from workstreams.models.events import EventKind, EventRole, WorkstreamEvent
+from workstreams.models.following import (
+    Follower,
+    FollowerQuerySet,
+    FollowEvent,
+    FollowMessage,
+    FollowMessageState,
+    StopReason,
+)
+from workstreams.models.inputs import InputState, ProgressInput, ProgressInputQuerySet
 from workstreams.models.jobs import Job, JobKind, JobState
 from workstreams.models.loaded import LoadedRow
 from workstreams.models.progress import (
@@ -31,6 +42,12 @@ from workstreams.models.progress import (
     Proposal,
     ProposalKind,
     ProposalQuerySet,
+)
+from workstreams.models.references import (
+    FrameworkReference,
+    ReferenceKind,
+    ReferenceTag,
+    TagOrigin,
 )
 from workstreams.models.timeline import RUNNING_STATUSES, Basis, Status, TimelineEntry
 from workstreams.models.workstream import (
@@ -55,6 +72,13 @@ __all__ = [
     "EventKind",
     "EventRole",
     "FocalPoint",
+    "FollowEvent",
+    "FollowMessage",
+    "FollowMessageState",
+    "Follower",
+    "FollowerQuerySet",
+    "FrameworkReference",
+    "InputState",
     "Job",
     "JobKind",
     "JobState",
@@ -65,12 +89,18 @@ __all__ = [
     "Notice",
     "NoticeKind",
     "OutboxMessage",
+    "ProgressInput",
+    "ProgressInputQuerySet",
     "ProgressUpdate",
     "ProgressUpdateQuerySet",
     "Proposal",
     "ProposalKind",
     "ProposalQuerySet",
+    "ReferenceKind",
+    "ReferenceTag",
     "Status",
+    "StopReason",
+    "TagOrigin",
     "TimelineEntry",
     "WebhookDelivery",
     "WebhookEvent",

@@ -123,6 +123,17 @@ class WebhookSubscription(models.Model):
         verbose_name=_("owner"),
     )
     active = models.BooleanField(_("active"), default=True)
+    # None chosen: every workstream's events, as before narrowing existed.
+    workstreams = models.ManyToManyField(
+        Workstream,
+        blank=True,
+        related_name="+",
+        verbose_name=_("workstreams"),
+        help_text=_(
+            "Send update.published and status.changed only for these workstreams; none chosen: "
+            "for every workstream."
+        ),
+    )
     consecutive_failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
     paused_at = models.DateTimeField(
         _("paused at"),

@@ -1,8 +1,7 @@
 """What a workstream reported, what was proposed and what was decided, meeting by meeting.
 
 Each is a row of the record, with its provenance (``Sourced``). A published update, a decision
-or a concept note is what a status on the timeline rests on (``timeline.py``).
-"""
+or a concept note is what a status on the timeline rests on (``timeline.py``)."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -23,6 +22,7 @@ from meetings.models import (
     evidence_constraints,
 )
 from meetings.models.translated import OriginalText, language_columns
+from workstreams.models.inputs import SourcesKept
 from workstreams.models.sort_keys import MeetingDateAndTitleKept, MeetingDateKept
 from workstreams.models.timeline import Status
 
@@ -76,7 +76,7 @@ class EditorialState(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class ProgressUpdate(MeetingDateAndTitleKept, Sourced, Translated, HistoryNotes):
+class ProgressUpdate(MeetingDateAndTitleKept, Sourced, Translated, HistoryNotes, SourcesKept):
     """What a workstream reported at a meeting. Only published updates are public."""
 
     TRANSLATED_FIELDS = ("summary", "next_steps")

@@ -13,6 +13,7 @@ from emgtracker.history import HistoryNotes
 from meetings.models import Entity, Meeting, Sourced, Translated, evidence_constraints
 from meetings.models.translated import OriginalText, language_columns
 from workstreams.models.progress import SOURCE, Decision, ProgressUpdate, Proposal
+from workstreams.models.references import tags_prefetch
 from workstreams.models.timeline import RUNNING_STATUSES, Status, TimelineEntry
 
 
@@ -54,13 +55,14 @@ class WorkstreamQuerySet(OriginalText, models.QuerySet["Workstream"]):
         """The admin landing panel: running workstreams with no update, in any state, for ``meeting``."""
         return self.running().exclude(updates__meeting=meeting).with_leads().order_by("title")
 
-    def for_list(self) -> "WorkstreamQuerySet":
-        """The workstream list: status now, leads, parent, and every entry with its meeting."""
+    def for_list(self, meetings: Sequence[Meeting] | None = None) -> "WorkstreamQuerySet":
+        """The workstream list: status now, leads, parent, and every entry with its meeting
+        (given ``meetings``, the entries at those only: the list as at a meeting)."""
         return (
             self.with_current_status()
             .select_related("parent")
             .with_leads()
-            .with_timeline()
+            .with_timeline(meetings)
             .order_by("title")
         )
 
@@ -84,13 +86,19 @@ class WorkstreamQuerySet(OriginalText, models.QuerySet["Workstream"]):
                     queryset=Decision.objects.with_relations().order_by("meeting_date", "kind"),
                 ),
                 Prefetch("proposals", queryset=Proposal.objects.with_relations()),
+                # The cross-references of the workstream, its updates and its decisions.
+                *(
+                    tags_prefetch(f"{rows}reference_tags")
+                    for rows in ("", "updates__", "decisions__")
+                ),
             )
             .with_timeline()
         )
 
-    def for_timeline(self) -> "WorkstreamQuerySet":
-        """The rows of the status matrix, with their leads and every timeline entry."""
-        return self.select_related("parent").with_leads().with_timeline()
+    def for_timeline(self, meetings: Sequence[Meeting] | None = None) -> "WorkstreamQuerySet":
+        """The rows of the status matrix, with their leads and every timeline entry (given
+        ``meetings``, those at them only: the matrix as at a meeting)."""
+        return self.select_related("parent").with_leads().with_timeline(meetings)
 
     def for_matrix(self, meetings: Sequence[Meeting]) -> "WorkstreamQuerySet":
         """The rows of one page of the status matrix at ``/``: their leads and their entries at

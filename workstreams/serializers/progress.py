@@ -4,6 +4,7 @@ services), proposals and decisions, each with where the record states it."""
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
@@ -16,24 +17,11 @@ from emgtracker.translated_api import TranslatedFields, missing_translations_fie
 from meetings.models import Entity, Meeting, Person
 from workstreams import services
 from workstreams.models import Decision, ProgressUpdate, Proposal, Workstream
+from workstreams.serializers.inputs import SourceSerializer, sources_shown
+from workstreams.serializers.provenance import ProvenanceSerializer
+from workstreams.serializers.references import tags_field
 
 ORIGINAL = settings.CONTENT_ORIGINAL_LANGUAGE
-
-
-class ProvenanceSerializer(serializers.Serializer[Any]):
-    """Where in the meeting record a fact is stated."""
-
-    document = serializers.SerializerMethodField()
-    meeting = serializers.CharField(source="source.meeting.slug")
-    section = serializers.CharField(source="source_section")
-    quote = serializers.CharField(source="source_quote")
-    text = serializers.CharField(source="provenance")
-
-    def get_document(self, record: Any) -> str:
-        return str(record.source.symbol or record.source.title)
-
-    def to_representation(self, record: Any) -> Any:
-        return super().to_representation(record) if record.source_id else None
 
 
 class DecisionSerializer(TranslatedFields, serializers.ModelSerializer[Decision]):
@@ -41,6 +29,7 @@ class DecisionSerializer(TranslatedFields, serializers.ModelSerializer[Decision]
     meeting = serializers.SlugRelatedField[Meeting](slug_field="slug", read_only=True)
     workstream = serializers.SlugRelatedField[Workstream](slug_field="slug", read_only=True)
     provenance = ProvenanceSerializer(source="*", read_only=True, allow_null=True)
+    references = tags_field()
     missing_translations = missing_translations_field()
 
     class Meta:
@@ -56,8 +45,17 @@ class DecisionSerializer(TranslatedFields, serializers.ModelSerializer[Decision]
             "evidence",
             "evidence_reason",
             "provenance",
+            "references",
             "missing_translations",
         ]
+
+
+class TimelineDecisionSerializer(DecisionSerializer):
+    """A decision as a timeline cell holds it: without its cross-references, which the matrix
+    would otherwise read a query a cell for (GET /api/v1/decisions/{id}/ has them)."""
+
+    class Meta(DecisionSerializer.Meta):
+        fields = [name for name in DecisionSerializer.Meta.fields if name != "references"]
 
 
 class ProposalSerializer(serializers.ModelSerializer[Proposal]):
@@ -122,11 +120,16 @@ class ProgressUpdateSerializer(TranslatedFields, serializers.ModelSerializer[Pro
     )
     presenter_name = serializers.SerializerMethodField()
     provenance = ProvenanceSerializer(source="*", read_only=True, allow_null=True)
+    references = tags_field()
     # Written to the original's column: by its plain name, a field writes the column of the
     # request's language (modeltranslation), and a French client would fill ``summary_fr``.
     summary = StrictCharField(source=build_localized_fieldname("summary", ORIGINAL))
     next_steps = StrictCharField(
         source=build_localized_fieldname("next_steps", ORIGINAL), required=False, allow_blank=True
+    )
+    sources = serializers.SerializerMethodField(
+        help_text="The co-lead inputs the update was merged from: for the secretariat always; "
+        "for anyone else once it is published, if the secretariat made them public."
     )
     missing_translations = missing_translations_field()
     version = serializers.IntegerField(
@@ -156,9 +159,13 @@ class ProgressUpdateSerializer(TranslatedFields, serializers.ModelSerializer[Pro
             "evidence",
             "evidence_reason",
             "provenance",
+            "sources_public",
+            "sources",
+            "references",
             "missing_translations",
         ]
         read_only_fields = [
+            "sources_public",
             "state",
             "returned_reason",
             "published_at",
@@ -172,6 +179,17 @@ class ProgressUpdateSerializer(TranslatedFields, serializers.ModelSerializer[Pro
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_presenter_name(self, update: ProgressUpdate) -> str | None:
         return update.presenter.name if update.presenter else None
+
+    @extend_schema_field(SourceSerializer(many=True))
+    def get_sources(self, update: ProgressUpdate) -> list[Any]:
+        request = self.context.get("request")
+        user = request.user if request is not None else AnonymousUser()
+        if not sources_shown(user, state=update.state, sources_public=update.sources_public):
+            return []
+        sources = update.sources.select_related("entity").order_by(
+            "entity__acronym", "entity__slug"
+        )
+        return list(SourceSerializer(sources, many=True).data)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is not None and "version" not in attrs:

@@ -14,12 +14,17 @@ from emgtracker.values import Row
 from meetings.models import Document, Meeting, Sourced
 from workstreams.models import (
     Decision,
+    ProgressInput,
     ProgressUpdate,
+    ReferenceTag,
     TimelineEntry,
     Workstream,
     WorkstreamLead,
 )
+from workstreams.serializers.inputs import SOURCE_VALUES as INPUT_VALUES
+from workstreams.serializers.inputs import source_row, sources_shown
 from workstreams.serializers.progress import ProgressUpdateSerializer
+from workstreams.serializers.references import ReferenceTagSerializer
 from workstreams.serializers.standing import (
     LeadSerializer,
     MandatePeriodSerializer,
@@ -62,6 +67,17 @@ def provenance(row: Row, model: type[Sourced]) -> Row | None:
     }
 
 
+def tags_of(tagged: str, rows: list[Row], serializer: Serializer[Any]) -> dict[int, list[Row]]:
+    """The ``references`` of each row, by its id: one query for the page, shaped by the
+    serializer the single object's answer uses (tags_field)."""
+    shape = ReferenceTagSerializer(context=serializer.context)
+    found: dict[int, list[Row]] = defaultdict(list)
+    tags = ReferenceTag.objects.filter(**{f"{tagged}__in": [row["pk"] for row in rows]})
+    for tag in tags.with_references():
+        found[getattr(tag, f"{tagged}_id")].append(shape.to_representation(tag))
+    return found
+
+
 DECISION_VALUES = (
     *("id", "meeting__slug", "workstream__slug", "kind", "term", "until_som"),
     *("evidence", "evidence_reason", *SOURCE_VALUES),
@@ -71,6 +87,7 @@ DECISION_VALUES = (
 
 def decision_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
     every = every_language_asked(serializer.context)
+    references = tags_of("decision", rows, serializer)
     shaped = []
     for row in rows:
         texts, missing = translated(RowText(row), Decision.TRANSLATED_FIELDS, every=every)
@@ -86,6 +103,7 @@ def decision_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
                 "evidence": row["evidence"],
                 "evidence_reason": row["evidence_reason"],
                 "provenance": provenance(row, Decision),
+                "references": references[row["pk"]],
                 "missing_translations": missing,
             }
         )
@@ -109,7 +127,8 @@ _UPDATE_COLUMNS = [
     not in {
         *_UPDATE_RELATED,
         *_UPDATE_TRANSLATED,
-        *("url", "published_at", "provenance", "missing_translations"),
+        *("url", "published_at", "provenance", "sources", "references"),
+        "missing_translations",
     }
 ]
 UPDATE_VALUES = (
@@ -118,13 +137,34 @@ UPDATE_VALUES = (
     "published_at",
     *SOURCE_VALUES,
     *row_values(_UPDATE_TRANSLATED),
+    "has_sources",  # annotated by the view's list (ProgressUpdateViewSet.get_queryset)
 )
+
+
+def _sources(rows: list[Row], serializer: Serializer[Any]) -> dict[int, list[Row]]:
+    """The sources each update of the page shows to the user asking: one query, and none when
+    no update of the page has sources it may see."""
+    user = serializer.context["request"].user
+    shown = [
+        row["pk"]
+        for row in rows
+        if row["has_sources"]
+        and sources_shown(user, state=row["state"], sources_public=row["sources_public"])
+    ]
+    found: dict[int, list[Row]] = defaultdict(list)
+    if shown:
+        inputs = ProgressInput.objects.filter(merged_into_id__in=shown)
+        for source in inputs.order_by("entity__acronym", "entity__slug").values(*INPUT_VALUES):
+            found[source["merged_into_id"]].append(source_row(source))
+    return found
 
 
 def update_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
     fields = serializer.fields
     url, published_at = fields["url"], fields["published_at"]
     every = every_language_asked(serializer.context)
+    sources = _sources(rows, serializer)
+    references = tags_of("update", rows, serializer)
     shaped = []
     for row in rows:
         values = {name: row[name] for name in _UPDATE_COLUMNS}
@@ -136,6 +176,8 @@ def update_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
         values["url"] = url.to_representation(SimpleNamespace(pk=row["pk"]))
         values["published_at"] = _or_none(published_at, row["published_at"])
         values["provenance"] = provenance(row, ProgressUpdate)
+        values["sources"] = sources.get(row["pk"], [])
+        values["references"] = references[row["pk"]]
         shaped.append({name: values[name] for name in _UPDATE_FIELDS})
     return shaped
 
@@ -186,31 +228,44 @@ def _by_workstream(rows: Iterable[Any]) -> dict[int, list[Any]]:
     return grouped
 
 
-def _recorded_meetings(ids: list[int]) -> dict[int, list[str]]:
-    """The meetings each workstream has a record of, in order: one query."""
+def _recorded_meetings(ids: list[int], up_to: list[int] | None) -> dict[int, list[str]]:
+    """The meetings each workstream has a record of (of ``up_to`` only, given), in order: one
+    query."""
     meetings: dict[int, list[str]] = defaultdict(list)
-    for workstream, meeting in (
-        TimelineEntry.objects.filter(workstream__in=ids)
-        .order_by("meeting__date", "meeting__som_number")
-        .values_list("workstream_id", "meeting__slug")
+    entries = TimelineEntry.objects.filter(workstream__in=ids)
+    if up_to is not None:
+        entries = entries.filter(meeting__in=up_to)
+    for workstream, meeting in entries.order_by("meeting__date", "meeting__som_number").values_list(
+        "workstream_id", "meeting__slug"
     ):
         meetings[workstream].append(meeting)
     return meetings
 
 
+def _decisions(ids: list[int], up_to: list[int] | None) -> dict[int, list[Decision]]:
+    """The decisions of each workstream (of the meetings ``up_to`` only, given): one query."""
+    decided = Decision.objects.filter(workstream__in=ids)
+    if up_to is not None:
+        decided = decided.filter(meeting__in=up_to)
+    return _by_workstream(decided.select_related("meeting", "source__meeting"))
+
+
 def workstream_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
-    """Three queries for the page: the leads, the decisions (the mandate periods), and the
-    meetings each workstream has a record of; and the record's clock, once."""
+    """Four queries for the page: the leads, the decisions (the mandate periods), the meetings
+    each workstream has a record of, and its cross-references; and the record's clock, once. As
+    at a meeting (``as_at`` in the context, the rows already as they stood then), of the
+    meetings up to it."""
     ids = [row["pk"] for row in rows]
+    as_at = serializer.context.get("as_at")
+    up_to = as_at.ids if as_at else None
     leads = _by_workstream(
         WorkstreamLead.objects.filter(workstream__in=ids).select_related(
             "entity", "source__meeting"
         )
     )
-    decisions = _by_workstream(
-        Decision.objects.filter(workstream__in=ids).select_related("meeting", "source__meeting")
-    )
-    meetings = _recorded_meetings(ids)
+    decisions = _decisions(ids, up_to)
+    meetings = _recorded_meetings(ids, up_to)
+    references = tags_of("workstream", rows, serializer)
     url = serializer.fields["url"]
     clock = record_clock(serializer.context)
     # One serializer of each for the page, as a list serializer holds one child: building two a
@@ -250,6 +305,7 @@ def workstream_rows(rows: list[Row], serializer: Serializer[Any]) -> list[Row]:
                 "last_meeting": meetings[pk][-1] if meetings[pk] else None,
                 "also_known_as": row["also_known_as"],
                 "description": texts["description"],
+                "references": references[pk],
                 "missing_translations": missing,
             }
         )

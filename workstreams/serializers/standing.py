@@ -13,7 +13,7 @@ from rest_framework import serializers
 from emgtracker.translated_api import TranslatedFields, missing_translations_field
 from meetings.models import Evidence, Meeting
 from workstreams.models import Decision, MandateState, MandateTerm, WorkstreamEvent, WorkstreamLead
-from workstreams.serializers.progress import ProvenanceSerializer
+from workstreams.serializers.provenance import ProvenanceSerializer
 from workstreams.services.mandates import MandatePeriod
 from workstreams.standing import MandateNow, Standing, WorkstreamStanding
 

@@ -11,7 +11,9 @@ from emgtracker.translated_api import TranslatedFields, missing_translations_fie
 from meetings.models import Evidence
 from workstreams.cells import RecordCell, cells_for
 from workstreams.models import ProgressUpdate, Status, Workstream
-from workstreams.serializers.progress import DecisionSerializer, ProvenanceSerializer
+from workstreams.serializers.progress import TimelineDecisionSerializer
+from workstreams.serializers.provenance import ProvenanceSerializer
+from workstreams.serializers.references import tags_field
 from workstreams.serializers.standing import (
     EventSerializer,
     LeadSerializer,
@@ -50,6 +52,7 @@ class WorkstreamSerializer(TranslatedFields, serializers.ModelSerializer[Workstr
     mandates = serializers.SerializerMethodField()
     first_meeting = serializers.SerializerMethodField()
     last_meeting = serializers.SerializerMethodField()
+    references = tags_field()
     missing_translations = missing_translations_field()
 
     class Meta:
@@ -72,12 +75,18 @@ class WorkstreamSerializer(TranslatedFields, serializers.ModelSerializer[Workstr
             "last_meeting",
             "also_known_as",
             "description",
+            "references",
             "missing_translations",
         ]
         extra_kwargs = {
             "parent": {"slug_field": "slug", "read_only": True, "help_text": None},
             "successor": {"slug_field": "slug", "read_only": True, "help_text": None},
         }
+
+    def to_representation(self, instance: Workstream) -> Any:
+        as_at = self.context.get("as_at")
+        # As at a meeting (workstreams/as_at_api.py): its status and mandate then.
+        return super().to_representation(as_at.stand(instance) if as_at else instance)
 
     def get_lead_entities(self, workstream: Workstream) -> list[str]:
         return [lead.entity.slug for lead in workstream.leads.all()]
@@ -186,9 +195,11 @@ class TimelineCellSerializer(TranslatedFields, serializers.Serializer[RecordCell
         update = cell.update
         return update.next_steps if update else None
 
-    @extend_schema_field(DecisionSerializer(many=True))
+    @extend_schema_field(TimelineDecisionSerializer(many=True))
     def get_decisions(self, cell: RecordCell) -> list[dict[str, Any]]:
-        return list(DecisionSerializer(cell.decisions, many=True, context=self.context).data)
+        return list(
+            TimelineDecisionSerializer(cell.decisions, many=True, context=self.context).data
+        )
 
     @extend_schema_field(ProvenanceSerializer(allow_null=True))
     def get_provenance(self, cell: RecordCell) -> Any:

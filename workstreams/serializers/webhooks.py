@@ -18,7 +18,10 @@ from delivery.interface import (
     webhook_url_validate,
 )
 from emgtracker.rest import JSONString, StrictBooleanField, StrictRegexField
-from workstreams.models import WebhookDelivery, WebhookEvent, WebhookSubscription
+from workstreams.models import WebhookDelivery, WebhookEvent, WebhookSubscription, Workstream
+
+# More than the record will hold for years; a longer list is refused before it is looked up.
+WORKSTREAMS_MAX = 200
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer[WebhookDelivery]):
@@ -40,6 +43,37 @@ class WebhookDeliverySerializer(serializers.ModelSerializer[WebhookDelivery]):
 class WebhookSecretField(JSONString, serializers.CharField):
     """Checked by ``webhook_secret_validate`` alone, the model's validator, whose pattern the
     schema publishes."""
+
+
+class StrictSlugField(JSONString, serializers.SlugField):
+    pass
+
+
+class WorkstreamSlugsField(serializers.ListField):
+    """Workstreams named by their slugs: all looked up in one query, each once, in the order
+    given; an unknown slug is refused, named by its index (``workstreams.1``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        slug_length = Workstream._meta.get_field("slug").max_length
+        assert slug_length is not None
+        super().__init__(
+            child=StrictSlugField(max_length=slug_length), max_length=WORKSTREAMS_MAX, **kwargs
+        )
+
+    def to_internal_value(self, data: Any) -> list[Workstream]:
+        slugs: list[str] = super().to_internal_value(data)
+        found = {w.slug: w for w in Workstream.objects.filter(slug__in=set(slugs))}
+        unknown = {
+            str(index): [gettext_lazy("No workstream has the slug “%(slug)s”.") % {"slug": slug}]
+            for index, slug in enumerate(slugs)
+            if slug not in found
+        }
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return [found[slug] for slug in dict.fromkeys(slugs)]
+
+    def to_representation(self, data: Any) -> list[str]:
+        return sorted(workstream.slug for workstream in data.all())
 
 
 class WebhookSubscriptionSerializer(serializers.ModelSerializer[WebhookSubscription]):
@@ -72,6 +106,14 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer[WebhookSubscript
         },
     )
     active = StrictBooleanField(required=False, help_text="Off: no events are sent.")
+    workstreams = WorkstreamSlugsField(
+        required=False,
+        help_text=(
+            "The slugs of the workstreams whose update.published and status.changed events are "
+            "sent; empty (the default): every workstream's. meeting.added is of no workstream "
+            "and is always sent."
+        ),
+    )
     owner = serializers.CharField(source="owner.get_username", read_only=True)
     paused = serializers.SerializerMethodField()
 
@@ -82,6 +124,7 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer[WebhookSubscript
             "url",
             "events",
             "active",
+            "workstreams",
             "paused",
             "paused_at",
             "consecutive_failures",

@@ -5,7 +5,9 @@ and the report loader call them as ``services.<entity>_<action>``.
 - ``mandates``: the one place a workstream's mandate periods are derived from its decisions;
 - ``progress_updates``: the editorial workflow of an update;
 - ``meeting_record``: decisions, proposals, meetings and workstreams;
-- ``briefing_packs``: the briefing pack jobs.
+- ``briefing_packs``: the briefing pack jobs;
+- ``inputs``: the co-lead inputs and their merge into an update.
+- ``references``: the framework references and the tags that refer to them.
 """
 
 from workstreams.services.briefing_packs import (
@@ -15,9 +17,15 @@ from workstreams.services.briefing_packs import (
     briefing_pack_run,
     briefing_packs_supersede,
 )
+from workstreams.services.inputs import (
+    progress_input_save,
+    progress_input_submit,
+    progress_inputs_merge,
+)
 from workstreams.services.mandates import (
     MandatePeriod,
     mandate_end,
+    mandate_from_decisions,
     mandate_periods,
     mandate_state,
     workstream_mandate_refresh,
@@ -43,6 +51,12 @@ from workstreams.services.progress_updates import (
     progress_update_submit,
     workstream_delete,
 )
+from workstreams.services.references import (
+    framework_reference_delete,
+    framework_reference_save,
+    reference_tag_delete,
+    reference_tag_save,
+)
 from workstreams.services.timeline import (
     DECISION_PRECEDENCE,
     DECISION_STATUS,
@@ -65,10 +79,16 @@ __all__ = [
     "briefing_packs_supersede",
     "decision_delete",
     "decision_save",
+    "framework_reference_delete",
+    "framework_reference_save",
     "mandate_end",
+    "mandate_from_decisions",
     "mandate_periods",
     "mandate_state",
     "meeting_save",
+    "progress_input_save",
+    "progress_input_submit",
+    "progress_inputs_merge",
     "progress_update_changes_since",
     "progress_update_check_version",
     "progress_update_delete",
@@ -78,6 +98,8 @@ __all__ = [
     "progress_update_submit",
     "proposal_delete",
     "proposal_save",
+    "reference_tag_delete",
+    "reference_tag_save",
     "timeline_entry_refresh",
     "workstream_delete",
     "workstream_mandate_refresh",

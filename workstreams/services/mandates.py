@@ -78,6 +78,13 @@ def mandate_state(periods: list[MandatePeriod]) -> tuple[str, int | None]:
     return MandateState.UNTIL, last.ends_at_som
 
 
+def mandate_from_decisions(decisions: Iterable[Decision]) -> tuple[str, int | None]:
+    """A workstream's mandate from its decisions (with their meetings): all of them for its
+    mandate now, those of the meetings up to one for its mandate as at that meeting
+    (``workstreams/as_at.py``)."""
+    return mandate_state(mandate_periods(decisions))
+
+
 @transaction.atomic
 def workstream_mandate_refresh(*, workstreams: "models.QuerySet[Workstream]") -> None:
     """Store each workstream's mandate now, after its decisions or their meetings changed."""
@@ -87,7 +94,7 @@ def workstream_mandate_refresh(*, workstreams: "models.QuerySet[Workstream]") ->
         decisions.setdefault(decision.workstream_id, []).append(decision)
     changed = []
     for workstream in workstreams.only("pk", "mandate", "mandate_until"):
-        state, until = mandate_state(mandate_periods(decisions.get(workstream.pk, [])))
+        state, until = mandate_from_decisions(decisions.get(workstream.pk, []))
         if (workstream.mandate, workstream.mandate_until) != (state, until):
             workstream.mandate, workstream.mandate_until = state, until
             changed.append(workstream)

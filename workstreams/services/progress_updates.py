@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator, get_text_list
 from django.utils.translation import gettext as _
 
-from delivery.interface import webhook_update_published
+from delivery.interface import follow_update_published, webhook_update_published
 from meetings.models import Entity, Meeting
 from meetings.record_version import record_version_bump
 from workstreams.models import ProgressUpdate, Workstream
@@ -276,6 +276,7 @@ def _transition(
     _write(update, by=by, reason=reason)
     if to == ProgressUpdate.State.PUBLISHED:
         webhook_update_published(update=update)
+        follow_update_published(update=update)
     return update
 
 

@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from delivery.interface import webhook_status_changed
+from delivery.interface import follow_status_changed, webhook_status_changed
 from meetings.models import Evidence, Meeting
 from workstreams.models import Decision, ProgressUpdate, Proposal, Status, TimelineEntry, Workstream
 from workstreams.services.mandates import workstream_mandate_refresh
@@ -74,6 +74,9 @@ def timeline_entry_refresh(*, workstream: Workstream, meeting: Meeting) -> Timel
     if status != previous:
         workstream_status_now_refresh(workstreams=Workstream.objects.filter(pk=workstream.pk))
         webhook_status_changed(
+            workstream=workstream, meeting=meeting, previous=previous, status=status
+        )
+        follow_status_changed(
             workstream=workstream, meeting=meeting, previous=previous, status=status
         )
     return entry if wanted is not None else None

@@ -12,6 +12,9 @@ class Command(BaseCommand):
         "or deleted after loading is left alone."
     )
 
+    unchanged = "The EMG record is already loaded; nothing changed."
+    loaded = "EMG record loaded."
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--dry-run",
@@ -43,11 +46,11 @@ class Command(BaseCommand):
             for note in report.left_alone:
                 self.stdout.write("\n".join(f"  {line}" for line in note.lines()))
         if not report.changed:
-            self.stdout.write("The EMG record is already loaded; nothing changed.")
+            self.stdout.write(self.unchanged)
             return
         for line in report.lines():
             self.stdout.write(f"  {line}")
         if dry_run:
             self.stdout.write(self.style.WARNING("Dry run: nothing was written."))
         else:
-            self.stdout.write(self.style.SUCCESS("EMG record loaded."))
+            self.stdout.write(self.style.SUCCESS(self.loaded))

@@ -21,6 +21,9 @@ of the values it wrote). On the next load:
   reports' values only if its history shows no write but the loader's; otherwise it is left
   alone, and it is fingerprinted once it agrees with the reports.
 
+The 17 SDG goals and 169 targets (``data/sdg.csv``) and the record's cross-references
+(``data/references.toml``) are loaded by the same rules (``framework``).
+
 Once the rows are loaded, the unofficial translations of their content (``data/translations``,
 one file per language) are written into the language columns, by the same rules, field by field
 (``translations``).
@@ -36,6 +39,7 @@ from django.db import transaction
 from django.utils import translation
 
 from meetings.record_version import record_version_bump
+from workstreams.management.report_loader.framework import read_sdg, references_load, sdg_load
 from workstreams.management.report_loader.meetings import entities_load, meetings_load
 from workstreams.management.report_loader.report import (
     HISTORY_REASON,
@@ -86,6 +90,8 @@ def reports_load(*, dry_run: bool = False) -> LoadReport:
         entities_load(loader, _read_toml("entities.toml")["entities"])
         meetings_load(loader, _read_toml("meetings.toml"), _read_participants())
         workstreams_load(loader, _read_toml("workstreams.toml"))
+        sdg_load(loader, read_sdg())
+        references_load(loader, _read_toml("references.toml"))
         timeline_refresh(loader)
         translations_load(loader, read_translations())
         loader.fingerprints_save()

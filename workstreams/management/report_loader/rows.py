@@ -98,6 +98,11 @@ class Loader:
         self.documents_done: set[tuple[str, str]] = set()
         self.agenda: dict[tuple[str, str], AgendaItem | Gone] = {}
         self.workstreams: dict[str, Workstream | Gone] = {}
+        # Progress updates by (workstream, meeting), decisions by (meeting, workstream, kind) and
+        # framework references by (kind, code): what the record's cross-references tag.
+        self.updates: dict[tuple[str, str], models.Model | Gone] = {}
+        self.decisions: dict[tuple[str, str, str], models.Model | Gone] = {}
+        self.references: dict[tuple[str, str], models.Model | Gone] = {}
         # Each row's key in the reports, so that a row that refers to it is keyed by it too.
         self.keys: dict[tuple[str, Any], str] = {}
         self.fingerprints = {(f.model, f.key): f for f in LoadedRow.objects.all()}

@@ -17,7 +17,8 @@ def workstreams_load(loader: Loader, data: Mapping[str, Any]) -> None:
     for row in data["workstreams"]:
         _workstream_load(loader, row)
     for row in data["decisions"]:
-        loader.upsert(
+        key = (row["meeting"], row["workstream"], row["kind"])
+        loader.decisions[key] = loader.upsert(
             Decision,
             {
                 "meeting": loader.meetings[row["meeting"]],
@@ -63,7 +64,7 @@ def _workstream_load(loader: Loader, row: Mapping[str, Any]) -> None:
 
 
 def _update_load(loader: Loader, row: Mapping[str, Any]) -> None:
-    loader.upsert(
+    loader.updates[row["workstream"], row["meeting"]] = loader.upsert(
         ProgressUpdate,
         {
             "workstream": loader.workstreams[row["workstream"]],
