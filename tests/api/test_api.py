@@ -539,8 +539,9 @@ LISTS = {
     # up to four), leads with their sources, decisions with meetings, entries with meetings,
     # cross-references
     "/api/v1/workstreams/": 10,
-    # workstream, leads, children, predecessors, updates, decisions, proposals, entries, meetings
-    "/api/v1/workstreams/img-biodiversity/timeline/": 9,
+    # workstream, leads, children, predecessors, updates, decisions, proposals, entries, meetings;
+    # the cross-references of the workstream, of its updates and of its decisions
+    "/api/v1/workstreams/img-biodiversity/timeline/": 12,
     # count, page of updates with workstream, meeting, presenter, entity, source; their
     # cross-references
     "/api/v1/updates/": 3,

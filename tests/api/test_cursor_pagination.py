@@ -137,11 +137,13 @@ def test_page_numbers_stay_the_default(client: Client) -> None:
 # Query counts in cursor mode: the page and nothing else (no count) ------------------------
 
 CURSOR_LISTS = {
-    "/api/v1/updates/?paginate=cursor": 1,
-    "/api/v1/decisions/?paginate=cursor&ordering=workstream_title": 1,
+    # the page, its rows' cross-references
+    "/api/v1/updates/?paginate=cursor": 2,
+    "/api/v1/decisions/?paginate=cursor&ordering=workstream_title": 2,
     "/api/v1/proposals/?paginate=cursor": 1,
-    # page with status now, the record's clock (up to four), leads, decisions, entries
-    "/api/v1/workstreams/?paginate=cursor": 8,
+    # page with status now, the record's clock (up to four), leads, decisions, entries,
+    # cross-references
+    "/api/v1/workstreams/?paginate=cursor": 9,
     # meeting, page of attendances
     "/api/v1/meetings/som28-mid-term/participants/?paginate=cursor": 2,
 }

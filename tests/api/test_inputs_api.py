@@ -161,11 +161,11 @@ def test_the_updates_list_reads_sources_in_one_query(
 ) -> None:
     """With no sources shown the list's count is as before; with three co-led updates showing
     theirs, one query more, not one an update."""
-    with django_assert_num_queries(2):  # count, page (as tests/api/test_api.py pins it)
+    with django_assert_num_queries(3):  # count, page, cross-references (tests/api/test_api.py)
         client.get("/api/v1/updates/?page_size=200")
     for meeting in ("som29-senior", "som29-technical", "som29-mid-term"):
         co_led_update(meeting=meeting, publish=True, sources_public=True)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         answer = client.get("/api/v1/updates/?page_size=200")
     shown = [u for u in answer.json()["results"] if u["sources"]]
     assert len(shown) == 3

@@ -352,8 +352,9 @@ def test_meeting_page_and_api_list_documents_in_flat_queries(
 ) -> None:
     client = Client()
     # meeting, agenda, documents, the attendance counts, a page of participants; a count and
-    # a page of each of updates, proposals, decisions and interventions
-    assert _queries(client, f"/en/meetings/{SLUG}/") == 12
+    # a page of each of updates, proposals, decisions and interventions; the meeting before
+    # (its "since the previous meeting" link)
+    assert _queries(client, f"/en/meetings/{SLUG}/") == 13
     # meeting with counts and chair, its current documents
     assert _queries(client, f"/api/v1/meetings/{SLUG}/") == 2
     secretariat = UserFactory.create(role="secretariat")
@@ -361,5 +362,5 @@ def test_meeting_page_and_api_list_documents_in_flat_queries(
         with django_capture_on_commit_callbacks(execute=True):
             services.briefing_pack_request(meeting=Meeting.objects.get(slug=SLUG), by=secretariat)
     assert Document.objects.filter(superseded_at__isnull=False).count() == 9
-    assert _queries(client, f"/en/meetings/{SLUG}/") == 12
+    assert _queries(client, f"/en/meetings/{SLUG}/") == 13
     assert _queries(client, f"/api/v1/meetings/{SLUG}/") == 2
