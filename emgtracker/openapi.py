@@ -78,6 +78,13 @@ class AutoSchema(SpectacularAutoSchema):
             parameters.append(TRANSLATIONS)
         return parameters
 
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        """A viewset whose list action answers one object (``one_answer = True``: the changes
+        between two meetings) is not a list, whatever the action's name."""
+        if getattr(self.view, "one_answer", False):
+            return False
+        return bool(super()._is_list_view(serializer))
+
     def get_tags(self) -> list[str]:
         """The resource: the first part of the path after /api/v1/, one of the tags declared
         in settings.SPECTACULAR_SETTINGS["TAGS"]."""

@@ -40,6 +40,9 @@ class AsAtView(ViewBase):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
+        method = (request.method or "").lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            return  # dispatch answers 405, whatever the meeting asked
         if self.as_at is not None:
             # The filters read the clock then (workstreams.filters.request_clock).
             request.record_clock = self.as_at.clock  # type: ignore[attr-defined]

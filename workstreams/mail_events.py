@@ -16,7 +16,7 @@ from workstreams.models import Follower, StopReason
 
 
 class MailEventSerializer(serializers.Serializer[Any]):
-    address = serializers.CharField(
+    address = serializers.EmailField(
         max_length=254, help_text="The address that bounced or complained."
     )
     kind = serializers.ChoiceField(

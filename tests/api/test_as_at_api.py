@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from tests.dashboard.test_as_at import THEN
+from tests.factories import UserFactory, api_token
 
 pytestmark = pytest.mark.usefixtures("record")
 
@@ -98,6 +99,15 @@ def test_an_unknown_meeting_is_refused_in_the_one_error_shape(client: Client, ur
     assert (error["status"], error["code"]) == (400, "invalid")
     (message,) = error["fields"]["as_at"]
     assert "The record has no meeting" in message
+
+
+def test_a_method_not_allowed_is_405_whatever_the_meeting() -> None:
+    secretariat = Client(
+        HTTP_AUTHORIZATION=f"Token {api_token(UserFactory.create(role='secretariat'))}"
+    )
+    answer = secretariat.generic("TRACE", "/api/v1/workstreams/?as_at=nope")
+    assert answer.status_code == 405
+    assert answer.json()["error"]["status"] == 405
 
 
 def test_an_empty_meeting_is_the_record_now(client: Client) -> None:

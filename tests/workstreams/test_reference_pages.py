@@ -123,6 +123,10 @@ def test_the_references_api_lists_by_kind_and_gets_by_slug(client: Client) -> No
     assert _json(client, "/api/v1/references/?kind=sdg_target&page_size=50")["count"] == 169
     referred = _json(client, "/api/v1/references/?referred=true")["results"]
     assert [r["slug"] for r in referred] == ["sdg-12", "unep-ea-4-res-19", "unep-ea-5-res-12"]
+    every = _json(client, "/api/v1/references/?page_size=1")["count"]
+    assert _json(client, "/api/v1/references/?referred=false&page_size=1")["count"] == every - 3
+    refused = _json(client, "/api/v1/references/?referred=maybe", status=400)
+    assert "maybe is not one of the available choices" in refused["error"]["fields"]["referred"][0]
     target = _json(client, "/api/v1/references/sdg-14-c/")
     assert (target["kind"], target["code"], target["goal"]) == ("sdg_target", "14.c", "14")
     assert target["title"].startswith("Enhance the conservation and sustainable use of oceans")

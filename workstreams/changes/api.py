@@ -46,7 +46,8 @@ class ChangesViewSet(APIConventions, viewsets.ViewSet):
     each change with the row of the record it rests on, stated or inferred."""
 
     query_parameters = ("from", "to")
-    # One answer, not a list of rows: JSON only, no CSV.
+    # One answer, not a list of rows (emgtracker/openapi.py): JSON only, no CSV.
+    one_answer = True
     renderer_classes = [JSONRenderer]
 
     def list(self, request: Request) -> Response:

@@ -14,8 +14,10 @@ from workstreams.serializers.references import FrameworkReferenceSerializer
 
 class FrameworkReferenceFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ReferenceKind.choices)
-    referred = django_filters.BooleanFilter(
+    # A choice, not a BooleanFilter: that one takes any other word for "either" and answers 200.
+    referred = django_filters.ChoiceFilter(
         label=_("Referred to"),
+        choices=[("true", _("Yes")), ("false", _("No"))],
         method="referred_filter",
         help_text=_("Only those something in the record refers to (true), or none (false)."),
     )
@@ -25,10 +27,10 @@ class FrameworkReferenceFilter(django_filters.FilterSet):
         fields = ["kind", "referred"]
 
     def referred_filter(
-        self, queryset: QuerySet[FrameworkReference], name: str, value: bool
+        self, queryset: QuerySet[FrameworkReference], name: str, value: str
     ) -> QuerySet[FrameworkReference]:
         referred = Q(tag_count__gt=0)  # annotated: with_tag_count
-        return queryset.filter(referred if value else ~referred)
+        return queryset.filter(referred if value == "true" else ~referred)
 
 
 @extend_schema_view(
