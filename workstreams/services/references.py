@@ -2,6 +2,8 @@
 decisions) and the tags by which workstreams, progress updates and decisions refer to them.
 Saved by the admin; the record loader writes the record's own (``report_loader.framework``)."""
 
+from typing import TypeVar
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -9,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from meetings.record_version import record_version_bump
 from workstreams.models import FrameworkReference, ReferenceTag
+
+Row = TypeVar("Row", FrameworkReference, ReferenceTag)
 
 
 def _require(by: User | AnonymousUser, action: str, row: models.Model) -> None:
@@ -23,45 +27,47 @@ def _as(row: FrameworkReference | ReferenceTag, by: User | AnonymousUser) -> Non
         row._history_user = by
 
 
+def _save(row: Row, by: User | AnonymousUser) -> Row:
+    """Save a reference or a tag the person may save, valid, in the row's history as theirs;
+    the record's version moves (the pages' caches)."""
+    _require(by, "change" if row.pk else "add", row)
+    row.full_clean()
+    _as(row, by)
+    row.save()
+    record_version_bump()
+    return row
+
+
+def _delete(row: FrameworkReference | ReferenceTag, by: User | AnonymousUser) -> None:
+    _require(by, "delete", row)
+    _as(row, by)
+    row.delete()
+    record_version_bump()
+
+
 @transaction.atomic
 def framework_reference_save(
     *, reference: FrameworkReference, by: User | AnonymousUser
 ) -> FrameworkReference:
     """Add or change an SDG goal or target, a UNEA resolution or an MEA decision."""
-    _require(by, "change" if reference.pk else "add", reference)
-    reference.full_clean()
-    _as(reference, by)
-    reference.save()
-    record_version_bump()
-    return reference
+    return _save(reference, by)
 
 
 @transaction.atomic
 def framework_reference_delete(*, reference: FrameworkReference, by: User | AnonymousUser) -> None:
     """Delete a reference nothing refers to (a tagged one is protected)."""
-    _require(by, "delete", reference)
-    _as(reference, by)
-    reference.delete()
-    record_version_bump()
+    _delete(reference, by)
 
 
 @transaction.atomic
 def reference_tag_save(*, tag: ReferenceTag, by: User | AnonymousUser) -> ReferenceTag:
     """Tag a workstream, a progress update or a decision with a reference, or change the tag.
     A tag a person adds is the secretariat's, unless it quotes the report that names it."""
-    _require(by, "change" if tag.pk else "add", tag)
     if not tag.pk and not tag.source_quote:
         tag.origin = ReferenceTag.Origin.SECRETARIAT
-    tag.full_clean()
-    _as(tag, by)
-    tag.save()
-    record_version_bump()
-    return tag
+    return _save(tag, by)
 
 
 @transaction.atomic
 def reference_tag_delete(*, tag: ReferenceTag, by: User | AnonymousUser) -> None:
-    _require(by, "delete", tag)
-    _as(tag, by)
-    tag.delete()
-    record_version_bump()
+    _delete(tag, by)

@@ -35,10 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import translation
 
-from meetings.record_version import record_version_bump
 from workstreams.management.report_loader.framework import read_sdg, references_load, sdg_load
 from workstreams.management.report_loader.meetings import entities_load, meetings_load
 from workstreams.management.report_loader.report import (
@@ -47,7 +45,7 @@ from workstreams.management.report_loader.report import (
     ReportDataError,
     RowNote,
 )
-from workstreams.management.report_loader.rows import Loader
+from workstreams.management.report_loader.rows import loading
 from workstreams.management.report_loader.translations import translations_load
 from workstreams.management.report_loader.workstreams import timeline_refresh, workstreams_load
 
@@ -85,8 +83,10 @@ def reports_load(*, dry_run: bool = False) -> LoadReport:
     """
     # The rows' translated fields read and write the original's column by their plain names
     # (``title``) only in the original language: whatever the caller's language is.
-    with transaction.atomic(), translation.override(settings.CONTENT_ORIGINAL_LANGUAGE):
-        loader = Loader()
+    with (
+        translation.override(settings.CONTENT_ORIGINAL_LANGUAGE),
+        loading(dry_run=dry_run) as loader,
+    ):
         entities_load(loader, _read_toml("entities.toml")["entities"])
         meetings_load(loader, _read_toml("meetings.toml"), _read_participants())
         workstreams_load(loader, _read_toml("workstreams.toml"))
@@ -94,10 +94,4 @@ def reports_load(*, dry_run: bool = False) -> LoadReport:
         references_load(loader, _read_toml("references.toml"))
         timeline_refresh(loader)
         translations_load(loader, read_translations())
-        loader.fingerprints_save()
-        if loader.report.changed:
-            # Rows the loader writes itself (entities, people, workstreams) are public too.
-            record_version_bump()
-        if dry_run:
-            transaction.set_rollback(True)
     return loader.report

@@ -12,11 +12,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
-
-from meetings.record_version import record_version_bump
 from workstreams.management.report_loader.report import LoadReport, ReportDataError
-from workstreams.management.report_loader.rows import Loader
+from workstreams.management.report_loader.rows import Loader, loading
 from workstreams.models import FrameworkReference, ReferenceTag, TagOrigin
 
 SDG_FILE = Path(__file__).resolve().parent / "data" / "sdg.csv"
@@ -81,12 +78,6 @@ def _tagged(loader: Loader, row: Mapping[str, Any]) -> dict[str, Any]:
 def sdg_file_load(*, dry_run: bool = False) -> LoadReport:
     """Load the SDG goals and targets alone (``manage.py load_sdg``); a second run changes
     nothing, and a goal or target someone edited is left alone."""
-    with transaction.atomic():
-        loader = Loader()
+    with loading(dry_run=dry_run) as loader:
         sdg_load(loader, read_sdg())
-        loader.fingerprints_save()
-        if loader.report.changed:
-            record_version_bump()
-        if dry_run:
-            transaction.set_rollback(True)
     return loader.report

@@ -8,14 +8,16 @@ from one that still holds what the loader wrote.
 import datetime
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from emgtracker.history import HistoryNotes
 from meetings.models import AgendaItem, Document, Entity, Intervention, Meeting, Person
+from meetings.record_version import record_version_bump
 from meetings.services import intervention_save
 from workstreams.management.report_loader.report import (
     HISTORY_REASON,
@@ -318,3 +320,18 @@ def _differences(obj: models.Model, wanted: Mapping[str, Any]) -> tuple[Differen
         if canonical(getattr(obj, model_field.attname)) != canonical(value):
             found.append(Difference(name, shown(getattr(obj, name)), shown(value)))
     return tuple(found)
+
+
+@contextmanager
+def loading(*, dry_run: bool) -> Iterator[Loader]:
+    """One load, in one transaction: the rows' fingerprints saved at the end, the record's
+    version moved if anything changed, and with ``dry_run`` all of it rolled back."""
+    with transaction.atomic():
+        loader = Loader()
+        yield loader
+        loader.fingerprints_save()
+        if loader.report.changed:
+            # Rows the loader writes itself (entities, people, workstreams) are public too.
+            record_version_bump()
+        if dry_run:
+            transaction.set_rollback(True)
