@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from emgtracker.conf.background import *  # noqa: F403
 from emgtracker.conf.headers import *  # noqa: F403
 from emgtracker.conf.languages import *  # noqa: F403
+from emgtracker.conf.schema import spectacular_settings
 from emgtracker.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -306,88 +307,7 @@ REST_FRAMEWORK = {
     "URL_FORMAT_OVERRIDE": "format",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-SPECTACULAR_SETTINGS = {
-    "TITLE": "EMG Workstream Tracker API",
-    "DESCRIPTION": (
-        "The workstreams of the UN Environment Management Group and their status at each Senior "
-        "Officials Meeting, from the meeting record. Anonymous reads see published content only."
-    ),
-    "VERSION": "1.0.0",
-    "CONTACT": {"name": "EMG Secretariat", "url": SITE_URL},
-    # What the API serves is the EMG's public meeting record; reuse it, naming the source. The
-    # repository holds no licence of the code: this one is of the content (docs/api.md).
-    "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
-    # Relative: the site that serves the schema, wherever that is. An absolute SITE_URL would
-    # send the docs' "Try it out" to another origin when the site is reached by another name.
-    "SERVERS": [{"url": "/", "description": "This site"}],
-    # One tag per resource, the first part of the path after /api/v1/. The operation ids keep
-    # their v1_ prefix: drf-spectacular derives them from the same path, and clients use them.
-    "TAGS": [
-        {"name": "decisions", "description": "What the Senior Officials decided, with provenance."},
-        {"name": "changes", "description": "What changed between two meetings, with evidence."},
-        {"name": "entities", "description": "UN entities and other organisations in the record."},
-        {
-            "name": "events",
-            "description": "Dated events the reports name in a workstream's section.",
-        },
-        {"name": "inputs", "description": "Co-lead inputs, merged into one progress update."},
-        {"name": "jobs", "description": "Background jobs, such as compiling a briefing pack."},
-        {
-            "name": "mail-events",
-            "description": "Bounces and complaints from the mail system, which stop a follower.",
-        },
-        {"name": "meetings", "description": "Senior Officials Meeting segments and participants."},
-        {"name": "proposals", "description": "Concept notes, topics and themes put to meetings."},
-        {
-            "name": "references",
-            "description": "SDG goals and targets, UNEA resolutions and MEA decisions.",
-        },
-        {"name": "search", "description": "Full-text search across the public record."},
-        {"name": "timeline", "description": "The matrix: every workstream at every meeting."},
-        {"name": "tokens", "description": "Your own API tokens."},
-        {"name": "updates", "description": "Progress updates and their editorial workflow."},
-        {"name": "webhooks", "description": "Webhook subscriptions and their deliveries."},
-        {"name": "workstreams", "description": "Workstreams, their leads and their timeline."},
-    ],
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    # No badge from validator.swagger.io: nothing loads from another host, and the schema's
-    # address is not sent there.
-    # No deep links: their in-page addresses (#/decisions) name no element, which HTML_CodeSniffer
-    # reports as links to nowhere (WCAG 2.4.1), and their links sit inside the operations' buttons.
-    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "validatorUrl": None},
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    "COMPONENT_SPLIT_REQUEST": True,
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "emgtracker.openapi.allow_empty_filters",
-        "emgtracker.openapi.nullable_references",
-        "emgtracker.openapi.anonymous_reads",
-        "emgtracker.openapi.drop_unused_components",
-    ],
-    "ENUM_NAME_OVERRIDES": {
-        "StatusEnum": "workstreams.models.Status",
-        "MeetingStatusEnum": "meetings.models.MeetingStatus",
-        "EditorialStateEnum": "workstreams.models.EditorialState",
-        "InputStateEnum": "workstreams.models.InputState",
-        "EntityKindEnum": "meetings.models.EntityKind",
-        "DocumentKindEnum": "meetings.models.DocumentKind",
-        "WorkstreamKindEnum": "workstreams.models.WorkstreamKind",
-        "DecisionKindEnum": "workstreams.models.DecisionKind",
-        "ProposalKindEnum": "workstreams.models.ProposalKind",
-        "WebhookEventEnum": "workstreams.models.WebhookEvent",
-        "DeliveryStateEnum": "workstreams.models.DeliveryState",
-        "EvidenceEnum": "meetings.models.Evidence",
-        "MeetingStateNowEnum": "meetings.models.MeetingStateNow",
-        "MandateStateEnum": "workstreams.models.MandateState",
-        "MandateTermEnum": "workstreams.models.MandateTerm",
-        "EventKindEnum": "workstreams.models.EventKind",
-        "EventRoleEnum": "workstreams.models.EventRole",
-        "ReferenceKindEnum": "workstreams.models.ReferenceKind",
-        "TagOriginEnum": "workstreams.models.TagOrigin",
-    },
-}
+SPECTACULAR_SETTINGS = spectacular_settings(site_url=SITE_URL)
 
 # One JSON object a line in production (time, level, logger, message, request id, user, client
 # address, task id); plain text with debug on, for reading in a terminal. docs/configuration.md.

@@ -21,6 +21,7 @@ from search import api as search_api
 from search import urls as search_urls
 from workstreams import api as workstream_api
 from workstreams import api_inputs as inputs_api
+from workstreams import api_webhooks as webhooks_api
 from workstreams import calendar as workstream_calendar
 from workstreams import mail_events
 from workstreams import urls as workstream_urls
@@ -53,7 +54,7 @@ router.register(
     basename="briefing-pack",
 )
 router.register("jobs", workstream_api.JobViewSet, basename="job")
-router.register("webhooks", workstream_api.WebhookSubscriptionViewSet, basename="webhook")
+router.register("webhooks", webhooks_api.WebhookSubscriptionViewSet, basename="webhook")
 router.register("tokens", account_api.ApiTokenViewSet, basename="token")
 router.register("mail-events", mail_events.MailEventViewSet, basename="mail-event")
 
