@@ -13,6 +13,7 @@ never saved.
 """
 
 import dataclasses
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from functools import cached_property
@@ -151,7 +152,9 @@ def as_at_asked(
     slug = slug if strict else slug.strip()
     if not slug:
         return None
-    meeting = Meeting.objects.filter(slug=slug).first()
+    # Only a slug is looked up: PostgreSQL refuses even to look up a NUL.
+    slug_shaped = len(slug) <= 80 and re.fullmatch(SLUG_PATTERN, slug) is not None
+    meeting = Meeting.objects.filter(slug=slug).first() if slug_shaped else None
     if meeting is None:
         raise UnknownMeeting(
             _("The record has no meeting “%(slug)s”: name one by its slug, as som28-mid-term.")

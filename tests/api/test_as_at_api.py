@@ -92,6 +92,7 @@ def test_one_workstream_as_at_a_meeting(client: Client) -> None:
         "/api/v1/workstreams/?as_at=SOM28",
         "/api/v1/workstreams/img-biodiversity/?as_at=nope",
         "/api/v1/workstreams/img-biodiversity/timeline/?as_at=%20som28",
+        "/api/v1/timeline/?as_at=som28%00",  # a NUL: PostgreSQL refuses even to look it up
     ],
 )
 def test_an_unknown_meeting_is_refused_in_the_one_error_shape(client: Client, url: str) -> None:

@@ -110,7 +110,7 @@ def test_its_links_to_pages_with_a_status_keep_the_meeting(client: Client) -> No
     assert '<input type="hidden" name="as-at" value="som28-mid-term">' in page
 
 
-@pytest.mark.parametrize("value", ["som99", "nope", "x" * 300, "som28-mid-term'--"])
+@pytest.mark.parametrize("value", ["som99", "nope", "x" * 300, "som28-mid-term'--", "som28\x00"])
 def test_an_unknown_meeting_is_answered_400_with_a_notice(client: Client, value: str) -> None:
     response = client.get("/en/", {"as-at": value})
     assert response.status_code == 400

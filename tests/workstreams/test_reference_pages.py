@@ -80,6 +80,9 @@ def test_unea_filters_by_symbol_or_slug(client: Client) -> None:
         ("unea=UNEP/EA.9/Res.99", "No UNEA resolution has the symbol “UNEP/EA.9/Res.99”."),
         ("unea=12", "No UNEA resolution has the symbol “12”."),
         ("mea=CBD/COP/DEC/15/4", "No MEA decision has the symbol “CBD/COP/DEC/15/4”."),
+        # PostgreSQL refuses even to look up a NUL: refused before the look-up.
+        ("unea=zf%00%3B", "Null characters are not allowed."),
+        ("sdg=1%00", "Null characters are not allowed."),
     ],
 )
 def test_an_unknown_code_is_a_400_in_the_one_error_shape(
@@ -99,6 +102,7 @@ def test_the_workstream_list_page_filters_by_sdg(client: Client) -> None:
     refused = client.get("/en/workstreams/?sdg=99")
     assert refused.status_code == 400
     assert "No SDG goal or target has the code “99”." in refused.content.decode()
+    assert client.get("/en/workstreams/?mea=%00").status_code == 400
 
 
 def test_the_payloads_carry_the_record_s_tags_with_their_quotes(client: Client) -> None:

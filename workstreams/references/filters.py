@@ -10,7 +10,11 @@ from typing import Any
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, RegexValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    ProhibitNullCharactersValidator,
+    RegexValidator,
+)
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -29,8 +33,13 @@ class ReferenceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         self, *, unknown: Any, max_length: int, checks: list[Any] | None = None, **kwargs: Any
     ) -> None:
         self.unknown = unknown
-        # Checked on the text, before the look-up (the field's own validators see the row).
-        self.checks = [MaxLengthValidator(max_length), *(checks or [])]
+        # Checked on the text, before the look-up (the field's own validators see the row). A
+        # NUL is refused here: PostgreSQL refuses even to look it up.
+        self.checks = [
+            ProhibitNullCharactersValidator(),
+            MaxLengthValidator(max_length),
+            *(checks or []),
+        ]
         kwargs.setdefault("widget", forms.TextInput(attrs={"maxlength": max_length}))
         super().__init__(**kwargs)
 
