@@ -13,7 +13,6 @@ never saved.
 """
 
 import dataclasses
-import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from functools import cached_property
@@ -33,6 +32,7 @@ from django.db.models import (
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from emgtracker.slugs import is_slug
 from meetings.models import Meeting
 from workstreams.models import MANDATE_KINDS, Decision, MandateState, TimelineEntry, Workstream
 from workstreams.services.mandates import mandate_from_decisions
@@ -43,7 +43,6 @@ PAGE_PARAM = "as-at"
 API_PARAM = "as_at"
 # What the API's schema declares: a meeting's slug (a slug field's characters); one that names
 # no meeting, or anything else, is answered 400.
-SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 
 THEN_FIELDS = ClockFields(
     status="then_status",
@@ -152,9 +151,7 @@ def as_at_asked(
     slug = slug if strict else slug.strip()
     if not slug:
         return None
-    # Only a slug is looked up: PostgreSQL refuses even to look up a NUL.
-    slug_shaped = len(slug) <= 80 and re.fullmatch(SLUG_PATTERN, slug) is not None
-    meeting = Meeting.objects.filter(slug=slug).first() if slug_shaped else None
+    meeting = Meeting.objects.filter(slug=slug).first() if is_slug(slug) else None
     if meeting is None:
         raise UnknownMeeting(
             _("The record has no meeting “%(slug)s”: name one by its slug, as som28-mid-term.")

@@ -10,8 +10,9 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
 from rest_framework.request import Request
 
+from emgtracker.slugs import SLUG_PATTERN
 from emgtracker.values import Row
-from workstreams.as_at import API_PARAM, SLUG_PATTERN, RecordAsAt, UnknownMeeting, as_at_asked
+from workstreams.as_at import API_PARAM, RecordAsAt, UnknownMeeting, as_at_asked
 
 if TYPE_CHECKING:
     from rest_framework.generics import GenericAPIView

@@ -31,6 +31,7 @@ from delivery.interface import (
     follower_unfollow,
 )
 from emgtracker.client import client_address
+from emgtracker.slugs import is_slug
 from emgtracker.throttling import cache as throttle_cache
 from workstreams.models import Follower, StopReason, Workstream
 
@@ -150,9 +151,9 @@ def follow_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _chosen(request: HttpRequest) -> list[Workstream]:
-    slugs = request.POST.getlist("workstream")
-    found = list(Workstream.objects.filter(slug__in=slugs))
-    if not slugs or len(found) != len(set(slugs)):
+    slugs = set(request.POST.getlist("workstream"))
+    found = list(Workstream.objects.filter(slug__in={s for s in slugs if is_slug(s, 200)}))
+    if not slugs or len(found) != len(slugs):
         raise ValidationError(_("Choose at least one workstream from the list."))
     return found
 

@@ -4,7 +4,6 @@
 Only published progress updates appear here; drafts and submitted updates stay in the workspace.
 """
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from emgtracker.paging import paged
+from emgtracker.slugs import is_slug
 from meetings.models import Meeting
 from workstreams.as_at import RecordAsAt, page_as_at
 from workstreams.cells import Cell, cells_for, current_cell
@@ -25,7 +25,6 @@ from workstreams.services import mandate_periods
 from workstreams.standing import RecordClock, WorkstreamStanding
 
 WORKSTREAMS_PER_PAGE = 50
-SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 
 
 def workstream_list(request: HttpRequest) -> HttpResponse:
@@ -179,7 +178,7 @@ def changes(request: HttpRequest, start: str, end: str) -> HttpResponse:
 def changes_choose(request: HttpRequest) -> HttpResponse:
     """The form of the changes page: to the page of the two meetings chosen."""
     start, end = request.GET.get("from", ""), request.GET.get("to", "")
-    if not (SLUG.fullmatch(start) and SLUG.fullmatch(end)):
+    if not (is_slug(start) and is_slug(end)):
         meetings = list(Meeting.objects.for_timeline())
         context = {
             "meetings": meetings,

@@ -134,6 +134,23 @@ def test_an_expired_confirmation_link_is_a_400(client: Client) -> None:
     assert follower.confirmed_at is None
 
 
+def test_a_bad_workstream_on_the_manage_page_is_a_400_and_changes_nothing(
+    client: Client,
+) -> None:
+    workstream = Workstream.objects.get(slug="img-biodiversity")
+    follower = interface.follower_request(
+        address="reader@example.org", workstreams=[workstream], language="en"
+    )
+    assert follower is not None
+    interface.follower_confirm(follower=follower)
+    url = f"/en/follow/manage/{interface.follow_token(follower, 'manage')}/"
+    for slugs in (["img-biodiversity\x00"], ["no-such-workstream"], []):
+        answer = client.post(url, {"action": "unfollow", "workstream": slugs})
+        assert answer.status_code == 400
+        assert "Choose at least one workstream from the list." in answer.content.decode()
+    assert list(follower.workstreams.all()) == [workstream]
+
+
 def test_the_manage_page_query_count(client: Client, django_assert_num_queries: Any) -> None:
     workstreams = list(Workstream.objects.order_by("title")[:3])
     follower = interface.follower_request(

@@ -12,11 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from emgtracker.rest import APIConventions
+from emgtracker.slugs import SLUG_PATTERN, is_slug
 from meetings.models import Meeting
 from workstreams.changes import MeetingOrderError, changes_between
 from workstreams.serializers.changes import ChangesSerializer
 
-SLUG = {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "maxLength": 80}
+SLUG = {"type": "string", "pattern": SLUG_PATTERN, "maxLength": 80}
 PARAMETERS = [
     OpenApiParameter(
         "from",
@@ -71,10 +72,5 @@ class ChangesViewSet(APIConventions, viewsets.ViewSet):
 
 
 def _slugs(named: dict[str, str]) -> list[str]:
-    """The values that may name a meeting: a slug's characters only (no NUL, which PostgreSQL
-    refuses even to look up), at most 80."""
-    return [
-        s
-        for s in named.values()
-        if s and len(s) <= 80 and s.replace("-", "").replace("_", "").isalnum() and s.isascii()
-    ]
+    """The values that may name a meeting: slugs (``is_slug``) only."""
+    return [slug for slug in named.values() if is_slug(slug)]
