@@ -15,6 +15,7 @@ from accounts import api as account_api
 from dashboard import urls as dashboard_urls
 from emgtracker.apidocs import RedocView, SwaggerView, redoc_bundle
 from emgtracker.favicon import favicon
+from intake import api as intake_api
 from meetings import api as meeting_api
 from meetings import urls as meeting_urls
 from search import api as search_api
@@ -57,6 +58,7 @@ router.register("jobs", workstream_api.JobViewSet, basename="job")
 router.register("webhooks", webhooks_api.WebhookSubscriptionViewSet, basename="webhook")
 router.register("tokens", account_api.ApiTokenViewSet, basename="token")
 router.register("mail-events", mail_events.MailEventViewSet, basename="mail-event")
+router.register("intakes", intake_api.IntakeViewSet, basename="intake")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

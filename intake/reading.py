@@ -57,14 +57,19 @@ def format_of(name: str) -> str:
     return suffix
 
 
-def report_check(data: bytes, file_format: str) -> None:
-    """Refuse, before any parsing, a file too large, empty, or not what its name says."""
+def size_check(size: int) -> None:
+    """Refuse a file larger than a report is, before reading it (INTAKE_MAX_FILE_BYTES)."""
     most = settings.INTAKE_MAX_FILE_BYTES
-    if len(data) > most:
+    if size > most:
         raise ReportUnreadable(
             _("The file is %(size)s MB; a report may be at most %(most)s MB.")
-            % {"size": _megabytes(len(data)), "most": _megabytes(most)}
+            % {"size": _megabytes(size), "most": _megabytes(most)}
         )
+
+
+def report_check(data: bytes, file_format: str) -> None:
+    """Refuse, before any parsing, a file too large, empty, or not what its name says."""
+    size_check(len(data))
     if not data.strip():
         raise ReportUnreadable(_("The file is empty."))
     magic = _MAGIC.get(file_format)

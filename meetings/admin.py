@@ -16,6 +16,7 @@ from meetings.models import (
     Attendance,
     Document,
     Entity,
+    EntityVariant,
     Intervention,
     Meeting,
     Person,
@@ -24,8 +25,16 @@ from meetings.services import intervention_delete, intervention_save, meeting_co
 from meetings.translation_admin import TranslatedAdmin, status_form
 
 
+class EntityVariantInline(RulesTabularInline[EntityVariant]):
+    """Other spellings reports use for the entity, which the report intake matches."""
+
+    model = EntityVariant
+    extra = 1
+
+
 @admin.register(Entity)
 class EntityAdmin(RulesModelAdmin):
+    inlines = [EntityVariantInline]
     list_display = ["acronym", "name", "kind"]
     list_filter = ["kind"]
     search_fields = ["acronym", "name", "slug"]

@@ -60,6 +60,11 @@ NOT_PUBLIC = {
     # Who follows a workstream by e-mail, and what they were sent: never shown to the public.
     "Follower",
     "FollowMessage",
+    # How reports spell an entity, for the report intake's matching: never shown to the public.
+    "EntityVariant",
+    # Report intakes and their extracted items: the secretariat's work, not the record.
+    "Intake",
+    "IntakeItem",
 }
 
 

@@ -110,6 +110,7 @@ RECORD_MODELS = {
         "agendaitem",
         "document",
         "entity",
+        "entityvariant",
         "person",
         "attendance",
         "intervention",

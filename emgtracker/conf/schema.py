@@ -11,6 +11,7 @@ TAGS = {
     "entities": "UN entities and other organisations in the record.",
     "events": "Dated events the reports name in a workstream's section.",
     "inputs": "Co-lead inputs, merged into one progress update.",
+    "intakes": "Meeting reports taken in, their extracted items, and applying them.",
     "jobs": "Background jobs, such as compiling a briefing pack.",
     "mail-events": "Bounces and complaints from the mail system, which stop a follower.",
     "meetings": "Senior Officials Meeting segments and participants.",

@@ -11,7 +11,7 @@ from meetings.models.documents import (
     Sourced,
     document_token,
 )
-from meetings.models.entities import Entity, EntityKind, Person
+from meetings.models.entities import Entity, EntityKind, EntityVariant, Person
 from meetings.models.evidence import Evidence, evidence_constraints
 from meetings.models.meeting import (
     DatePrecision,
@@ -36,6 +36,7 @@ __all__ = [
     "DocumentQuerySet",
     "Entity",
     "EntityKind",
+    "EntityVariant",
     "Evidence",
     "Intervention",
     "Meeting",

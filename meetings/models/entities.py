@@ -76,3 +76,24 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EntityVariant(models.Model):
+    """Another way reports write an entity: "UNU- FLORES", "CEB Secretariat", "SCBD". The report
+    intake (docs/intake.md) matches an entity by its acronym, its name or one of these."""
+
+    entity = models.ForeignKey(
+        Entity, on_delete=models.CASCADE, related_name="variants", verbose_name=_("entity")
+    )
+    text = models.CharField(
+        _("text"), max_length=200, unique=True, help_text=_("Exactly as a report writes it.")
+    )
+
+    class Meta:
+        verbose_name = _("entity variant")
+        verbose_name_plural = _("entity variants")
+        ordering = ["text"]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="entity_variant_not_blank")]
+
+    def __str__(self) -> str:
+        return self.text

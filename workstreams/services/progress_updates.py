@@ -271,6 +271,10 @@ def _transition(
             },
             code="invalid_transition",
         )
+    if to != ProgressUpdate.State.DRAFT and not update.summary.strip():
+        raise ValidationError(
+            {"summary": _("Write the summary before the update is submitted.")}, code="required"
+        )
     update.state = to
     update.published_at = timezone.now() if to == ProgressUpdate.State.PUBLISHED else None
     _write(update, by=by, reason=reason)

@@ -8,7 +8,15 @@ from typing import Any
 
 from django.utils.text import slugify
 
-from meetings.models import AgendaItem, Attendance, Document, Entity, Meeting, Person
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Document,
+    Entity,
+    EntityVariant,
+    Meeting,
+    Person,
+)
 from meetings.services import meeting_counts_refresh
 from workstreams.management.report_loader.report import ReportDataError
 from workstreams.management.report_loader.rows import Loader
@@ -30,6 +38,9 @@ def entities_load(loader: Loader, rows: Iterable[Mapping[str, Any]]) -> None:
         for spelling in {row["acronym"], row["name"], *row.get("aliases", [])} - {""}:
             if loader.entity_names.setdefault(spelling, entity) is not entity:
                 raise ReportDataError(f"{spelling!r} names two entities.")
+        # Kept in the database too, for the report intake's matching (docs/intake.md).
+        for alias in row.get("aliases", []):
+            loader.upsert(EntityVariant, {"text": alias}, {"entity": entity})
 
 
 def people_load(
