@@ -731,11 +731,7 @@ def _interventions(
     secretariat_entities = {entity_of_person.get(name, "") for name in secretariat} - {""}
     found: list[InterventionEntry] = []
     for section in sections:
-        if section.level == 1 and any(s.parent is section for s in sections):
-            paragraphs = section.paragraphs
-        else:
-            paragraphs = section.paragraphs
-        for index, line in enumerate(paragraphs):
+        for index, line in enumerate(section.paragraphs):
             text = _plain(line.text)
             speaker = _SPEAKER.match(text)
             if not speaker:
@@ -744,10 +740,13 @@ def _interventions(
             person = _PERSON_SPEAKER.match(subject)
             if person:
                 name = _full_name(person.group(1), entity_of_person, section)
-                if _is_presenter(name, section) or index == 0:
-                    continue
                 entity = entity_of_person.get(name, "")
-                kind = "response" if (name in secretariat or entity in secretariat_entities) else "floor"
+                of_secretariat = name in secretariat or entity in secretariat_entities
+                # A presenter's own paragraphs are the presentation; the secretariat's, after
+                # the section's first, answer the floor even in a section it presents.
+                if index == 0 or (_is_presenter(name, section) and not of_secretariat):
+                    continue
+                kind = "response" if of_secretariat else "floor"
                 found.append(
                     InterventionEntry(subject, entity, name, kind, section.number, section.title, text, Source.of([line]))
                 )
@@ -855,12 +854,15 @@ def _link_to_agenda(
             continue
         if not _is_progress_title(_top(parent, agenda).title):
             continue
-        entity = item.entity or _parent_entity(item, agenda)
+        # Presented within its parent's section: by that section's presenter.
+        within = next((p for p in presentations if p.agenda_item == parent.number), None)
+        presenter = item.presenter or (within.presenter if within else "")
+        entity = item.entity or (within.entity if within else "") or _parent_entity(item, agenda)
         if entity:
             presentations.append(
                 Presentation(
-                    item.title, item.presenter, entity, f"agenda {item.number}", False,
-                    item.source, item.number,
+                    item.title, presenter, entity, within.section if within else "",
+                    False, item.source, item.number,
                 )
             )
 

@@ -226,9 +226,10 @@ _SAME_LINE = 3.0
 
 def _pdf_lines(data: bytes) -> Iterator[Line]:
     """Each page's text lines top to bottom, with the layout kept: the pieces that lie side by
-    side on a line (a table's columns) are joined by tabs, left to right."""
+    side on a line (a table's columns) are joined by tabs, left to right; the lines of one
+    paragraph, wrapped by the page's width, are joined into one."""
     from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LAParams, LTTextContainer, LTTextLine
+    from pdfminer.layout import LAParams, LTTextBox, LTTextLine
     from pdfminer.pdfparser import PDFSyntaxError
 
     try:
@@ -236,22 +237,32 @@ def _pdf_lines(data: bytes) -> Iterator[Line]:
     except (PDFSyntaxError, ValueError, TypeError, KeyError) as error:
         raise ReportUnreadable(_("The PDF file is damaged and cannot be read.")) from error
     for page_number, page in enumerate(pages, start=1):
-        pieces: list[tuple[float, float, str]] = []
-        for element in page:
-            if isinstance(element, LTTextContainer):
+        # (top, left, text, the paragraph the piece is a line of)
+        pieces: list[tuple[float, float, str, int]] = []
+        for box_number, element in enumerate(page):
+            if isinstance(element, LTTextBox):
                 for text_line in element:
-                    if isinstance(text_line, LTTextLine) and text_line.get_text().strip():
-                        pieces.append((-text_line.y1, text_line.x0, text_line.get_text().strip()))
-        rows: list[list[tuple[float, float, str]]] = []
+                    text = text_line.get_text().strip() if isinstance(text_line, LTTextLine) else ""
+                    if text:
+                        pieces.append((-text_line.y1, text_line.x0, text, box_number))
+        rows: list[list[tuple[float, float, str, int]]] = []
         for piece in sorted(pieces):
             if rows and abs(rows[-1][0][0] - piece[0]) <= _SAME_LINE:
                 rows[-1].append(piece)
             else:
                 rows.append([piece])
-        for line_number, row in enumerate(rows, start=1):
-            cells = [re.sub(r"\s+", " ", text) for _top, _left, text in sorted(row, key=_left_of)]
+        merged: list[list[tuple[float, float, str, int]]] = []
+        for row in rows:
+            before = merged[-1] if merged else None
+            if before and len(row) == 1 and len(before) == 1 and before[0][3] == row[0][3]:
+                top, left, text, box = before[0]
+                merged[-1] = [(top, left, f"{text} {row[0][2]}", box)]
+            else:
+                merged.append(row)
+        for line_number, row in enumerate(merged, start=1):
+            cells = [re.sub(r"\s+", " ", piece[2]) for piece in sorted(row, key=_left_of)]
             yield Line(line_number, "\t".join(cells), page=page_number)
 
 
-def _left_of(piece: tuple[float, float, str]) -> float:
+def _left_of(piece: tuple[float, float, str, int]) -> float:
     return piece[1]

@@ -1,0 +1,71 @@
+"""Reports for the intake's tests: the two seed reports, and the same text as DOCX and PDF."""
+
+import html
+import io
+from pathlib import Path
+
+import docx
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+DATA = Path(__file__).resolve().parent / "data"
+SOM28_MID_TERM = SEEDS / "000_e274609436351040.txt"
+SOM29_MID_TERM = SEEDS / "003_532a8d5f3dcf9e0c.txt"
+
+
+def seed(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def _blocks(text: str) -> list[tuple[str, list[str]]]:
+    """The text's paragraphs and tables: a run of lines with tabs is one table."""
+    blocks: list[tuple[str, list[str]]] = []
+    for line in text.splitlines():
+        if not line.strip():
+            if blocks and blocks[-1][0] == "table":
+                blocks.append(("gap", []))
+            continue
+        kind = "table" if "\t" in line else "paragraph"
+        if kind == "table" and blocks and blocks[-1][0] == "table":
+            blocks[-1][1].append(line)
+        else:
+            blocks.append((kind, [line]))
+    return [block for block in blocks if block[0] != "gap"]
+
+
+def docx_of(text: str) -> bytes:
+    """The report as Word writes it: each paragraph a paragraph, each run of tab-separated lines a
+    table (the annex's list of participants, the agenda's heading)."""
+    document = docx.Document()
+    for kind, lines in _blocks(text):
+        if kind == "paragraph":
+            document.add_paragraph(lines[0].replace("**", ""))
+            continue
+        width = max(len(line.split("\t")) for line in lines)
+        table = document.add_table(rows=len(lines), cols=width)
+        for row, line in zip(table.rows, lines, strict=True):
+            for cell, value in zip(row.cells, line.split("\t"), strict=False):
+                cell.text = value
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def pdf_of(text: str) -> bytes:
+    """The report printed to PDF (WeasyPrint): paragraphs, and tables for tab-separated lines."""
+    from weasyprint import HTML
+
+    parts = []
+    for kind, lines in _blocks(text):
+        if kind == "paragraph":
+            parts.append(f"<p>{html.escape(lines[0].replace('**', ''))}</p>")
+            continue
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in line.split("\t")) + "</tr>"
+            for line in lines
+        )
+        parts.append(f"<table>{rows}</table>")
+    page = (
+        "<style>@page { size: A4 landscape; margin: 1cm } body { font: 8pt sans-serif }"
+        " td { padding: 0 6mm 0 0 }</style>" + "".join(parts)
+    )
+    return HTML(string=page).write_pdf()
