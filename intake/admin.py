@@ -169,8 +169,20 @@ def _int(value: str | None) -> int:
 
 
 def _choices_posted(data: Mapping[str, Any], matches: Mapping[str, Any]) -> dict[str, str]:
-    """The reviewer's choice for each match, from the item's selects ("choice_entity")."""
-    return {role: data[f"choice_{role}"] for role in matches if data.get(f"choice_{role}")}
+    """The reviewer's choice for each match, from the item's selects ("choice_entity"): kept
+    where it is not what the match already says, so that a value corrected is matched again."""
+    return {
+        role: data[f"choice_{role}"]
+        for role, match in matches.items()
+        if data.get(f"choice_{role}") and data[f"choice_{role}"] != _shown(match)
+    }
+
+
+def _shown(match: Mapping[str, Any]) -> str:
+    """What a match's select shows before anyone chooses."""
+    if match.get("status") == "exact":
+        return str(match.get("key"))
+    return "new" if match.get("status") == "new" and not match.get("candidates") else ""
 
 
 def _edits_posted(data: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, str]:
@@ -222,6 +234,6 @@ def _row(item: IntakeItem) -> dict[str, Any]:
                 "needs_choice": role in choices_needed(item),
             }
             for role, match in item.matches.items()
-            if match.get("status") != "blank"
+            if match.get("status") != "blank" or match.get("candidates")
         ],
     }

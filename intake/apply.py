@@ -1,5 +1,7 @@
 """Applying an intake's accepted items to the record, in one transaction, through the services
-hand entry uses (docs/intake.md).
+hand entry uses where the record has them (meetings, participants, updates, proposals,
+interventions, workstreams); documents, agenda items, entities and people are checked as the
+admin checks them (``full_clean``) and saved (docs/intake.md).
 
 A row the record already has is found and left as it is, never overwritten: applying twice, or
 applying a report whose facts were entered by hand or by the loader, changes nothing. Each item
@@ -44,7 +46,7 @@ from meetings.models import (
     Person,
 )
 from meetings.record_version import record_version_bump
-from meetings.services import attendance_import, intervention_save
+from meetings.services import ImportRefused, attendance_import, intervention_save
 from meetings.signals import people_added
 from workstreams.models import ProgressUpdate, Proposal, Workstream
 from workstreams.services import progress_update_save
@@ -210,8 +212,8 @@ class _Writer:
         if not som_number or not segment or not values.get("date"):
             raise ValidationError(
                 _(
-                    "Item %(item)d: the meeting needs its SOM number, segment and date; correct "
-                    "them before applying."
+                    "Item %(item)d: the report does not give the meeting's SOM number, segment "
+                    "and date; add the meeting in the admin and take the report in for it."
                 )
                 % {"item": item.pk}
             )
@@ -241,7 +243,8 @@ class _Writer:
         if not self._meeting_created or self._meeting is None:
             return
         item = next(i for i in self._items if i.section == Section.MEETING)
-        meeting = self._meeting
+        # Read again: the participants' import has counted them onto the row since.
+        meeting = self._meeting = Meeting.objects.get(pk=self._meeting.pk)
         meeting.chair = self._person(item, "chair", item.current_values.get("chair", ""), None)
         meeting.opened_by = self._person(
             item, "opened_by", item.current_values.get("opened_by", ""), None
@@ -329,9 +332,12 @@ class _Writer:
             )
         if not rows:
             return
-        attendance_import(
-            meeting=self.meeting, rows=[row for _item, row in rows], numbered=True, by=self.by
-        )
+        try:
+            attendance_import(
+                meeting=self.meeting, rows=[row for _item, row in rows], numbered=True, by=self.by
+            )
+        except ImportRefused as refused:
+            raise ValidationError(refused.messages) from refused
         added = {
             a.list_number: a for a in Attendance.objects.filter(meeting=self.meeting)
         }
@@ -365,7 +371,7 @@ class _Writer:
             if similarity(existing.title, values["title"]) >= SAME_TITLE:
                 return existing, False
         entity = self._entity(item, "entity", values.get("entity", ""))
-        chosen = item.choices.get("workstream") or item.matches["workstream"].get("key")
+        chosen = self._chosen(item, "workstream", values["title"])
         proposal = Proposal(
             meeting=self.meeting,
             kind=values.get("kind") or Proposal.Kind.CONCEPT_NOTE,
@@ -400,7 +406,7 @@ class _Writer:
         ):
             # The record quotes a sentence of the paragraph, or the paragraph itself.
             quote = (existing.source_quote or existing.summary).strip()
-            if quote[:80] in text or text[:80] in quote:
+            if quote and (quote[:80] in text or text[:80] in quote):
                 return existing, False
         intervention = Intervention(
             meeting=self.meeting,
@@ -502,7 +508,10 @@ class _Writer:
         key = self._chosen(item, "workstream", title)
         if key is not None:
             return Workstream.objects.get(slug=key)
-        kind_words, _on, rest = title.partition(" on ")
+        same = [w for w in Workstream.objects.all() if normalized(w.title) == normalized(title)]
+        if same:
+            return same[0]
+        _kind, _on, rest = title.partition(" on ")
         workstream = Workstream(
             slug=_free_slug(Workstream, slugify(title)[:70] or "workstream"),
             title=title.strip()[:250],

@@ -66,7 +66,7 @@ _DATE = re.compile(
 )
 _TIME_RANGE = re.compile(
     r"\b(\d{1,2})[:.](\d{2})\s*([ap]\.?m\.?)?\s*(?:[-–—]|to)\s*(\d{1,2})[:.](\d{2})\s*"
-    r"([ap]\.?m\.?)?(?:\s*\(?([A-Z]{3,4}|[A-Z][a-z]+ time)\b)?",
+    r"([ap]\.?m\.?)?(?:\s*\(?(?-i:([A-Z]{3,4}\b|[A-Z][a-z]+(?: [A-Z][a-z]+)? time)))?",
     re.IGNORECASE,
 )
 _SOM = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\s+(?:meeting of the\s+)?Senior Officials", re.I)
@@ -80,7 +80,7 @@ _SPEAKER_VERBS = (
     "thanked|requested|suggested|raised|commented|shared|noted|asked|mentioned|questioned|"
     "welcomed|echoed|supported|strongly supported|proposed|highlighted|responded|added|"
     "clarified|stressed|emphasized|emphasised|underlined|recalled|reported|informed|"
-    "expressed|called|encouraged|agreed|invited|pointed out|expressed|urged|recommended|"
+    "expressed|called|encouraged|agreed|invited|pointed out|urged|recommended|"
     "announced|stated|offered|congratulated|appreciated|acknowledged"
 )
 _SPEAKER = re.compile(rf"^(?:The\s+)?(.{{2,120}}?)\s+(?:also\s+)?(?:{_SPEAKER_VERBS})\b")
@@ -92,11 +92,12 @@ _ANNEX = re.compile(r"^Annex\b[^:]*:?\s*(.*)$", re.I)
 _AGENDA_ITEM = re.compile(r"^Item\s+(\d{1,2})\s*[:.]\s*(\S.*)$", re.I)
 _AGENDA_SUB = re.compile(r"^(?:([a-z])\)|(\d{1,2})\)|([a-z])\.)\s+(\S.*)$")
 _AGENDA_TIME = re.compile(
-    r"^(\d{1,2})[:.](\d{2})\s*(?:[-–—]\s*(\d{1,2})[:.](\d{2}))?\s*([ap]\.?m\.?)?\s*(.*)$", re.I
+    r"^(\d{1,2})[:.](\d{2})\s*([ap]\.?m\.?)?\s*(?:[-–—]\s*(\d{1,2})[:.](\d{2})\s*([ap]\.?m\.?)?)?"
+    r"\s*(.*)$",
+    re.I,
 )
 _DOCUMENT = re.compile(r"^(\d{2})\.\s+(?:([A-Z])\)\s+)?(\S.*)$")
 _SUB_DOCUMENT = re.compile(r"^([A-Z])\)\s+(\S.*)$")
-_OPENING_BY = re.compile(rf"\bby\s+({PERSON}),\s*(.+)$")
 
 
 @dataclass(frozen=True)
@@ -539,7 +540,7 @@ def _agenda(
         if clock and not _DOCUMENT.match(text):
             time = _agenda_clock(clock, meeting)
             time_used = False
-            text = clock.group(6).strip()
+            text = clock.group(7).strip()
             if not text:
                 continue
         item = _AGENDA_ITEM.match(text)
@@ -584,8 +585,9 @@ def _agenda(
 
 def _agenda_clock(clock: re.Match[str], meeting: MeetingFacts) -> datetime.time | None:
     """A time of the agenda; without "a.m." or "p.m." the hour that falls within the meeting."""
-    start = _clock(clock.group(1), clock.group(2), clock.group(5))
-    if start is None or clock.group(5) or meeting.start_time is None:
+    meridian = clock.group(3) or clock.group(6)
+    start = _clock(clock.group(1), clock.group(2), meridian)
+    if start is None or meridian or meeting.start_time is None:
         return start
     later = _clock(clock.group(1), clock.group(2), "pm")
     if later and start < meeting.start_time <= later:
@@ -594,8 +596,8 @@ def _agenda_clock(clock: re.Match[str], meeting: MeetingFacts) -> datetime.time 
 
 
 def _agenda_title(title: str) -> tuple[str, str, str]:
-    """An agenda item's title and its presenter: "… (presented by UNEP)", "Opening remarks by
-    NAME, ROLE"."""
+    """An agenda item's title and its presenter: "… (presented by UNEP)"; the title as written
+    otherwise ("Opening remarks by NAME, ROLE" names who was to speak, not who did)."""
     title = re.sub(r"\s*(?:as follows)?\s*:\s*$", "", title.strip())
     found = _PRESENTED.search(title)
     if found and re.search(r"presented by", found.group(0), re.I):
@@ -734,7 +736,8 @@ def _interventions(
         for index, line in enumerate(section.paragraphs):
             text = _plain(line.text)
             speaker = _SPEAKER.match(text)
-            if not speaker:
+            # A section's first paragraph is its presentation, whoever it names.
+            if not speaker or index == 0:
                 continue
             subject = speaker.group(1).strip().strip(",")
             person = _PERSON_SPEAKER.match(subject)
@@ -744,8 +747,10 @@ def _interventions(
                 of_secretariat = name in secretariat or entity in secretariat_entities
                 # A presenter's own paragraphs are the presentation; the secretariat's, after
                 # the section's first, answer the floor even in a section it presents.
-                if index == 0 or (_is_presenter(name, section) and not of_secretariat):
+                if _is_presenter(name, section) and not of_secretariat:
                     continue
+                if not entity:
+                    continue  # Not on the list of participants: no entity to record it for.
                 kind = "response" if of_secretariat else "floor"
                 found.append(
                     InterventionEntry(subject, entity, name, kind, section.number, section.title, text, Source.of([line]))
@@ -789,8 +794,10 @@ def _is_presenter(name: str, section: Section) -> bool:
 
 
 def _is_presenting_entity(subject: str, section: Section) -> bool:
+    """"UNEP responded" in a section UNEP presents: the presentation, not the floor."""
     entities = {section.entity, *(s.entity for s in _ancestors(section))} - {""}
-    return subject in entities and bool(section.presenter or section.entity)
+    said = normalized(re.sub(r"\s+secretariat$", "", subject, flags=re.I))
+    return any(said == normalized(re.sub(r"\s+secretariat$", "", e, flags=re.I)) for e in entities)
 
 
 # Lower-case words an organisation's name may have after the first: "The SUN secretariat".

@@ -18,6 +18,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 TXT, DOCX, PDF = "txt", "docx", "pdf"
 FORMATS = (TXT, DOCX, PDF)
@@ -111,14 +112,17 @@ def _decoded(data: bytes) -> str:
 
 
 def _text_check(data: bytes) -> None:
+    if b"\x00" in data and data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
+        raise ReportUnreadable(_BINARY)
     text = _decoded(data)
     controls = sum(
         1 for char in text if unicodedata.category(char) == "Cc" and char not in "\t\n\r\f"
     )
     if controls:
-        raise ReportUnreadable(
-            _("The .txt file holds binary data, not text: is it a report renamed .txt?")
-        )
+        raise ReportUnreadable(_BINARY)
+
+
+_BINARY = _lazy("The .txt file holds binary data, not text: is it another file renamed .txt?")
 
 
 def _text_lines(data: bytes) -> Iterator[Line]:

@@ -60,8 +60,7 @@ def intake_upload(
     else:
         from intake.tasks import intake_read_task
 
-        pk = intake.pk
-        transaction.on_commit(lambda: intake_read_task.delay(pk))
+        intake_read_task.delay_on_commit(intake.pk)
     return intake
 
 
@@ -124,7 +123,7 @@ def edits_check(item: IntakeItem, edits: Mapping[str, Any]) -> dict[str, Any]:
     """Corrections of an item's values: only its own text fields, as text."""
     checked: dict[str, Any] = {}
     for key, value in edits.items():
-        if key not in item.values or isinstance(item.values[key], bool):
+        if key not in item.values or not isinstance(item.values[key], str | None):
             raise ValidationError(
                 _("Item %(item)d has no value “%(key)s” to correct.")
                 % {"item": item.pk, "key": str(key)[:40]}
@@ -173,7 +172,7 @@ def intake_item_decide(
     values. An item already applied keeps its decision: the record row it became is edited in
     the admin, not here."""
     intake_require(by, "change")
-    if decision not in Decision.values:
+    if decision not in (Decision.ACCEPTED, Decision.REJECTED):
         raise ValidationError(_("A decision is accept or reject."))
     if item.applied_at is not None:
         raise ValidationError(

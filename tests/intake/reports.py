@@ -2,6 +2,7 @@
 
 import html
 import io
+import zipfile
 from pathlib import Path
 
 import docx
@@ -69,3 +70,41 @@ def pdf_of(text: str) -> bytes:
         " td { padding: 0 6mm 0 0 }</style>" + "".join(parts)
     )
     return HTML(string=page).write_pdf()
+
+
+def zip_bomb_docx() -> bytes:
+    """A Word document with one part that unpacks to 20 MB of zeros from a few kilobytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/media/padding.bin", b"\0" * 20_000_000)
+    return out.getvalue()
+
+
+def encrypted_pdf() -> bytes:
+    """A PDF whose trailer names a standard security handler: encrypted, no password known."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+        b"<< /Filter /Standard /V 1 /R 2 /P -44 /O <" + b"ab" * 32 + b"> /U <" + b"cd" * 32 + b"> >>",
+    ]
+    body = b"%PDF-1.4\n"
+    offsets = []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += f"{number} 0 obj\n".encode() + content + b"\nendobj\n"
+    xref = len(body)
+    body += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    body += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    body += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Encrypt 4 0 R "
+        f"/ID [<{'01' * 16}><{'01' * 16}>] >>\nstartxref\n{xref}\n%%EOF\n"
+    ).encode()
+    return body
+
+
+def binary_renamed_txt() -> bytes:
+    """A program's bytes (an ELF header and zeros), named .txt."""
+    return b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 64
