@@ -76,7 +76,7 @@ test: install /usr/bin/chromium /usr/bin/pdftotext /usr/bin/pg_dump node_modules
 
 # Duplicate code: pylint's similarity check alone, over the product and the tests. A block of six
 # lines or more written twice fails, imports, docstrings, comments and signatures aside.
-DUPLICATE_CODE_PATHS := $(wildcard accounts dashboard delivery emgtracker meetings search workstreams) tests scripts
+DUPLICATE_CODE_PATHS := $(wildcard accounts dashboard delivery emgtracker intake meetings search workstreams) tests scripts
 duplicate-code: install
 	$(BIN)/pylint --disable=all --enable=duplicate-code --score=n --min-similarity-lines=6 \
 	  --ignore-imports=y --ignore-docstrings=y --ignore-comments=y --ignore-signatures=y \
@@ -85,7 +85,7 @@ duplicate-code: install
 lint: install duplicate-code
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy accounts dashboard delivery emgtracker meetings search workstreams tests
+	$(BIN)/mypy accounts dashboard delivery emgtracker intake meetings search workstreams tests
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # The speed budget (docs/benchmarks.md): every page and API list at 1, 100 and 1000 times the

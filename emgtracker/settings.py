@@ -136,7 +136,9 @@ IMPORT_XLSX_MAX_MEMBERS = env.int("IMPORT_XLSX_MAX_MEMBERS", default=100)
 # Meeting reports uploaded for intake (docs/intake.md), refused before they are parsed when over
 # one of these: a report of a hundred pages with its annexes is a few MB.
 INTAKE_MAX_FILE_BYTES = env.int("INTAKE_MAX_FILE_BYTES", default=20 * 1000 * 1000)
-INTAKE_DOCX_MAX_UNPACKED_BYTES = env.int("INTAKE_DOCX_MAX_UNPACKED_BYTES", default=100 * 1000 * 1000)
+INTAKE_DOCX_MAX_UNPACKED_BYTES = env.int(
+    "INTAKE_DOCX_MAX_UNPACKED_BYTES", default=100 * 1000 * 1000
+)
 INTAKE_DOCX_MAX_MEMBERS = env.int("INTAKE_DOCX_MAX_MEMBERS", default=1000)
 INTAKE_DOCX_MAX_RATIO = env.int("INTAKE_DOCX_MAX_RATIO", default=100)
 # A report larger than this is read by a Celery worker, not in the upload's request.

@@ -50,7 +50,14 @@ class IntakeUploadForm(forms.Form):
 
 @admin.register(Intake)
 class IntakeAdmin(RulesModelAdmin):
-    list_display = ["file_name", "meeting", "state", "uploaded_by", "uploaded_at", "last_applied_at"]
+    list_display = [
+        "file_name",
+        "meeting",
+        "state",
+        "uploaded_by",
+        "uploaded_at",
+        "last_applied_at",
+    ]
     list_filter = ["state"]
     list_select_related = ["meeting", "uploaded_by"]
     change_form_template = "admin/intake/intake/review.html"
@@ -112,7 +119,9 @@ class IntakeAdmin(RulesModelAdmin):
             "intake": intake,
             "title": gettext("Review %(file)s") % {"file": intake.file_name},
             "sections": _sections(items),
-            "accepted": sum(1 for i in items if i.decision == Decision.ACCEPTED and not i.applied_at),
+            "accepted": sum(
+                1 for i in items if i.decision == Decision.ACCEPTED and not i.applied_at
+            ),
             "has_change_permission": self.has_change_permission(request, intake),
             **(extra_context or {}),
         }
@@ -133,9 +142,7 @@ class IntakeAdmin(RulesModelAdmin):
                 )
             elif action == "accept_section":
                 count = _accept_section(intake, request.POST.get("section", ""), by)
-                messages.success(
-                    request, gettext("%(count)d items accepted.") % {"count": count}
-                )
+                messages.success(request, gettext("%(count)d items accepted.") % {"count": count})
             elif action in (Decision.ACCEPTED, Decision.REJECTED):
                 item = intake.items.get(pk=_int(request.POST.get("item")))
                 intake_item_decide(
@@ -154,7 +161,7 @@ class IntakeAdmin(RulesModelAdmin):
                 messages.error(request, message)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Intake]:
-        return super().get_queryset(request).select_related("meeting", "uploaded_by")
+        return Intake.objects.select_related("meeting", "uploaded_by")
 
 
 def _review_url(intake: Intake) -> str:
@@ -221,7 +228,9 @@ def _sections(items: list[IntakeItem]) -> list[dict[str, Any]]:
 
 def _row(item: IntakeItem) -> dict[str, Any]:
     values = item.current_values
-    editable = [(key, values.get(key) or "") for key in EDITABLE[Section(item.section)] if key in values]
+    editable = [
+        (key, values.get(key) or "") for key in EDITABLE[Section(item.section)] if key in values
+    ]
     return {
         "item": item,
         "values": [(key, value) for key, value in values.items() if key not in dict(editable)],

@@ -23,7 +23,7 @@ from meetings.models import Meeting
 
 class IntakeUploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(help_text="The meeting report: a .docx, .pdf or .txt file.")
-    meeting = serializers.SlugRelatedField(
+    meeting = serializers.SlugRelatedField[Meeting](
         slug_field="slug",
         queryset=Meeting.objects.all(),
         required=False,
@@ -33,7 +33,7 @@ class IntakeUploadSerializer(serializers.Serializer[Any]):
 
 
 class IntakeSummarySerializer(serializers.ModelSerializer[Intake]):
-    meeting = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    meeting = serializers.SlugRelatedField[Meeting](slug_field="slug", read_only=True)
 
     class Meta:
         model = Intake
@@ -82,9 +82,7 @@ class IntakeAppliedSerializer(serializers.Serializer[Any]):
 
 @extend_schema_view(
     list=extend_schema(summary="List report intakes"),
-    retrieve=extend_schema(
-        summary="Get a report intake with its extracted items", responses=IntakeSerializer
-    ),
+    retrieve=extend_schema(summary="Get a report intake and its items", responses=IntakeSerializer),
 )
 class IntakeViewSet(
     APIConventions,
@@ -123,7 +121,7 @@ class IntakeViewSet(
             intake = intake_upload(
                 file_name=report.name or "",
                 data=report.read(),
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 meeting=upload.validated_data.get("meeting"),
             )
         except ReportUnreadable as error:
@@ -131,7 +129,7 @@ class IntakeViewSet(
         return Response(intake_payload(intake), status=201)
 
     @extend_schema(
-        summary="Accept items of a report intake and apply them to the record",
+        summary="Apply a report intake's accepted items",
         request=IntakeApplySerializer,
         responses={200: IntakeAppliedSerializer},
     )

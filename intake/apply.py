@@ -312,9 +312,7 @@ class _Writer:
     # The participants: one import of the list, as the admin's import makes it.
 
     def _participants(self, items: list[IntakeItem]) -> None:
-        attending = {
-            a.person_id: a for a in Attendance.objects.filter(meeting=self.meeting)
-        }
+        attending = {a.person_id: a for a in Attendance.objects.filter(meeting=self.meeting)}
         numbers = {a.list_number: a for a in attending.values() if a.list_number}
         rows: list[tuple[IntakeItem, ParticipantRow]] = []
         for item in items:
@@ -338,9 +336,7 @@ class _Writer:
             )
         except ImportRefused as refused:
             raise ValidationError(refused.messages) from refused
-        added = {
-            a.list_number: a for a in Attendance.objects.filter(meeting=self.meeting)
-        }
+        added = {a.list_number: a for a in Attendance.objects.filter(meeting=self.meeting)}
         for item, row in rows:
             self._done(item, added[row.list_number], True)
 
@@ -349,7 +345,9 @@ class _Writer:
     def _presentation(self, item: IntakeItem) -> tuple[ProgressUpdate, bool]:
         values = item.current_values
         workstream = self._workstream(item, values["workstream"])
-        existing = ProgressUpdate.objects.filter(workstream=workstream, meeting=self.meeting).first()
+        existing = ProgressUpdate.objects.filter(
+            workstream=workstream, meeting=self.meeting
+        ).first()
         if existing is not None:
             return existing, False
         entity = self._entity(item, "entity", values.get("entity", ""))
@@ -498,7 +496,9 @@ class _Writer:
                 return same[0]
         if not create:
             return None
-        person = Person(slug=new_person_slugs([name.strip()])[0], name=name.strip()[:200], entity=entity)
+        person = Person(
+            slug=new_person_slugs([name.strip()])[0], name=name.strip()[:200], entity=entity
+        )
         _valid(person, item)
         person.save()
         people_added.send(sender=Person, people=[person])
@@ -605,4 +605,3 @@ def _valid(row: models.Model, item: IntakeItem) -> None:
         raise ValidationError(
             [_("Item %(item)d: %(problem)s") % {"item": item.pk, "problem": m} for m in messages]
         ) from error
-

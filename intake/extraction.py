@@ -87,7 +87,9 @@ _SPEAKER = re.compile(rf"^(?:The\s+)?(.{{2,120}}?)\s+(?:also\s+)?(?:{_SPEAKER_VE
 _PERSON_SPEAKER = re.compile(rf"^{TITLES}\s+({PERSON})$")
 _OPENED = re.compile(rf"{TITLES}\s+({PERSON})\s+opened the meeting")
 _CHAIRED = re.compile(rf"chaired by\b[^.]*?{TITLES}\s+({PERSON})")
-_ENTITY_COUNT = re.compile(r"\b(\d{1,3})\s+(?:UN\s+)?(?:entities|organi[sz]ations)\s+were\s+present")
+_ENTITY_COUNT = re.compile(
+    r"\b(\d{1,3})\s+(?:UN\s+)?(?:entities|organi[sz]ations)\s+were\s+present"
+)
 _ANNEX = re.compile(r"^Annex\b[^:]*:?\s*(.*)$", re.I)
 _AGENDA_ITEM = re.compile(r"^Item\s+(\d{1,2})\s*[:.]\s*(\S.*)$", re.I)
 _AGENDA_SUB = re.compile(r"^(?:([a-z])\)|(\d{1,2})\)|([a-z])\.)\s+(\S.*)$")
@@ -119,7 +121,12 @@ class Source:
         )
 
     def as_dict(self) -> dict[str, object]:
-        return {"first_line": self.first, "last_line": self.last, "page": self.page, "text": self.text}
+        return {
+            "first_line": self.first,
+            "last_line": self.last,
+            "page": self.page,
+            "text": self.text,
+        }
 
 
 @dataclass
@@ -298,7 +305,7 @@ def _plain(text: str) -> str:
 
 
 def _is_heading(text: str) -> bool:
-    return len(text) <= 260 and not text.endswith((".", ";", ",")) or len(text) <= 80
+    return (len(text) <= 260 and not text.endswith((".", ";", ","))) or len(text) <= 80
 
 
 def _sections(body: Sequence[Line]) -> tuple[list[Line], list[Section]]:
@@ -321,7 +328,9 @@ def _sections(body: Sequence[Line]) -> tuple[list[Line], list[Section]]:
             if level == 3 and parent is None:
                 parent = current.get(1)
             title, presenter, entity = _heading_parts(title)
-            full = number if parent is None else f"{parent.number.rstrip('.')}{_suffix(level, number)}"
+            full = (
+                number if parent is None else f"{parent.number.rstrip('.')}{_suffix(level, number)}"
+            )
             section = Section(full, level, title, presenter, entity, [line], parent=parent)
             sections.append(section)
             current[level] = section
@@ -380,7 +389,9 @@ def _presenter_of(text: str) -> tuple[str, str]:
 # The meeting.
 
 
-def _meeting(header: Sequence[Line], sections: Sequence[Section], body: Sequence[Line]) -> MeetingFacts:
+def _meeting(
+    header: Sequence[Line], sections: Sequence[Section], body: Sequence[Line]
+) -> MeetingFacts:
     meeting = MeetingFacts()
     texts = [_plain(line.text) for line in header]
     joined = "\n".join(texts)
@@ -391,7 +402,9 @@ def _meeting(header: Sequence[Line], sections: Sequence[Section], body: Sequence
             meeting.som_number = int(som.group(1))
             meeting.segment = _segment(meeting.title)
             meeting.source = Source.of([line])
-        if re.fullmatch(r"(?:Meeting\s+)?Report(?:\s+Summary)?|Summary Report|Meeting Summary", text, re.I):
+        if re.fullmatch(
+            r"(?:Meeting\s+)?Report(?:\s+Summary)?|Summary Report|Meeting Summary", text, re.I
+        ):
             meeting.report_title = text
     meeting.date = _first_date(joined)
     _times(meeting, joined)
@@ -469,7 +482,9 @@ def _format(text: str) -> str:
     lowered = text.casefold()
     if "hybrid" in lowered:
         return "hybrid"
-    if re.search(r"virtual|video|online|ms teams|microsoft teams|zoom|webex|teleconference", lowered):
+    if re.search(
+        r"virtual|video|online|ms teams|microsoft teams|zoom|webex|teleconference", lowered
+    ):
         return "virtual"
     if re.search(r"in[- ]person|held (?:at|in) (?:the\s+)?[A-Z]", text):
         return "in_person"
@@ -547,12 +562,16 @@ def _agenda(
         sub = _AGENDA_SUB.match(text)
         document = _DOCUMENT.match(text)
         if document and not item:
-            documents.append(_document_entry(document.group(1), document.group(2), document.group(3), line))
+            documents.append(
+                _document_entry(document.group(1), document.group(2), document.group(3), line)
+            )
             continue
         sub_document = _SUB_DOCUMENT.match(text)
         if sub_document and documents and "concept note" in text.casefold():
             number = documents[-1].number.split()[0]
-            documents.append(_document_entry(number, sub_document.group(1), sub_document.group(2), line))
+            documents.append(
+                _document_entry(number, sub_document.group(1), sub_document.group(2), line)
+            )
             continue
         if item:
             number, title, level = item.group(1), item.group(2), 1
@@ -575,7 +594,9 @@ def _agenda(
         start = time if not time_used else None
         time_used = True
         parent = parents.get(level - 1, "") if level > 1 else ""
-        items.append(AgendaEntry(number, title, parent, presenter, entity, start, Source.of([line])))
+        items.append(
+            AgendaEntry(number, title, parent, presenter, entity, start, Source.of([line]))
+        )
     if symbol:
         agenda_doc = next((d for d in documents if "agenda" in d.title.casefold()), None)
         if agenda_doc is not None and not agenda_doc.symbol:
@@ -610,7 +631,9 @@ def _document_entry(number: str, letter: str | None, title: str, line: Line) -> 
     full = f"{number} {letter}" if letter else number
     title = title.strip()
     symbol = _SYMBOL.search(title)
-    return DocumentEntry(full, symbol.group(0) if symbol else "", title, _document_kind(title), Source.of([line]))
+    return DocumentEntry(
+        full, symbol.group(0) if symbol else "", title, _document_kind(title), Source.of([line])
+    )
 
 
 def _document_kind(title: str) -> str:
@@ -630,12 +653,14 @@ def _document_kind(title: str) -> str:
 def _agenda_from_sections(sections: Sequence[Section]) -> list[AgendaEntry]:
     """Without an agenda annex, the body's numbered sections are the agenda (its introduction
     aside), numbered in their order."""
-    items = []
+    items: list[AgendaEntry] = []
     for section in sections:
         if section.level != 1 or section.title.casefold().startswith("introduction"):
             continue
         items.append(
-            AgendaEntry(str(len(items) + 1), section.title, "", "", "", None, Source.of(section.heading))
+            AgendaEntry(
+                str(len(items) + 1), section.title, "", "", "", None, Source.of(section.heading)
+            )
         )
     return items
 
@@ -657,12 +682,17 @@ def _documents_in_text(
                 context = _plain(line.text)
                 kind = "progress_report" if "progress report" in context.casefold() else "other"
                 title = "Progress report" if kind == "progress_report" else symbol
-                found.append(DocumentEntry(symbol.rsplit("/", 1)[1], symbol, title, kind, Source.of([line])))
+                found.append(
+                    DocumentEntry(symbol.rsplit("/", 1)[1], symbol, title, kind, Source.of([line]))
+                )
             elif not report_symbol:
                 report_symbol = symbol
     if meeting.report_title or report_symbol:
         report = DocumentEntry(
-            "", report_symbol, meeting.report_title or "Meeting Report", "meeting_report",
+            "",
+            report_symbol,
+            meeting.report_title or "Meeting Report",
+            "meeting_report",
             meeting.source or Source.of(lines[:1]),
         )
         found.insert(0, report)
@@ -694,15 +724,24 @@ def _presentations_and_proposals(
         if _is_proposals(section):
             proposals.append(
                 ProposalEntry(
-                    section.title, "concept_note", section.presenter, section.entity,
-                    section.number, Source.of(section.lines),
+                    section.title,
+                    "concept_note",
+                    section.presenter,
+                    section.entity,
+                    section.number,
+                    Source.of(section.lines),
                 )
             )
         elif _is_progress(section) or section.presenter or section.entity:
             presenter, entity = section.presenter, section.entity
             presentations.append(
                 Presentation(
-                    section.title, presenter, entity, section.number, False, Source.of(section.lines)
+                    section.title,
+                    presenter,
+                    entity,
+                    section.number,
+                    False,
+                    Source.of(section.lines),
                 )
             )
     return presentations, proposals
@@ -753,7 +792,16 @@ def _interventions(
                     continue  # Not on the list of participants: no entity to record it for.
                 kind = "response" if of_secretariat else "floor"
                 found.append(
-                    InterventionEntry(subject, entity, name, kind, section.number, section.title, text, Source.of([line]))
+                    InterventionEntry(
+                        subject,
+                        entity,
+                        name,
+                        kind,
+                        section.number,
+                        section.title,
+                        text,
+                        Source.of([line]),
+                    )
                 )
                 continue
             if not _looks_like_a_body(subject) or _is_presenting_entity(subject, section):
@@ -761,7 +809,13 @@ def _interventions(
             found.append(
                 InterventionEntry(
                     subject if not text.startswith("The ") else f"The {subject}",
-                    subject, "", "floor", section.number, section.title, text, Source.of([line]),
+                    subject,
+                    "",
+                    "floor",
+                    section.number,
+                    section.title,
+                    text,
+                    Source.of([line]),
                 )
             )
     return found
@@ -772,7 +826,7 @@ def _entities_of_people(participants: Iterable[ParticipantEntry]) -> dict[str, s
 
 
 def _full_name(said: str, known: dict[str, str], section: Section) -> str:
-    """"Tim Scott" as said; "Fadaei" as the one participant (or presenter) of that surname."""
+    """ "Tim Scott" as said; "Fadaei" as the one participant (or presenter) of that surname."""
     if said in known or len(said.split()) > 1:
         return said
     names = {*known, section.presenter, *(s.presenter for s in _ancestors(section))}
@@ -794,7 +848,7 @@ def _is_presenter(name: str, section: Section) -> bool:
 
 
 def _is_presenting_entity(subject: str, section: Section) -> bool:
-    """"UNEP responded" in a section UNEP presents: the presentation, not the floor."""
+    """ "UNEP responded" in a section UNEP presents: the presentation, not the floor."""
     entities = {section.entity, *(s.entity for s in _ancestors(section))} - {""}
     said = normalized(re.sub(r"\s+secretariat$", "", subject, flags=re.I))
     return any(said == normalized(re.sub(r"\s+secretariat$", "", e, flags=re.I)) for e in entities)
@@ -811,7 +865,16 @@ def _looks_like_a_body(subject: str) -> bool:
     words = subject.split()
     if not words or len(words) > 12 or subject.casefold() in _NOT_A_BODY:
         return False
-    if "," in subject or subject.split()[0].casefold() in {"in", "on", "at", "for", "with", "this", "these", "it"}:
+    if "," in subject or subject.split()[0].casefold() in {
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "this",
+        "these",
+        "it",
+    }:
         return False
     small = {"of", "the", "and", "for", "on", "to", "in", "de", "du", "des", "la", "le", "&"}
     return words[0][:1].isupper() and all(
@@ -845,7 +908,12 @@ def _link_to_agenda(
             item = _agenda_item_of(section.title, [i for i in agenda if not i.parent])
         if item is not None:
             item_of_section[section.number] = item
-    for entry in (*presentations, *proposals, *interventions):
+    entries: list[Presentation | ProposalEntry | InterventionEntry] = [
+        *presentations,
+        *proposals,
+        *interventions,
+    ]
+    for entry in entries:
         item = item_of_section.get(entry.section)
         if item is not None:
             entry.agenda_item = item.number
@@ -868,8 +936,13 @@ def _link_to_agenda(
         if entity:
             presentations.append(
                 Presentation(
-                    item.title, presenter, entity, within.section if within else "",
-                    False, item.source, item.number,
+                    item.title,
+                    presenter,
+                    entity,
+                    within.section if within else "",
+                    False,
+                    item.source,
+                    item.number,
                 )
             )
 

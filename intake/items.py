@@ -83,7 +83,10 @@ def _items(extraction: Extraction, matcher: Matcher, hint: Meeting | None) -> It
                 "entity": item.entity,
                 "start": _time(item.start_time),
             },
-            {"entity": entity.as_dict(), "person": matcher.person(item.presenter, entity.key).as_dict()},
+            {
+                "entity": entity.as_dict(),
+                "person": matcher.person(item.presenter, entity.key).as_dict(),
+            },
             item.source,
         )
     for participant in extraction.participants:
@@ -167,7 +170,11 @@ def _optional(match: Match) -> Match:
 def _meeting_match(title: str, som_number: int | None, segment: str, hint: Meeting | None) -> Match:
     if hint is not None:
         return Match(title, EXACT, hint.slug, hint.short_label, 1.0)
-    found = Meeting.objects.filter(som_number=som_number, segment=segment).first()
+    found = (
+        Meeting.objects.filter(som_number=som_number, segment=segment).first()
+        if som_number is not None
+        else None
+    )
     if found is not None:
         return Match(title, EXACT, found.slug, found.short_label, 1.0)
     return Match(title, NEW)

@@ -162,9 +162,7 @@ class Matcher:
             return Match(name, BLANK, note=_("No one is named."))
         namesakes = self.people_by_name.get(normalized(name), [])
         # With no entity written (a chair, a speaker), the name alone: one namesake is the one.
-        same_entity = [
-            p for p in namesakes if entity_key is None or str(p.entity_id) == entity_key
-        ]
+        same_entity = [p for p in namesakes if entity_key is None or str(p.entity_id) == entity_key]
         if len(same_entity) == 1:
             person = same_entity[0]
             return Match(name, EXACT, str(person.pk), _person_label(person), 1.0)
@@ -178,11 +176,20 @@ class Matcher:
                 if alike >= PROBABLE_AT:
                     for person in people:
                         bonus = 0.05 if entity_key and str(person.entity_id) == entity_key else 0
-                        candidates.append(Candidate(str(person.pk), _person_label(person), min(0.95, alike + bonus)))
+                        candidates.append(
+                            Candidate(
+                                str(person.pk), _person_label(person), min(0.95, alike + bonus)
+                            )
+                        )
         match = _decided(name, candidates)
         if match.status == PROBABLE and namesakes:
             return Match(
-                name, PROBABLE, match.key, match.label, match.confidence, match.candidates,
+                name,
+                PROBABLE,
+                match.key,
+                match.label,
+                match.confidence,
+                match.candidates,
                 _("The record has this name with another entity: confirm it is the same person."),
             )
         return match
@@ -199,14 +206,19 @@ class Matcher:
             if score < 1.0:
                 # "IMG on Biodiversity": what follows the kind of workstream is its short title.
                 head, on, rest = title.partition(" on ")
-                if on and workstream.short_title and normalized(rest) == normalized(workstream.short_title) and _kind_alike(head, workstream.title):
+                if (
+                    on
+                    and workstream.short_title
+                    and normalized(rest) == normalized(workstream.short_title)
+                    and _kind_alike(head, workstream.title)
+                ):
                     score = 0.95
             candidates.append(Candidate(workstream.slug, workstream.title, score))
         return _decided(title, candidates)
 
 
 def _kind_alike(head: str, title: str) -> bool:
-    """"IMG" and "Issue Management Group on …" are alike kinds; so are the same words."""
+    """ "IMG" and "Issue Management Group on …" are alike kinds; so are the same words."""
     kind = title.partition(" on ")[0]
     return normalized(head) == normalized(kind) or _initials(kind) == head.strip().upper()
 

@@ -15,10 +15,14 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+
+if TYPE_CHECKING:
+    from docx.table import _Cell
 
 TXT, DOCX, PDF = "txt", "docx", "pdf"
 FORMATS = (TXT, DOCX, PDF)
@@ -186,7 +190,7 @@ def _docx_lines(data: bytes) -> Iterator[Line]:
             assert isinstance(block, Table)
             rows = [
                 "\t".join(
-                    " ".join(cell.text.split()) for cell in _unmerged_cells(row.cells)
+                    " ".join(cell.text.split()) for cell in _unmerged_cells(list(row.cells))
                 ).rstrip("\t")
                 for row in block.rows
             ]
@@ -195,9 +199,9 @@ def _docx_lines(data: bytes) -> Iterator[Line]:
             yield Line(number, text)
 
 
-def _unmerged_cells(cells: list[object]) -> list[object]:
+def _unmerged_cells(cells: list["_Cell"]) -> list["_Cell"]:
     """python-docx repeats a merged cell once per grid column it spans: keep one."""
-    kept: list[object] = []
+    kept: list[_Cell] = []
     for cell in cells:
         if not kept or getattr(cell, "_tc", None) is not getattr(kept[-1], "_tc", None):
             kept.append(cell)

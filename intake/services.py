@@ -39,8 +39,8 @@ def intake_upload(
     read_now: bool = False,
 ) -> Intake:
     """Keep an uploaded report and read it: here for a small file, in a Celery job for a large
-    one (``read_now``: here whatever its size). A file that is too large, of another type or hostile is refused (ReportUnreadable)
-    before anything is kept."""
+    one (``read_now``: here whatever its size). A file that is too large, of another type or
+    hostile is refused (ReportUnreadable) before anything is kept."""
     intake_require(by, "add")
     file_format = format_of(file_name)
     report_check(data, file_format)
@@ -60,7 +60,8 @@ def intake_upload(
     else:
         from intake.tasks import intake_read_task
 
-        intake_read_task.delay_on_commit(intake.pk)
+        pk = intake.pk
+        transaction.on_commit(lambda: intake_read_task.delay(pk))
     return intake
 
 
@@ -176,7 +177,8 @@ def intake_item_decide(
         raise ValidationError(_("A decision is accept or reject."))
     if item.applied_at is not None:
         raise ValidationError(
-            _("Item %(item)d is already applied; change its record row instead.") % {"item": item.pk}
+            _("Item %(item)d is already applied; change its record row instead.")
+            % {"item": item.pk}
         )
     item.choices = {**item.choices, **item_choices_check(item, choices or {})}
     item.edits = {**item.edits, **edits_check(item, edits or {})}

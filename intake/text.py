@@ -6,7 +6,7 @@ import unicodedata
 
 
 def normalized(text: str) -> str:
-    """"UNU- FLORES" and "unu-flores", "Gutiérrez" and "Gutierrez" read alike."""
+    """ "UNU- FLORES" and "unu-flores", "Gutiérrez" and "Gutierrez" read alike."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(re.sub(r"[^\w+]+", " ", plain.casefold()).split())

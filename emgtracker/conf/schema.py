@@ -46,6 +46,7 @@ ENUMS = {
     "EventRoleEnum": "workstreams.models.EventRole",
     "ReferenceKindEnum": "workstreams.models.ReferenceKind",
     "TagOriginEnum": "workstreams.models.TagOrigin",
+    "IntakeStateEnum": "intake.models.IntakeState",
 }
 
 

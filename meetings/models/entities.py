@@ -93,7 +93,9 @@ class EntityVariant(models.Model):
         verbose_name = _("entity variant")
         verbose_name_plural = _("entity variants")
         ordering = ["text"]
-        constraints = [models.CheckConstraint(condition=~Q(text=""), name="entity_variant_not_blank")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="entity_variant_not_blank")
+        ]
 
     def __str__(self) -> str:
         return self.text

@@ -38,6 +38,7 @@ from schemathesis.hooks import HookContext
 from schemathesis.openapi.checks import RejectedPositiveData
 
 from emgtracker.wsgi import application
+from intake.reading import FORMATS, ReportUnreadable, report_check
 from meetings.models import Entity, Meeting, Person
 from tests.factories import ProgressUpdateFactory, UserFactory, api_token
 from workstreams.models import (
@@ -282,16 +283,42 @@ def _refuses_an_input_for_the_data(error: dict[str, Any], sent: dict[str, Any]) 
     return set(fields) == {"entity"} and (entity is None or not leads.exists())
 
 
+def _refuses_a_file_that_is_no_report(case: Case, error: dict[str, Any]) -> bool:
+    """Whether /api/v1/intakes/ refused the uploaded file for what it holds or is named, which a
+    schema states only as "binary": checked by reading the same bytes with the intake's reader
+    (a name other than .docx, .pdf or .txt is refused by the name alone)."""
+    fields = error.get("fields") or {}
+    if case.path != "/api/v1/intakes/" or set(fields) != {"file"}:
+        return False
+    sent = case.body.get("file") if isinstance(case.body, dict) else None
+    data = sent.encode() if isinstance(sent, str) else sent
+    if not isinstance(data, bytes):
+        return False
+    reader_says = set()
+    for file_format in FORMATS:
+        try:
+            report_check(data, file_format)
+        except ReportUnreadable as refused:
+            reader_says.add(str(refused))
+    return all(
+        message in reader_says or "is not a report this tracker reads" in message
+        for message in fields["file"]
+    )
+
+
 def _refused_for_what_no_schema_says(case: Case, response: Response) -> bool:
     """Whether a 400 refuses a schema-valid request only for the state of the data, checked here
     against the database: a slug that names no row, a version that is not the update's current
     one, a second update for the same workstream and meeting, a workflow step the update's
-    state does not allow, or a null character (which Django refuses in any text)."""
+    state does not allow, a null character (which Django refuses in any text), or an uploaded
+    file that is no report."""
     error = _error(response)
     if error.get("code") == "invalid_transition":
         return case.path.endswith(TRANSITIONS)
     body = case.body if isinstance(case.body, dict) else {}
     if case.path.startswith("/api/v1/inputs/") and _refuses_an_input_for_the_data(error, body):
+        return True
+    if _refuses_a_file_that_is_no_report(case, error):
         return True
     fields = error.get("fields")
     if response.status_code != 400 or not isinstance(fields, dict) or not fields:

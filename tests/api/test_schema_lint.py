@@ -9,8 +9,15 @@ from django.test import Client
 from emgtracker.openapi import ANYONE
 
 METHODS = {"get", "put", "patch", "post", "delete", "head", "options", "trace"}
-# Reads that need a login: your own tokens, the jobs, the webhook subscriptions.
-PRIVATE = ("/api/v1/tokens/", "/api/v1/jobs/", "/api/v1/webhooks/", "/api/v1/inputs/")
+# Reads that need a login: your own tokens, the jobs, the webhook subscriptions, co-lead inputs
+# and report intakes.
+PRIVATE = (
+    "/api/v1/tokens/",
+    "/api/v1/jobs/",
+    "/api/v1/webhooks/",
+    "/api/v1/inputs/",
+    "/api/v1/intakes/",
+)
 
 
 @pytest.fixture(scope="module")

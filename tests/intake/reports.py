@@ -69,7 +69,8 @@ def pdf_of(text: str) -> bytes:
         "<style>@page { size: A4 landscape; margin: 1cm } body { font: 8pt sans-serif }"
         " td { padding: 0 6mm 0 0 }</style>" + "".join(parts)
     )
-    return HTML(string=page).write_pdf()
+    pdf: bytes = HTML(string=page).write_pdf()
+    return pdf
 
 
 def zip_bomb_docx() -> bytes:
@@ -88,7 +89,11 @@ def encrypted_pdf() -> bytes:
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
-        b"<< /Filter /Standard /V 1 /R 2 /P -44 /O <" + b"ab" * 32 + b"> /U <" + b"cd" * 32 + b"> >>",
+        b"<< /Filter /Standard /V 1 /R 2 /P -44 /O <"
+        + b"ab" * 32
+        + b"> /U <"
+        + b"cd" * 32
+        + b"> >>",
     ]
     body = b"%PDF-1.4\n"
     offsets = []

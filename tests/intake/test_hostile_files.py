@@ -2,8 +2,8 @@
 written: not the intake, not its file, not a row of the record."""
 
 from collections.abc import Callable
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

@@ -38,7 +38,9 @@ class TestThroughTheTestClient:
         assert answer.status_code == 201, answer.content
         body = answer.json()
         meeting = body["meeting"]
-        assert {k: meeting[k] for k in ("title", "date", "start", "end", "time_zone", "format")} == {
+        assert {
+            k: meeting[k] for k in ("title", "date", "start", "end", "time_zone", "format")
+        } == {
             "title": "Mid-Term Technical Segment of the 28th Senior Officials Meeting",
             "date": "2022-05-18",
             "start": "15:00",
@@ -55,7 +57,9 @@ class TestThroughTheTestClient:
         assert biodiversity["workstream_slug"] == "img-biodiversity"
         assert (biodiversity["presenter"], biodiversity["entity"]) == ("Meriem Bouamrane", "UNESCO")
         assert biodiversity["summary"] == ""
-        assert biodiversity["source"]["text"].startswith("(b) Issue Management Group on Biodiversity")
+        assert biodiversity["source"]["text"].startswith(
+            "(b) Issue Management Group on Biodiversity"
+        )
         assert {"number", "title", "presenter", "entity"} <= set(body["agenda"][0])
         assert {"entity", "agenda_item"} <= set(body["interventions"][0])
         assert len(body["proposals"]) == 3
@@ -74,13 +78,22 @@ class TestThroughTheTestClient:
             }
             for item in items
         }
-        request = {"accept": [item["id"] for item in items], "choices": {k: v for k, v in choices.items() if v}}
-        answer = client.post(f"{INTAKES}{body['id']}/apply/", request, content_type="application/json")
+        request = {
+            "accept": [item["id"] for item in items],
+            "choices": {k: v for k, v in choices.items() if v},
+        }
+        answer = client.post(
+            f"{INTAKES}{body['id']}/apply/", request, content_type="application/json"
+        )
         assert answer.status_code == 200, answer.content
         assert answer.json()["added"]["participants"] == 9
         meeting = Meeting.objects.get(som_number=30, segment="technical")
-        assert set(ProgressUpdate.objects.filter(meeting=meeting).values_list("state", flat=True)) == {"draft"}
-        again = client.post(f"{INTAKES}{body['id']}/apply/", request, content_type="application/json")
+        assert set(
+            ProgressUpdate.objects.filter(meeting=meeting).values_list("state", flat=True)
+        ) == {"draft"}
+        again = client.post(
+            f"{INTAKES}{body['id']}/apply/", request, content_type="application/json"
+        )
         assert again.status_code == 200
         assert again.json()["added"] == {}
 
@@ -108,7 +121,9 @@ class TestThroughTheTestClient:
     def test_bad_apply_requests_say_what_is_wrong(self, request_body: dict, field: str) -> None:
         client = _client()
         body = _upload(client, "som30.txt", INVENTED.read_bytes()).json()
-        answer = client.post(f"{INTAKES}{body['id']}/apply/", request_body, content_type="application/json")
+        answer = client.post(
+            f"{INTAKES}{body['id']}/apply/", request_body, content_type="application/json"
+        )
         assert answer.status_code == 400, answer.content
         assert field in answer.json()["error"]["fields"]
         assert not Meeting.objects.filter(som_number=30).exists()
@@ -120,10 +135,16 @@ class TestThroughTheTestClient:
         assert answer.status_code in (401, 403)
         assert not Intake.objects.exists()
         intake = _upload(_client(), "som30.txt", INVENTED.read_bytes()).json()
-        assert _client(role, **kwargs).get(f"{INTAKES}{intake['id']}/").status_code in (401, 403, 404)
+        assert _client(role, **kwargs).get(f"{INTAKES}{intake['id']}/").status_code in (
+            401,
+            403,
+            404,
+        )
 
     def test_an_upload_without_a_file_says_so(self) -> None:
-        answer = _client().post(INTAKES, {"meeting": "som28-mid-term"}, content_type="application/json")
+        answer = _client().post(
+            INTAKES, {"meeting": "som28-mid-term"}, content_type="application/json"
+        )
         assert answer.status_code == 400
         assert "file" in answer.json()["error"]["fields"]
 
@@ -132,7 +153,9 @@ class TestThroughTheTestClient:
     ) -> None:
         settings.INTAKE_READ_IN_REQUEST_BYTES = 100
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            answer = _upload(_client(), "som30.txt", INVENTED.read_bytes(), meeting="som28-mid-term")
+            answer = _upload(
+                _client(), "som30.txt", INVENTED.read_bytes(), meeting="som28-mid-term"
+            )
         assert answer.status_code == 201
         assert answer.json()["state"] == "received"
         assert answer.json()["participants"] == []
@@ -140,7 +163,7 @@ class TestThroughTheTestClient:
             callback()
         intake = Intake.objects.get(pk=answer.json()["id"])
         assert intake.state == Intake.State.READY
-        assert intake.meeting.slug == "som28-mid-term"
+        assert getattr(intake.meeting, "slug", None) == "som28-mid-term"
         assert intake.items.filter(section="participants").count() == 9
 
 
@@ -160,7 +183,9 @@ def test_a_real_worker_reads_a_large_report(celery_worker: Path, settings: Any) 
 @pytest.mark.usefixtures("live_record")
 def test_upload_and_apply_through_a_real_http_server(live_server: Any, media_root: Path) -> None:
     token = api_token(UserFactory.create(role="secretariat"))
-    with httpx.Client(base_url=live_server.url, headers={"Authorization": f"Token {token}"}) as http:
+    with httpx.Client(
+        base_url=live_server.url, headers={"Authorization": f"Token {token}"}
+    ) as http:
         created = http.post(
             INTAKES, files={"file": ("som28.txt", SOM28_MID_TERM.read_bytes(), "text/plain")}
         )

@@ -35,7 +35,9 @@ def _extracted(path, file_format: str) -> Extraction:
 
 
 def _differences(label: str, extracted: object, recorded: object) -> list[str]:
-    return [] if extracted == recorded else [f"{label}: extracted {extracted!r}, record {recorded!r}"]
+    return (
+        [] if extracted == recorded else [f"{label}: extracted {extracted!r}, record {recorded!r}"]
+    )
 
 
 def _check(differences: list[str]) -> None:
@@ -72,7 +74,7 @@ def test_som28_mid_term_meeting(som28: Extraction) -> None:
             *_differences("time zone as written", facts.time_zone_as_written, "CEST"),
             *_differences("format", facts.format, meeting.format),
             *_differences("venue", facts.venue, meeting.venue),
-            *_differences("opened by", facts.opened_by, meeting.opened_by.name),
+            *_differences("opened by", facts.opened_by, getattr(meeting.opened_by, "name", None)),
             *_differences("chair", facts.chair, ""),
         ]
     )
@@ -89,18 +91,23 @@ def test_som28_mid_term_agenda(som28: Extraction) -> None:
     for key in sorted(set(extracted) & set(recorded)):
         item, row = extracted[key], recorded[key]
         differences += _differences(f"{key} title", item.title, row.title)
-        differences += _differences(f"{key} parent", item.parent, row.parent.number if row.parent else "")
+        differences += _differences(
+            f"{key} parent", item.parent, row.parent.number if row.parent else ""
+        )
         differences += _differences(f"{key} time", item.start_time, row.start_time)
         entity = _entity_key(matcher, item.entity) if item.entity else None
         differences += _differences(
-            f"{key} presenting entity", entity, str(row.presenter_entity_id) if row.presenter_entity_id else None
+            f"{key} presenting entity",
+            entity,
+            str(row.presenter_entity_id) if row.presenter_entity_id else None,
         )
     _check(differences)
 
 
 def test_som28_mid_term_documents(som28: Extraction) -> None:
     recorded = {
-        (d.number, d.symbol, d.title) for d in Document.objects.filter(meeting__slug="som28-mid-term")
+        (d.number, d.symbol, d.title)
+        for d in Document.objects.filter(meeting__slug="som28-mid-term")
     }
     extracted = {(d.number, d.symbol, d.title) for d in som28.documents}
     _check(_differences("documents", sorted(extracted), sorted(recorded)))
@@ -110,7 +117,10 @@ def test_som28_mid_term_presenters(som28: Extraction) -> None:
     """Every presenter and entity: each section's workstream, who presented it, for whom."""
     matcher = Matcher()
     recorded = {
-        update.workstream.slug: (update.presenter.name if update.presenter else "", str(update.entity_id))
+        update.workstream.slug: (
+            update.presenter.name if update.presenter else "",
+            str(update.entity_id),
+        )
         for update in ProgressUpdate.objects.filter(meeting__slug="som28-mid-term").select_related(
             "workstream", "presenter"
         )
@@ -119,7 +129,9 @@ def test_som28_mid_term_presenters(som28: Extraction) -> None:
     extracted = {}
     for presentation in som28.presentations:
         match = matcher.workstream(presentation.workstream)
-        slug = match.key or (match.candidates[0].key if match.candidates else presentation.workstream)
+        slug = match.key or (
+            match.candidates[0].key if match.candidates else presentation.workstream
+        )
         extracted[slug] = (presentation.presenter, _entity_key(matcher, presentation.entity))
     _check(_differences("presenters", extracted, recorded))
 
@@ -135,20 +147,28 @@ def test_som28_mid_term_concept_notes(som28: Extraction) -> None:
     for proposal, row in zip(som28.proposals, recorded, strict=False):
         if similarity(proposal.title, row.title) < 0.85:
             differences.append(f"title: extracted {proposal.title!r}, record {row.title!r}")
-        differences += _differences(f"{row.title} presenter", proposal.presenter, row.presenter.name)
+        differences += _differences(
+            f"{row.title} presenter", proposal.presenter, getattr(row.presenter, "name", None)
+        )
         differences += _differences(
             f"{row.title} entity", _entity_key(matcher, proposal.entity), str(row.entity_id)
         )
-        differences += _differences(f"{row.title} agenda item", proposal.agenda_item, row.agenda_item.number)
+        differences += _differences(
+            f"{row.title} agenda item",
+            proposal.agenda_item,
+            getattr(row.agenda_item, "number", None),
+        )
     _check(differences)
 
 
 def test_som28_mid_term_interventions(som28: Extraction) -> None:
     """Each intervention's entity, agenda item and kind (from the floor, or a response)."""
     matcher = Matcher()
-    recorded = Counter(
+    recorded: Counter[tuple[str | None, str, str]] = Counter(
         (str(row.entity_id), row.agenda_item.number if row.agenda_item else "", row.kind)
-        for row in Intervention.objects.filter(meeting__slug="som28-mid-term").select_related("agenda_item")
+        for row in Intervention.objects.filter(meeting__slug="som28-mid-term").select_related(
+            "agenda_item"
+        )
     )
     extracted = Counter(
         (_entity_key(matcher, i.entity), i.agenda_item, i.kind) for i in som28.interventions
@@ -163,19 +183,29 @@ def test_som28_mid_term_interventions(som28: Extraction) -> None:
 
 def test_som28_mid_term_participants(som28: Extraction) -> None:
     """All 103, numbered, named and with their entity exactly as written, blank where blank."""
-    recorded = [
+    recorded: list[tuple[int | None, str, str]] = [
         (a.list_number, a.person.name, a.listed_affiliation)
         for a in Attendance.objects.filter(meeting__slug="som28-mid-term")
         .select_related("person")
         .order_by("list_number")
     ]
-    extracted = [(p.number, p.name, p.entity) for p in som28.participants]
+    extracted: list[tuple[int | None, str, str]] = [
+        (p.number, p.name, p.entity) for p in som28.participants
+    ]
     assert len(extracted) == 103
     missing = sorted(set(recorded) - set(extracted))
     extra = sorted(set(extracted) - set(recorded))
-    _check([*(f"not extracted: {row}" for row in missing), *(f"not in the record: {row}" for row in extra)])
+    _check(
+        [
+            *(f"not extracted: {row}" for row in missing),
+            *(f"not in the record: {row}" for row in extra),
+        ]
+    )
     assert [p.name for p in som28.participants if not p.entity] == [
-        "Alejandro Luque", "Eduardo Riera", "Emanuele Brancati", "Matilda Dunn"
+        "Alejandro Luque",
+        "Eduardo Riera",
+        "Emanuele Brancati",
+        "Matilda Dunn",
     ]
 
 
@@ -189,9 +219,15 @@ def test_som29_midterm(som29: Extraction) -> None:
     listed = sorted(str(matcher.workstream(p.workstream).key) for p in som29.presentations)
     _check(
         [
-            *_differences("chair", som29.meeting.chair, meeting.chair.name),
-            *_differences("entities present", som29.meeting.reported_entity_count, meeting.reported_entity_count),
-            *_differences("lists every ongoing workstream", som29.meeting.lists_ongoing_workstreams, True),
+            *_differences("chair", som29.meeting.chair, getattr(meeting.chair, "name", None)),
+            *_differences(
+                "entities present",
+                som29.meeting.reported_entity_count,
+                meeting.reported_entity_count,
+            ),
+            *_differences(
+                "lists every ongoing workstream", som29.meeting.lists_ongoing_workstreams, True
+            ),
             *_differences("ongoing workstreams", listed, recorded),
             *_differences("all listed", all(p.listed for p in som29.presentations), True),
             *_differences("date", som29.meeting.date, meeting.date),

@@ -61,7 +61,9 @@ def test_the_agenda_and_documents_of_an_unseen_report(som30: Extraction) -> None
 
 
 def test_the_presenters_proposals_and_interventions_of_an_unseen_report(som30: Extraction) -> None:
-    assert [(p.section, p.workstream, p.presenter, p.entity, p.agenda_item) for p in som30.presentations] == [
+    assert [
+        (p.section, p.workstream, p.presenter, p.entity, p.agenda_item) for p in som30.presentations
+    ] == [
         ("2(a)", "Task Team on Sand and Dust Storms", "Oleksandr Petrenko", "WMO", "2(a)"),
         ("2(b)", "Issue Management Group on Biodiversity", "Meriem Bouamrane", "UNESCO", "2(b)"),
         ("2(b)a", "Working Group on Ecosystem Restoration", "Lucía Fernández", "FAO", "2(b)a"),
@@ -172,7 +174,10 @@ def test_generated_reports_of_other_sizes(
     found = _read(text, file_format)
     assert found.meeting.som_number == said["som"]
     assert found.meeting.segment == "mid-term"
-    assert (found.meeting.start_time, found.meeting.time_zone) == (datetime.time(14), "Europe/Zurich")
+    assert (found.meeting.start_time, found.meeting.time_zone) == (
+        datetime.time(14),
+        "Europe/Zurich",
+    )
     assert found.meeting.format == "virtual"
     assert [(p.number, p.name, p.entity) for p in found.participants] == said["people"]
     assert [(p.workstream, p.presenter, p.entity) for p in found.presentations] == said["presented"]

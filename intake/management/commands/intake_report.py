@@ -59,7 +59,9 @@ class Command(BaseCommand):
 
     def _summary(self, intake: Intake) -> None:
         items = list(intake.items.all())
-        self.stdout.write(f"Intake {intake.pk}: {intake.file_name}, {intake.line_count} lines read.")
+        self.stdout.write(
+            f"Intake {intake.pk}: {intake.file_name}, {intake.line_count} lines read."
+        )
         for key, section in {"meeting": "meeting", **LISTS}.items():
             found = [item for item in items if item.section == section]
             flagged = sum(1 for item in found if choices_needed(item))
