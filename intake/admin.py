@@ -36,6 +36,48 @@ EDITABLE = {
 }
 
 
+# The names of an item's values and matches, as the review screen shows them.
+LABELS = {
+    "title": _("title"),
+    "som_number": _("SOM number"),
+    "segment": _("segment"),
+    "date": _("date"),
+    "start": _("start"),
+    "end": _("end"),
+    "time_zone": _("time zone"),
+    "time_zone_as_written": _("time zone as written"),
+    "format": _("format"),
+    "venue": _("venue"),
+    "chair": _("chair"),
+    "opened_by": _("opened by"),
+    "reported_entity_count": _("entities present"),
+    "lists_ongoing_workstreams": _("lists every ongoing workstream"),
+    "number": _("number"),
+    "symbol": _("symbol"),
+    "kind": _("kind"),
+    "parent": _("parent"),
+    "presenter": _("presenter"),
+    "entity": _("entity"),
+    "name": _("name"),
+    "workstream": _("workstream"),
+    "section": _("section"),
+    "agenda_item": _("agenda item"),
+    "listed": _("listed"),
+    "summary": _("summary"),
+    "speaker": _("speaker"),
+    "person": _("person"),
+    "text": _("text"),
+    "meeting": _("meeting"),
+}
+STATUSES = {
+    "exact": _("exact"),
+    "probable": _("probable: confirm it"),
+    "ambiguous": _("ambiguous: choose one"),
+    "new": _("not in the record"),
+    "blank": _("not given"),
+}
+
+
 class IntakeUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Report"), help_text=_("The meeting report as .docx, .pdf or .txt.")
@@ -233,11 +275,17 @@ def _row(item: IntakeItem) -> dict[str, Any]:
     ]
     return {
         "item": item,
-        "values": [(key, value) for key, value in values.items() if key not in dict(editable)],
-        "editable": editable,
+        "values": [
+            (LABELS.get(key, key), value)
+            for key, value in values.items()
+            if key not in dict(editable)
+        ],
+        "editable": [(key, LABELS.get(key, key), value) for key, value in editable],
         "matches": [
             {
                 "role": role,
+                "role_label": LABELS.get(role, role),
+                "status_label": STATUSES.get(match.get("status", ""), match.get("status", "")),
                 **match,
                 "chosen": item.choices.get(role, match.get("key") or ""),
                 "needs_choice": role in choices_needed(item),

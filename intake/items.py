@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from intake.extraction import Extraction, Source
+from intake.extraction import Extraction, MeetingFacts, Source
 from intake.matching import BLANK, EXACT, NEW, Match, Matcher
 from intake.models import Intake, IntakeItem, Section
 from meetings.models import Meeting
@@ -31,133 +31,77 @@ def review_items(extraction: Extraction, *, meeting: Meeting | None = None) -> l
 
 
 def _items(extraction: Extraction, matcher: Matcher, hint: Meeting | None) -> Iterator[ReviewItem]:
-    facts = extraction.meeting
-    chair = matcher.person(facts.chair, None)
-    opened = matcher.person(facts.opened_by, None)
-    yield ReviewItem(
-        Section.MEETING,
-        {
-            "title": facts.title,
-            "som_number": facts.som_number,
-            "segment": facts.segment,
-            "date": facts.date.isoformat() if facts.date else None,
-            "start": _time(facts.start_time),
-            "end": _time(facts.end_time),
-            "time_zone": facts.time_zone,
-            "time_zone_as_written": facts.time_zone_as_written,
-            "format": facts.format,
-            "venue": facts.venue,
-            "chair": facts.chair,
-            "opened_by": facts.opened_by,
-            "reported_entity_count": facts.reported_entity_count,
-            "lists_ongoing_workstreams": facts.lists_ongoing_workstreams,
-        },
-        {
-            "meeting": _meeting_match(facts.title, facts.som_number, facts.segment, hint).as_dict(),
-            "chair": chair.as_dict(),
-            "opened_by": opened.as_dict(),
-        },
-        facts.source or Source(1, 1, None, facts.title),
-    )
+    yield _meeting_item(extraction.meeting, matcher, hint)
     for document in extraction.documents:
-        yield ReviewItem(
-            Section.DOCUMENTS,
-            {
-                "number": document.number,
-                "symbol": document.symbol,
-                "title": document.title,
-                "kind": document.kind,
-            },
-            {},
-            document.source,
-        )
+        yield ReviewItem(Section.DOCUMENTS, _values(document), {}, document.source)
     for item in extraction.agenda:
-        entity = matcher.entity(item.entity)
-        yield ReviewItem(
-            Section.AGENDA,
-            {
-                "number": item.number,
-                "title": item.title,
-                "parent": item.parent,
-                "presenter": item.presenter,
-                "entity": item.entity,
-                "start": _time(item.start_time),
-            },
-            {
-                "entity": entity.as_dict(),
-                "person": matcher.person(item.presenter, entity.key).as_dict(),
-            },
-            item.source,
-        )
+        matches = _presenting(matcher, item.entity, item.presenter)
+        yield ReviewItem(Section.AGENDA, _values(item), matches, item.source)
     for participant in extraction.participants:
-        entity = matcher.entity(participant.entity)
-        yield ReviewItem(
-            Section.PARTICIPANTS,
-            {"number": participant.number, "name": participant.name, "entity": participant.entity},
-            {
-                "entity": entity.as_dict(),
-                "person": matcher.person(participant.name, entity.key).as_dict(),
-            },
-            participant.source,
-        )
+        matches = _presenting(matcher, participant.entity, participant.name)
+        yield ReviewItem(Section.PARTICIPANTS, _values(participant), matches, participant.source)
     for presentation in extraction.presentations:
-        entity = matcher.entity(presentation.entity)
-        yield ReviewItem(
-            Section.PRESENTATIONS,
-            {
-                "workstream": presentation.workstream,
-                "presenter": presentation.presenter,
-                "entity": presentation.entity,
-                "section": presentation.section,
-                "agenda_item": presentation.agenda_item,
-                "listed": presentation.listed,
-                "summary": "",
-            },
-            {
-                "workstream": matcher.workstream(presentation.workstream).as_dict(),
-                "entity": entity.as_dict(),
-                "person": matcher.person(presentation.presenter, entity.key).as_dict(),
-            },
-            presentation.source,
-        )
+        matches = {
+            "workstream": matcher.workstream(presentation.workstream).as_dict(),
+            **_presenting(matcher, presentation.entity, presentation.presenter),
+        }
+        # The summary is a person's to write: the intake leaves it empty.
+        values = {**_values(presentation), "summary": ""}
+        yield ReviewItem(Section.PRESENTATIONS, values, matches, presentation.source)
     for proposal in extraction.proposals:
-        entity = matcher.entity(proposal.entity)
-        yield ReviewItem(
-            Section.PROPOSALS,
-            {
-                "title": proposal.title,
-                "kind": proposal.kind,
-                "presenter": proposal.presenter,
-                "entity": proposal.entity,
-                "section": proposal.section,
-                "agenda_item": proposal.agenda_item,
-            },
-            {
-                "workstream": _optional(matcher.workstream(proposal.title)).as_dict(),
-                "entity": entity.as_dict(),
-                "person": matcher.person(proposal.presenter, entity.key).as_dict(),
-            },
-            proposal.source,
-        )
+        matches = {
+            "workstream": _optional(matcher.workstream(proposal.title)).as_dict(),
+            **_presenting(matcher, proposal.entity, proposal.presenter),
+        }
+        yield ReviewItem(Section.PROPOSALS, _values(proposal), matches, proposal.source)
     for intervention in extraction.interventions:
-        entity = matcher.entity(intervention.entity)
-        yield ReviewItem(
-            Section.INTERVENTIONS,
-            {
-                "speaker": intervention.speaker,
-                "entity": intervention.entity,
-                "person": intervention.person,
-                "kind": intervention.kind,
-                "section": intervention.section,
-                "agenda_item": intervention.agenda_item,
-                "text": intervention.text,
-            },
-            {
-                "entity": entity.as_dict(),
-                "person": matcher.person(intervention.person, entity.key).as_dict(),
-            },
-            intervention.source,
-        )
+        matches = _presenting(matcher, intervention.entity, intervention.person)
+        yield ReviewItem(Section.INTERVENTIONS, _values(intervention), matches, intervention.source)
+
+
+def _values(entry: Any) -> dict[str, Any]:
+    """An extracted entry's fields as JSON values; its source is kept apart, on the item."""
+    return {
+        name: _time(value) if isinstance(value, datetime.time) else value
+        for name, value in vars(entry).items()
+        if name not in ("source", "start_time")
+    } | ({"start": _time(entry.start_time)} if hasattr(entry, "start_time") else {})
+
+
+def _presenting(matcher: Matcher, entity: str, person: str) -> dict[str, dict[str, Any]]:
+    """An entity as written and the person of it: matched, the person within the entity."""
+    entity_match = matcher.entity(entity)
+    return {
+        "entity": entity_match.as_dict(),
+        "person": matcher.person(person, entity_match.key).as_dict(),
+    }
+
+
+def _meeting_item(facts: MeetingFacts, matcher: Matcher, hint: Meeting | None) -> ReviewItem:
+    values = {
+        "title": facts.title,
+        "som_number": facts.som_number,
+        "segment": facts.segment,
+        "date": facts.date.isoformat() if facts.date else None,
+        "start": _time(facts.start_time),
+        "end": _time(facts.end_time),
+        "time_zone": facts.time_zone,
+        "time_zone_as_written": facts.time_zone_as_written,
+        "format": facts.format,
+        "venue": facts.venue,
+        "chair": facts.chair,
+        "opened_by": facts.opened_by,
+        "reported_entity_count": facts.reported_entity_count,
+        "lists_ongoing_workstreams": facts.lists_ongoing_workstreams,
+    }
+    matches = {
+        "meeting": _meeting_match(facts.title, facts.som_number, facts.segment, hint).as_dict(),
+        "chair": matcher.person(facts.chair, None).as_dict(),
+        "opened_by": matcher.person(facts.opened_by, None).as_dict(),
+    }
+    return ReviewItem(
+        Section.MEETING, values, matches, facts.source or Source(1, 1, None, facts.title)
+    )
 
 
 def _optional(match: Match) -> Match:

@@ -10,7 +10,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # The product's packages and the scripts beside them.
-CHECKED = ["accounts", "dashboard", "delivery", "emgtracker", "meetings", "workstreams", "scripts"]
+CHECKED = [
+    "accounts",
+    "dashboard",
+    "delivery",
+    "emgtracker",
+    "intake",
+    "meetings",
+    "workstreams",
+    "scripts",
+]
 MODULE_MAX_LINES = 400
 FUNCTION_MAX_LINES = 60
 

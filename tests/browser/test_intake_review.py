@@ -129,7 +129,9 @@ def test_secretariat_reviews_a_report_and_applies_what_it_accepted(
         f"line {_row_line(2, 'New Person Example')}"
     )
     expect(newcomer.locator(".intake-source pre")).to_contain_text("New Person Example")
-    expect(newcomer.locator(".intake-match", has_text="person")).to_contain_text(": new")
+    expect(newcomer.locator(".intake-match", has_text="person")).to_contain_text(
+        ": not in the record"
+    )
     expect(newcomer.locator(".intake-match", has_text="entity")).to_contain_text(": exact")
     known = _item(page, "participants", "Meriem Bouamrane")
     expect(known.locator(".intake-where")).to_have_text(f"line {_row_line(1, 'Meriem Bouamrane')}")

@@ -1,14 +1,21 @@
 """What and its status: workstreams, their leads, progress updates, proposals and decisions.
 
 One module a concept: ``workstream`` (workstreams, leads, focal points), ``progress`` (updates,
-proposals, decisions), ``timeline`` (the status of a workstream at a meeting), ``events`` (the dated events
-a report names in a workstream's section), ``inputs`` (the co-lead inputs), ``references`` (SDG
-targets, UNEA resolutions, MEA decisions and the tags that refer to them), ``following`` (who
-follows a workstream by e-mail), ``jobs`` (the
-briefing pack's job), ``loaded`` (the record loader's bookkeeping) and ``delivery`` (the rows of
-the ``delivery`` package). Import them from here.
+proposals), ``decisions`` (decisions and mandates), ``timeline`` (the status of a workstream at a
+meeting), ``events`` (the dated events a report names in a workstream's section), ``inputs`` (the
+co-lead inputs), ``references`` (SDG targets, UNEA resolutions, MEA decisions and the tags that
+refer to them), ``following`` (who follows a workstream by e-mail), ``jobs`` (the briefing pack's
+job), ``loaded`` (the record loader's bookkeeping) and ``delivery`` (the rows of the ``delivery``
+package). Import them from here.
 """
 
+from workstreams.models.decisions import (
+    MANDATE_KINDS,
+    Decision,
+    DecisionKind,
+    DecisionQuerySet,
+    MandateTerm,
+)
 from workstreams.models.delivery import (
     DeliveryState,
     Notice,
@@ -31,12 +38,7 @@ from workstreams.models.inputs import InputState, ProgressInput, ProgressInputQu
 from workstreams.models.jobs import Job, JobKind, JobState
 from workstreams.models.loaded import LoadedRow
 from workstreams.models.progress import (
-    MANDATE_KINDS,
-    Decision,
-    DecisionKind,
-    DecisionQuerySet,
     EditorialState,
-    MandateTerm,
     ProgressUpdate,
     ProgressUpdateQuerySet,
     Proposal,

@@ -16,7 +16,8 @@ from emgtracker.db import choices_check
 from meetings.models import Evidence, Meeting, evidence_constraints
 
 if TYPE_CHECKING:
-    from workstreams.models.progress import Decision, ProgressUpdate, Proposal
+    from workstreams.models.decisions import Decision
+    from workstreams.models.progress import ProgressUpdate, Proposal
 
 
 class Status(models.TextChoices):

@@ -12,7 +12,8 @@ from emgtracker.db import choices_check
 from emgtracker.history import HistoryNotes
 from meetings.models import Entity, Meeting, Sourced, Translated, evidence_constraints
 from meetings.models.translated import OriginalText, language_columns
-from workstreams.models.progress import SOURCE, Decision, ProgressUpdate, Proposal
+from workstreams.models.decisions import Decision
+from workstreams.models.progress import SOURCE, ProgressUpdate, Proposal
 from workstreams.models.references import tags_prefetch
 from workstreams.models.timeline import RUNNING_STATUSES, Status, TimelineEntry
 
