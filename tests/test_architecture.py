@@ -182,3 +182,17 @@ def test_only_the_urls_and_the_admin_import_the_search(graph: dict[str, set[str]
     }
     assert arrows == set()
     assert "search.admin_search" in graph["workstreams.admin.progress"]
+
+
+def test_nothing_but_the_urls_imports_the_intake(graph: dict[str, set[str]]) -> None:
+    """The report intake writes the record through the services of ``meetings`` and
+    ``workstreams``; nothing of the record depends on it."""
+    arrows = {
+        (module, imported)
+        for module, targets in graph.items()
+        if module.split(".")[0] != "intake" and module != "emgtracker.urls"
+        for imported in targets
+        if imported.split(".")[0] == "intake"
+    }
+    assert arrows == set()
+    assert "workstreams.services" in graph["intake.writer"]
