@@ -188,3 +188,21 @@ def test_items_are_kept_with_their_source_lines() -> None:
     )
     assert section.first_line < section.last_line
     assert IntakeItem.objects.filter(intake=intake, section="participants").count() == 103
+
+
+@pytest.mark.usefixtures("record")
+def test_a_draft_from_the_intake_is_submitted_only_once_its_summary_is_written() -> None:
+    from workstreams.services import progress_update_save, progress_update_submit
+
+    secretariat = UserFactory.create(role="secretariat")
+    _accept_everything(_take_in(DATA / "som30-technical-invented.txt", secretariat), secretariat)
+    draft = ProgressUpdate.objects.get(
+        meeting__som_number=30, workstream__title="Network on Circular Procurement"
+    )
+    with pytest.raises(ValidationError, match="Write the summary before the update is submitted"):
+        progress_update_submit(update=draft, by=secretariat)
+    draft.refresh_from_db()
+    assert draft.state == "draft"
+    draft.summary = "Common tender clauses drafted after three meetings."
+    progress_update_save(update=draft, by=secretariat)
+    assert progress_update_submit(update=draft, by=secretariat).state == "submitted"

@@ -14,6 +14,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation import settings as mt_settings
+from modeltranslation.utils import build_localized_fieldname
 
 from emgtracker.admin import RulesModelAdmin
 from meetings.models import Entity, Meeting, Person
@@ -24,7 +26,7 @@ from workstreams import services
 from workstreams.admin.base import KeepsTimelineCells, sees_everything
 from workstreams.admin.inputs import ShowsSources
 from workstreams.admin.references import ReferenceTagInline, SavesTagsInline
-from workstreams.models import ProgressUpdate
+from workstreams.models import EditorialState, ProgressUpdate
 from workstreams.permissions import (
     focal_point_entity_id,
     progress_updates_visible_to,
@@ -36,6 +38,15 @@ class ProgressUpdateForm(forms.ModelForm[ProgressUpdate]):
     """The update form. It carries the version it was opened at, so a stale save is refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, initial=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A draft the report intake made waits for its summary (docs/intake.md); a new update,
+        # and one submitted or published, has one.
+        original = build_localized_fieldname("summary", mt_settings.DEFAULT_LANGUAGE)
+        if original in self.fields:
+            waits = self.instance.pk is not None and self.instance.state == EditorialState.DRAFT
+            self.fields[original].required = not waits
 
     class Meta:
         model = ProgressUpdate
