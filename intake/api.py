@@ -50,6 +50,7 @@ class IntakeSerializer(serializers.Serializer[Any]):
     state = serializers.ChoiceField(choices=Intake.State.choices)
     error = serializers.CharField()
     lines = serializers.IntegerField()
+    notes = serializers.ListField(child=serializers.CharField())
     uploaded_at = serializers.DateTimeField(allow_null=True)
     meeting = serializers.DictField(allow_null=True)
     documents = serializers.ListField(child=serializers.DictField())

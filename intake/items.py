@@ -182,6 +182,7 @@ def intake_payload(intake: Intake) -> dict[str, Any]:
         "state": intake.state,
         "error": intake.error,
         "lines": intake.line_count,
+        "notes": intake.notes,
         "uploaded_at": intake.uploaded_at.isoformat() if intake.uploaded_at else None,
         "meeting": item_payload(meeting) if meeting else None,
     }

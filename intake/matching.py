@@ -53,10 +53,6 @@ class Match:
     candidates: tuple[Candidate, ...] = field(default_factory=tuple)
     note: str = ""
 
-    @property
-    def flagged(self) -> bool:
-        return self.status in {AMBIGUOUS, NEW, PROBABLE}
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "written": self.written,

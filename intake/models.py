@@ -65,6 +65,12 @@ class Intake(models.Model):
     )
     error = models.TextField(_("why it could not be read"), blank=True)
     line_count = models.PositiveIntegerField(_("lines read"), default=0)
+    notes = models.JSONField(
+        _("notes"),
+        default=list,
+        blank=True,
+        help_text=_("What the reader noticed, e.g. a participant number listed twice."),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -79,7 +79,8 @@ def intake_read(*, intake_id: int) -> None:
         intake.state, intake.error = Intake.State.FAILED, str(error)
         intake.save(update_fields=["state", "error"])
         return
-    items = review_items(report_extract(lines), meeting=intake.meeting)
+    extraction = report_extract(lines)
+    items = review_items(extraction, meeting=intake.meeting)
     IntakeItem.objects.bulk_create(
         IntakeItem(
             intake=intake,
@@ -95,7 +96,8 @@ def intake_read(*, intake_id: int) -> None:
         for position, item in enumerate(items, start=1)
     )
     intake.state, intake.line_count, intake.read_at = Intake.State.READY, len(lines), timezone.now()
-    intake.save(update_fields=["state", "line_count", "read_at"])
+    intake.notes = extraction.problems
+    intake.save(update_fields=["state", "line_count", "read_at", "notes"])
 
 
 def item_choices_check(item: IntakeItem, choices: Mapping[str, Any]) -> dict[str, str]:

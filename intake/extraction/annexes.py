@@ -4,6 +4,8 @@ import datetime
 import re
 from collections.abc import Sequence
 
+from django.utils.translation import gettext as _
+
 from intake.extraction.body import presenter_of
 from intake.extraction.facts import (
     AgendaEntry,
@@ -51,7 +53,12 @@ def participants_read(annex: Sequence[Line], problems: list[str]) -> list[Partic
             number = int(cell.rstrip("."))
             if name:
                 if number in found:
-                    problems.append(f"participant number {number} is listed twice ({line.number})")
+                    problems.append(
+                        _(
+                            "Participant number %(number)d is listed twice (%(where)s); the last is kept."
+                        )
+                        % {"number": number, "where": line.where}
+                    )
                 found[number] = ParticipantEntry(number, name, entity, Source.of([line]))
             index += step
     return [found[number] for number in sorted(found)]

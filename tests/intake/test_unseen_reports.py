@@ -183,3 +183,15 @@ def test_generated_reports_of_other_sizes(
     assert [(p.workstream, p.presenter, p.entity) for p in found.presentations] == said["presented"]
     assert [i.entity for i in found.interventions] == ["UNHCR"] * sections
     assert not found.problems
+
+
+def test_a_participant_number_listed_twice_is_noted_on_the_intake() -> None:
+    text, _said = _generated(0, 7, 1, 1)
+    lines = text.splitlines()
+    annex = lines.index("Annex 1: List of participants")
+    lines.append(lines[annex + 4].replace(lines[annex + 4].split("\t")[1], "Another Name"))
+    found = _read("\n".join(lines), "txt")
+    assert found.problems == [
+        f"Participant number 3 is listed twice (line {len(lines)}); the last is kept."
+    ]
+    assert [p.name for p in found.participants if p.number == 3] == ["Another Name"]
