@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 if TYPE_CHECKING:
     from docx.table import _Cell
@@ -117,16 +116,19 @@ def _decoded(data: bytes) -> str:
 
 def _text_check(data: bytes) -> None:
     if b"\x00" in data and data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
-        raise ReportUnreadable(_BINARY)
+        raise _binary()
     text = _decoded(data)
     controls = sum(
         1 for char in text if unicodedata.category(char) == "Cc" and char not in "\t\n\r\f"
     )
     if controls:
-        raise ReportUnreadable(_BINARY)
+        raise _binary()
 
 
-_BINARY = _lazy("The .txt file holds binary data, not text: is it another file renamed .txt?")
+def _binary() -> ReportUnreadable:
+    return ReportUnreadable(
+        _("The .txt file holds binary data, not text: is it another file renamed .txt?")
+    )
 
 
 def _text_lines(data: bytes) -> Iterator[Line]:
