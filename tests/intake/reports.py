@@ -7,14 +7,10 @@ from pathlib import Path
 
 import docx
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 DATA = Path(__file__).resolve().parent / "data"
-SOM28_MID_TERM = SEEDS / "000_e274609436351040.txt"
-SOM29_MID_TERM = SEEDS / "003_532a8d5f3dcf9e0c.txt"
-
-
-def seed(path: Path) -> bytes:
-    return path.read_bytes()
+# The two EMG meeting reports the record was entered from, as the secretariat published them.
+SOM28_MID_TERM = DATA / "som28-mid-term-report.txt"
+SOM29_MID_TERM = DATA / "som29-midterm-report.txt"
 
 
 def _blocks(text: str) -> list[tuple[str, list[str]]]:
