@@ -22,7 +22,10 @@ from meetings.models import Meeting
 
 
 class IntakeUploadSerializer(serializers.Serializer[Any]):
-    file = serializers.FileField(help_text="The meeting report: a .docx, .pdf or .txt file.")
+    # An empty file is refused by the intake's reader, with the reader's message.
+    file = serializers.FileField(
+        allow_empty_file=True, help_text="The meeting report: a .docx, .pdf or .txt file."
+    )
     meeting = serializers.SlugRelatedField[Meeting](
         slug_field="slug",
         queryset=Meeting.objects.all(),
